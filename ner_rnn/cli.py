@@ -1,0 +1,424 @@
+"""The ``ner-rnn`` command: tag, train, evaluate, info.
+
+Each command only parses options, opens streams, shows progress and maps errors to exit
+codes; the work is done by plain functions of the library. stdout carries data only;
+progress, logs and errors go to stderr. Exit codes: 0 success, 1 runtime error (bad
+input, damaged model, ...), 2 usage error (bad or contradictory options).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from .errors import ConfigError, InputError, NerRnnError
+from .formats import Format
+
+if TYPE_CHECKING:  # imported lazily: `tag` should start fast
+    from rich.console import Console
+
+
+class _Group(TyperGroup):
+    """Runs a command and turns every failure into one line on stderr and an exit code."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except NerRnnError as e:
+            _fail(str(e), e.exit_code)
+        except typer.TyperException as e:  # click's usage errors: bad option, missing argument ...
+            ctx = getattr(e, "ctx", None)
+            hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            _fail(e.format_message().strip().replace("\n", " ") + hint, getattr(e, "exit_code", 2))
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except BrokenPipeError:
+            # the reader went away (`ner-rnn tag ... | head`): stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(0)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str, code: int):
+    sys.stderr.write(f"ner-rnn: error: {message}\n")
+    sys.stderr.flush()
+    sys.exit(code)
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="ner-rnn",
+    help="Find person names in text with a recurrent neural network written in NumPy.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def err_console(quiet: bool = False) -> "Console":
+    from rich.console import Console
+
+    return Console(stderr=True, quiet=quiet, soft_wrap=True, highlight=False)
+
+
+# ---- tag --------------------------------------------------------------------------------------
+
+
+@app.command("tag")
+def tag_cli(
+    texts: Optional[list[str]] = typer.Argument(None, help="Texts to tag; each is one record.", show_default=False, metavar="TEXT..."),
+    model: Optional[Path] = typer.Option(None, "-m", "--model", help="Model file.", show_default="the shipped model"),
+    fmt: Format = typer.Option(Format.text, "-f", "--format", help="Output format."),
+    inputs: Optional[list[Path]] = typer.Option(
+        None, "-i", "--input", help="Read lines from this file ('-' for stdin); repeatable.", show_default=False, metavar="FILE"
+    ),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of stdout."),
+    force: bool = typer.Option(False, "--force", help="Overwrite --output if it exists."),
+    replace_invalid: bool = typer.Option(
+        False, "--replace-invalid", help="Replace bytes that are not UTF-8 by U+FFFD instead of stopping."
+    ),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress on stderr."),
+):
+    """Find person names in TEXT, in --input files, or in standard input (one text per line).
+
+    One output record per input line, in order, blank lines included.
+
+    Examples:
+
+      ner-rnn tag "Teddy Roosevelt was a great President."
+
+      ner-rnn tag -f jsonl < articles.txt > names.jsonl
+    """
+    from .modelfile import atomic_write, load_model
+    from .stream import read_lines, tag_lines
+
+    if texts and inputs:
+        raise ConfigError("give TEXT arguments or --input files, not both")
+    for path in inputs or []:
+        if str(path) != "-" and not path.is_file():
+            raise InputError("no such file" if not path.exists() else "is not a file", path)
+    if output is not None:
+        if output.exists() and not force:
+            raise ConfigError(f"{output} already exists; pass --force to overwrite it")
+        if not output.parent.is_dir():
+            raise InputError("the folder does not exist", output.parent)
+    tagger = load_model(model)
+
+    def lines():
+        if texts:
+            yield from texts
+        elif inputs:
+            for path in inputs:
+                if str(path) == "-":
+                    yield from read_lines(sys.stdin.buffer, "<stdin>", replace_invalid)
+                else:
+                    with open(path, "rb") as f:
+                        yield from read_lines(f, str(path), replace_invalid)
+        else:
+            yield from read_lines(sys.stdin.buffer, "<stdin>", replace_invalid)
+
+    if output is None and fmt in (Format.text, Format.inline) and _colour(sys.stdout):
+        _print_highlighted(tagger, lines(), fmt)
+        return
+    records = tag_lines(tagger, lines(), fmt)
+    if output is not None:
+        atomic_write(output, lambda f: f.writelines(r for r, _ in records), mode="w")
+    else:
+        out = sys.stdout
+        for record, _ in records:
+            out.write(record)
+        out.flush()
+
+
+def _colour(stream) -> bool:
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _print_highlighted(tagger, lines, fmt: Format) -> None:
+    """On a terminal: each name marked as in the format, and in bold colour."""
+    from rich.console import Console
+    from rich.text import Text
+
+    from .stream import chunks
+
+    console = Console(highlight=False, soft_wrap=True)
+    before, after = ("[", "]") if fmt is Format.text else ("<PERSON>", "</PERSON>")
+    for chunk in chunks(lines):
+        for doc in tagger.tag_texts(chunk):
+            text, pos = Text(), 0
+            for e in doc.entities:
+                text.append(doc.text[pos : e.start])
+                text.append(before + e.text + after, style="bold magenta")
+                pos = e.end
+            text.append(doc.text[pos:])
+            console.print(text)
+
+
+# ---- train ------------------------------------------------------------------------------------
+
+
+@app.command("train")
+def train_cli(
+    train_file: Path = typer.Argument(..., help="Training data, CoNLL format.", show_default=False),
+    output: Path = typer.Option(..., "-o", "--output", help="Where to write the model (.npz).", show_default=False),
+    dev: Optional[Path] = typer.Option(None, "--dev", help="Dev data for early stopping (CoNLL)."),
+    test: Optional[Path] = typer.Option(
+        None, "--test", help="Test data: scored once at the end and recorded, never used for choices."
+    ),
+    force: bool = typer.Option(False, "--force", help="Overwrite --output if it exists."),
+    epochs: int = typer.Option(15, "--epochs", min=1, help="At most this many passes over the data."),
+    patience: int = typer.Option(3, "--patience", min=1, help="Stop after this many epochs without better dev F1."),
+    seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same model, bit for bit."),
+    hidden: int = typer.Option(128, "--hidden", min=1, help="Size n_a of the hidden state, per direction."),
+    unidirectional: bool = typer.Option(False, "--unidirectional", help="Left-to-right only: the plain equations."),
+    scheme: str = typer.Option("io", "--scheme", help="The model's tags: io (O/PER) or bio (O/B-PER/I-PER)."),
+    batch_size: int = typer.Option(32, "--batch-size", min=1, help="Sentences per update."),
+    lr: float = typer.Option(0.002, "--lr", help="Adam learning rate."),
+    dropout: float = typer.Option(0.2, "--dropout", help="Dropout on the states."),
+    word_dropout: float = typer.Option(
+        0.05, "--word-dropout", help="Chance a word is shown as <UNK>."
+    ),
+    entity: Optional[str] = typer.Option(
+        None, "--entity", help="The tag type that counts as a person name.", show_default="PER or PERSON"
+    ),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress or logs on stderr."),
+):
+    """Train a tagger on a CoNLL file and write it to --output.
+
+    Prints, per epoch, the training loss and the dev precision, recall and F1; keeps the
+    epoch with the best dev F1.
+
+    Example:
+
+      ner-rnn train data/names.conll --dev data/names-dev.conll -o my-model.npz
+    """
+    from .corpus import file_sha256, read_conll
+    from .modelfile import check_writable, save_model
+    from .train import TrainConfig, train
+
+    files = [p for p in (train_file, dev, test) if p is not None]
+    if dev is not None and dev.resolve() == train_file.resolve():
+        raise ConfigError("--dev is the training file; early stopping needs held-out data")
+    if test is not None and test.resolve() in (train_file.resolve(), dev.resolve() if dev else None):
+        raise ConfigError("--test must be held-out data, not the training or dev file")
+    check_writable(output, force)
+    config = TrainConfig(
+        hidden=hidden,
+        bidirectional=not unidirectional,
+        scheme=scheme,
+        epochs=epochs,
+        patience=patience,
+        batch_size=batch_size,
+        lr=lr,
+        dropout=dropout,
+        word_dropout=word_dropout,
+        seed=seed,
+        entity=entity,
+    )
+    config.check()
+    log = err_console(quiet)
+    train_sents = read_conll(train_file)
+    dev_sents = read_conll(dev) if dev else None
+    test_sents = read_conll(test) if test else None
+    n_tokens = sum(len(s.words) for s in train_sents)
+    log.print(
+        f"[bold]training[/] on {len(train_sents):,} sentences ({n_tokens:,} tokens)"
+        + (f", early stopping on {len(dev_sents):,} dev sentences" if dev_sents else ", no dev set")
+    )
+    info = {
+        "command": "ner-rnn " + shlex.join(sys.argv[1:]),
+        "config": config.to_json(),
+        "data": {p.name: file_sha256(p) for p in files},
+        "history": [],
+    }
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    progress = Progress(
+        TextColumn("epoch {task.fields[epoch]}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("tokens"),
+        TimeRemainingColumn(),
+        console=log,
+        transient=True,
+        disable=quiet or not log.is_terminal,
+    )
+
+    def on_epoch(r):
+        info["history"].append(
+            {"epoch": r.epoch, "loss": round(r.loss, 5), "seconds": round(r.seconds, 2)}
+            | ({"dev": r.dev.to_dict()} if r.dev else {})
+        )
+        dev_text = f"dev P {r.dev.precision:.4f} R {r.dev.recall:.4f} F1 {r.dev.f1:.4f}" if r.dev else ""
+        log.print(
+            f"epoch {r.epoch:>2}  loss {r.loss:8.4f}  {dev_text}  {r.seconds:5.1f} s  "
+            f"{r.tokens_per_second:,.0f} tokens/s" + ("  [green]best[/]" if r.best and r.dev else "")
+        )
+        progress.reset(task, epoch=r.epoch + 1)
+
+    def on_best(tagger, r):
+        info["best_epoch"] = r.epoch
+        info["dev"] = r.dev.to_dict() if r.dev else None
+        save_model(output, tagger, info, force=True)
+
+    with progress:
+        task = progress.add_task("train", total=n_tokens, epoch=1)
+        result = train(
+            train_sents,
+            dev_sents,
+            config,
+            on_batch=lambda n: progress.advance(task, n),
+            on_epoch=on_epoch,
+            on_best=on_best,
+        )
+    if test_sents is not None:
+        from .evaluate import evaluate
+        from .tags import entity_types
+
+        scores = evaluate(result.tagger, test_sents, entity_types(entity)).scores
+        info["test"] = scores.to_dict()
+        log.print(f"test  P {scores.precision:.4f} R {scores.recall:.4f} F1 {scores.f1:.4f}")
+    save_model(output, result.tagger, info, force=True)
+    log.print(f"saved {output} (epoch {result.best_epoch})")
+
+
+
+# ---- evaluate ---------------------------------------------------------------------------------
+
+
+class ReportFormat(str, __import__("enum").Enum):
+    table = "table"
+    json = "json"
+    conlleval = "conlleval"
+
+
+@app.command("evaluate")
+def evaluate_cli(
+    data: Path = typer.Argument(..., help="Gold data, CoNLL format (any of IOB1, IOB2, IOBES, IO).", show_default=False),
+    model: Optional[Path] = typer.Option(None, "-m", "--model", help="Model file.", show_default="the shipped model"),
+    entity: Optional[str] = typer.Option(
+        None, "--entity", help="The tag type that counts as a person name.", show_default="PER or PERSON"
+    ),
+    fmt: ReportFormat = typer.Option(ReportFormat.table, "-f", "--format", help="Report format."),
+    errors: bool = typer.Option(False, "--errors", help="Also list the sentences with misses and false alarms."),
+):
+    """Score the model on gold data: span precision, recall, F1 and token accuracy.
+
+    Examples:
+
+      ner-rnn evaluate ../shared/data/conll2003/eng.testb
+
+      ner-rnn evaluate gold.conll -f conlleval --errors
+    """
+    import json
+
+    from .corpus import read_conll
+    from .evaluate import conlleval_report, evaluate
+    from .modelfile import load_model
+    from .tags import entity_types
+
+    tagger = load_model(model)
+    sentences = read_conll(data)
+    result = evaluate(tagger, sentences, entity_types(entity))
+    s = result.scores
+    wrong = result.errors(sentences) if errors else []
+    if fmt is ReportFormat.json:
+        record = s.to_dict()
+        if errors:
+            record["errors"] = [
+                {
+                    "line": e.line,
+                    "text": " ".join(e.words),
+                    "missed": [" ".join(e.words[a:b]) for a, b in e.missed],
+                    "spurious": [" ".join(e.words[a:b]) for a, b in e.spurious],
+                }
+                for e in wrong
+            ]
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return
+    if fmt is ReportFormat.conlleval:
+        sys.stdout.write(conlleval_report(s))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"person names in {data.name}", title_justify="left")
+        for col in ("precision", "recall", "F1", "token acc.", "gold", "predicted", "correct"):
+            table.add_column(col, justify="right")
+        table.add_row(
+            f"{s.precision:.4f}", f"{s.recall:.4f}", f"{s.f1:.4f}", f"{s.token_accuracy:.4f}",
+            f"{s.gold_entities:,}", f"{s.predicted_entities:,}", f"{s.correct:,}",
+        )  # fmt: skip
+        Console(highlight=False).print(table)
+    for e in wrong:
+        missed = ", ".join(" ".join(e.words[a:b]) for a, b in e.missed) or "-"
+        spurious = ", ".join(" ".join(e.words[a:b]) for a, b in e.spurious) or "-"
+        sys.stdout.write(f"{data}:{e.line}\tmissed: {missed}\tfalse: {spurious}\t{' '.join(e.words)}\n")
+
+
+# ---- info -------------------------------------------------------------------------------------
+
+
+@app.command("info")
+def info_cli(
+    model: Optional[Path] = typer.Argument(None, help="Model file.", show_default="the shipped model"),
+):
+    """Show what a model is and how it was trained: sizes, data checksum, scores, dev F1 per epoch.
+
+    Example:
+
+      ner-rnn info my-model.npz
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from .modelfile import DEFAULT_MODEL, load_model
+
+    tagger = load_model(model)
+    m, f = tagger.meta, tagger.features
+    console = Console(highlight=False)
+    table = Table(show_header=False, box=None)
+    table.add_column(style="bold")
+    table.add_column()
+    rows = [
+        ("model", str(model or DEFAULT_MODEL)),
+        ("format version", str(m.get("format_version"))),
+        ("network", ("bidirectional" if m["bidirectional"] else "unidirectional") + f" RNN, n_a = {m['hidden']}"),
+        ("tags", m["scheme"]),
+        ("x<t> columns", f"{m['n_x']:,} = {len(f.words):,} words + {len(f.shapes):,} shapes + "
+                         f"{len(f.ngrams):,} n-grams + 4 lexicon"),  # fmt: skip
+        ("lexicon names", f"{len(f.lexicon):,}"),
+        ("trained with", m.get("command", "?")),
+        ("seed", str(m.get("config", {}).get("seed", "?"))),
+    ]
+    rows += [(f"sha256 {name}", digest) for name, digest in m.get("data", {}).items()]
+    for split in ("dev", "test"):
+        if m.get(split):
+            s = m[split]
+            rows.append((f"{split} scores", f"P {s['precision']:.4f}  R {s['recall']:.4f}  F1 {s['f1']:.4f}"))
+    for key, value in rows:
+        table.add_row(key, value)
+    console.print(table)
+    history = [h for h in m.get("history", []) if "dev" in h]
+    if history:
+        console.print("\n[bold]dev F1 per epoch[/]")
+        lo = min(h["dev"]["f1"] for h in history)
+        for h in history:
+            f1 = h["dev"]["f1"]
+            width = 1 + int(40 * (f1 - lo) / max(1e-9, 1 - lo))
+            best = "  best" if h["epoch"] == m.get("best_epoch") else ""
+            console.print(f"  {h['epoch']:>3}  {f1:.4f}  [cyan]{'█' * width}[/]{best}")
+
+
+def main() -> None:
+    """Entry point of the ``ner-rnn`` console script."""
+    app(prog_name="ner-rnn")

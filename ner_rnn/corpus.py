@@ -1,0 +1,96 @@
+"""CoNLL files -> sentences of (words, tags), with file:line errors.
+
+One token per line, the word in the first column and the tag in the last, separated
+by spaces or tabs; a blank line ends a sentence; ``-DOCSTART-`` lines start a new
+document and are skipped. Windows line endings and a missing final blank line are fine.
+Tags are ``O`` or ``B-``/``I-``/``E-``/``S-`` plus a type, so IOB1, IOB2 (BIO), IOBES
+and plain IO files all read; :mod:`ner_rnn.tags` turns them into spans.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from .errors import CorpusError
+
+_TAG_RE = re.compile(r"O|[BIES]-\S+")
+
+
+@dataclass
+class Sentence:
+    words: list[str]
+    tags: list[str]
+    line: int  # line number of the sentence's first token, for error messages
+    doc: int = 0  # index of the -DOCSTART- document the sentence belongs to
+
+
+def iter_conll(path: str | Path) -> Iterator[Sentence]:
+    """Yield the sentences of a CoNLL file; raise :class:`CorpusError` naming file:line."""
+    path = Path(path)
+    try:
+        f = open(path, encoding="utf-8", newline=None)
+    except FileNotFoundError:
+        raise CorpusError("no such file", path) from None
+    except IsADirectoryError:
+        raise CorpusError("is a directory, expected a CoNLL file", path) from None
+    except OSError as e:
+        raise CorpusError(f"cannot read: {e.strerror}", path) from None
+    words: list[str] = []
+    tags: list[str] = []
+    first = 0
+    doc = 0
+    with f:
+        lineno = 0
+        try:
+            for lineno, raw in enumerate(f, start=1):
+                cols = raw.split()
+                if not cols:
+                    if words:
+                        yield Sentence(words, tags, first, doc)
+                        words, tags = [], []
+                    continue
+                if cols[0] == "-DOCSTART-":
+                    if words:
+                        yield Sentence(words, tags, first, doc)
+                        words, tags = [], []
+                    doc += 1
+                    continue
+                if len(cols) < 2:
+                    raise CorpusError(
+                        f"expected a word and a tag separated by whitespace, got {raw.strip()!r}",
+                        path,
+                        lineno,
+                    )
+                tag = cols[-1]
+                if not _TAG_RE.fullmatch(tag):
+                    raise CorpusError(
+                        f"malformed tag {tag!r}: expected O or B-/I-/E-/S- plus a type", path, lineno
+                    )
+                if not words:
+                    first = lineno
+                words.append(cols[0])
+                tags.append(tag)
+        except UnicodeDecodeError as e:
+            raise CorpusError(f"not valid UTF-8 ({e.reason})", path, lineno + 1) from None
+    if words:
+        yield Sentence(words, tags, first, doc)
+
+
+def read_conll(path: str | Path) -> list[Sentence]:
+    """Read a whole CoNLL file; an empty file is an error."""
+    sentences = list(iter_conll(path))
+    if not sentences:
+        raise CorpusError("holds no sentences", path)
+    return sentences
+
+
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

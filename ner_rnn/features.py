@@ -1,0 +1,174 @@
+"""Vocabulary and the one-hot blocks of x<t> -> index arrays.
+
+The input x<t> of the RNN is a long sparse vector made of blocks laid end to end:
+
+    x<t> = [ word one-hot | shape one-hot | character n-grams multi-hot | name lexicon one-hot ]
+
+- word:    the lower-cased word, digits folded to 0; index 0 is <UNK> (unseen or rare word)
+- shape:   the word's case and character classes, e.g. "Xxxx", "XXXX", "X.X.", "dd-dd"
+- n-grams: character 2-4-grams of "<word>" (so prefixes and suffixes too); the k known
+           n-grams of a word each get the value 1/k, so the block sums to 1
+- lexicon: whether the lower-cased word is a known first name, surname, both or neither
+
+The word alone cannot tag a name never seen in training; shape and n-grams can
+("Kowalczyk" is Xxxx and ends in "-czyk"). Nothing here builds x<t> as a dense vector:
+a word is described by the columns that are non-zero in its x, and their values, so
+``Wax · x<t>`` becomes a sum of a few columns of ``Wax`` (see :mod:`ner_rnn.rnn`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Iterable
+
+import numpy as np
+
+UNK = "<UNK>"
+MAX_NGRAM_CHARS = 20  # a longer word contributes the n-grams of its first and last 10 characters
+
+
+@dataclass
+class FeatureConfig:
+    min_word_count: int = 2  # rarer words are <UNK> (and the <UNK> path gets trained)
+    ngram_sizes: tuple[int, ...] = (2, 3, 4)  # character n-gram lengths, on "<word>"
+    min_ngram_count: int = 3  # keep n-grams seen in at least this many word tokens
+    max_ngrams: int = 40000  # and at most this many of the most frequent
+    max_words: int = 40000  # cap on the word block
+
+
+def normalize(word: str) -> str:
+    """The word block's key: lower case, every digit folded to 0."""
+    w = word.lower()
+    if any(c.isdigit() for c in w):
+        w = "".join("0" if c.isdigit() else c for c in w)
+    return w
+
+
+def word_shape(word: str) -> str:
+    """Case and character classes, runs cut at 3: "Teddy" -> "Xxxx", "U.S." -> "X.X."."""
+    out: list[str] = []
+    run = 0
+    for c in word[:MAX_NGRAM_CHARS]:
+        if c.isupper():
+            s = "X"
+        elif c.islower():
+            s = "x"
+        elif c.isdigit():
+            s = "d"
+        elif c.isalpha():
+            s = "a"  # a letter without case (CJK, Arabic, ...)
+        else:
+            s = c
+        if out and out[-1] == s:
+            run += 1
+            if run >= 3:
+                continue
+        else:
+            run = 0
+        out.append(s)
+    return "".join(out)
+
+
+def char_ngrams(word: str, sizes: Iterable[int]) -> list[str]:
+    w = normalize(word)
+    if len(w) > MAX_NGRAM_CHARS:
+        half = MAX_NGRAM_CHARS // 2
+        w = w[:half] + w[-half:]
+    w = "<" + w + ">"
+    return [w[i : i + n] for n in sizes for i in range(len(w) - n + 1)]
+
+
+@dataclass
+class Features:
+    """The vocabulary of every block of x<t>, and where each block starts in x<t>."""
+
+    config: FeatureConfig
+    words: list[str]  # words[0] == UNK
+    shapes: list[str]  # shapes[0] == UNK
+    ngrams: list[str]  # ngrams[0] == UNK (a word with no known n-gram)
+    lexicon: dict[str, int] = field(default_factory=dict)  # word -> 1 first name, 2 surname, 3 both
+
+    def __post_init__(self) -> None:
+        self._word = {w: i for i, w in enumerate(self.words)}
+        self._shape = {s: i for i, s in enumerate(self.shapes)}
+        self._ngram = {g: i for i, g in enumerate(self.ngrams)}
+        self.shape_offset = len(self.words)
+        self.ngram_offset = self.shape_offset + len(self.shapes)
+        self.lexicon_offset = self.ngram_offset + len(self.ngrams)
+        self.n_x = self.lexicon_offset + 4  # lexicon block: none, first, last, both
+
+    def columns(self, word: str) -> tuple[list[int], list[float]]:
+        """The non-zero entries of x for ``word``: column indices and their values.
+
+        The word column always comes first, so word dropout can replace it by <UNK> (0).
+        """
+        grams = [self._ngram[g] for g in char_ngrams(word, self.config.ngram_sizes) if g in self._ngram]
+        if not grams:
+            grams = [0]
+        key = normalize(word)
+        cols = [
+            self._word.get(key, 0),
+            self.shape_offset + self._shape.get(word_shape(word), 0),
+            self.lexicon_offset + self.lexicon.get(key, 0),
+        ]
+        vals = [1.0, 1.0, 1.0]
+        weight = 1.0 / len(grams)
+        cols += [self.ngram_offset + g for g in grams]
+        vals += [weight] * len(grams)
+        return cols, vals
+
+    def encode(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct words -> ``idx, val`` of shape (len(words), K), padded with (0, 0.0)."""
+        rows = [self.columns(w) for w in words]
+        k = max((len(c) for c, _ in rows), default=1)
+        idx = np.zeros((len(rows), k), dtype=np.int32)
+        val = np.zeros((len(rows), k), dtype=np.float32)
+        for r, (c, v) in enumerate(rows):
+            idx[r, : len(c)] = c
+            val[r, : len(v)] = v
+        return idx, val
+
+    def to_json(self) -> dict:
+        return {
+            "config": asdict(self.config),
+            "words": self.words,
+            "shapes": self.shapes,
+            "ngrams": self.ngrams,
+            "lexicon": self.lexicon,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Features":
+        cfg = dict(d["config"])
+        cfg["ngram_sizes"] = tuple(cfg["ngram_sizes"])
+        return cls(FeatureConfig(**cfg), d["words"], d["shapes"], d["ngrams"], dict(d.get("lexicon", {})))
+
+
+def build_features(
+    words: Iterable[str], config: FeatureConfig | None = None, lexicon: dict[str, int] | None = None
+) -> Features:
+    """Count the training words and keep the vocabulary of each block."""
+    config = config or FeatureConfig()
+    counts = Counter(words)
+    word_counts: Counter[str] = Counter()
+    shape_counts: Counter[str] = Counter()
+    ngram_counts: Counter[str] = Counter()
+    for w, c in counts.items():
+        word_counts[normalize(w)] += c
+        shape_counts[word_shape(w)] += c
+        for g in char_ngrams(w, config.ngram_sizes):
+            ngram_counts[g] += c
+
+    def keep(counter: Counter[str], min_count: int, cap: int) -> list[str]:
+        # most frequent first, ties broken by the string, so the order is reproducible
+        kept = sorted((k for k, c in counter.items() if c >= min_count), key=lambda k: (-counter[k], k))
+        return [UNK] + kept[:cap]
+
+    return Features(
+        config,
+        keep(word_counts, config.min_word_count, config.max_words),
+        keep(shape_counts, 2, 1000),
+        keep(ngram_counts, config.min_ngram_count, config.max_ngrams),
+        dict(lexicon or {}),
+    )

@@ -1,0 +1,162 @@
+"""Model files: one ``.npz`` of plain numeric arrays with the JSON metadata inside it.
+
+The archive holds the parameters under their names in :mod:`ner_rnn.rnn` (``Waa``,
+``Wax``, ...) and one more array, ``__meta__``: the UTF-8 bytes of a JSON object with the
+format version, the sizes, the feature vocabulary and how the model was trained. It is
+read with ``allow_pickle=False``, so no file can make ner-rnn run code; every array is
+checked against the metadata before use. Writing goes to a temporary file in the same
+folder, renamed into place only when complete, and never replaces a file without ``force``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from . import rnn
+from .errors import ModelFileError
+from .features import Features
+from .tagger import Tagger
+
+FORMAT = "ner-rnn model"
+FORMAT_VERSION = 1
+DEFAULT_MODEL = Path(__file__).parent / "models" / "default.npz"
+HALF = ("Wax", "Wax_b")  # the large lookup tables are stored as float16, used as float32
+
+
+def expected_shapes(meta: dict) -> dict[str, tuple[int, ...]]:
+    n_x, n_a, n_y = meta["n_x"], meta["hidden"], meta["n_y"]
+    directions = ["", "_b"] if meta["bidirectional"] else [""]
+    shapes = {}
+    for d in directions:
+        shapes |= {"Waa" + d: (n_a, n_a), "Wax" + d: (n_a, n_x), "ba" + d: (n_a, 1)}
+    return shapes | {"Wya": (n_y, n_a * len(directions)), "by": (n_y, 1)}
+
+
+def save_model(path: str | Path, tagger: Tagger, info: dict | None = None, force: bool = False) -> Path:
+    """Write ``tagger`` to ``path`` atomically; ``info`` goes into the metadata as is."""
+    path = Path(path)
+    check_writable(path, force)
+    p = tagger.params
+    meta = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "scheme": tagger.scheme,
+        "bidirectional": rnn.is_bidirectional(p),
+        "hidden": int(p["Waa"].shape[0]),
+        "n_x": int(p["Wax"].shape[1]),
+        "n_y": int(p["Wya"].shape[0]),
+        "features": tagger.features.to_json(),
+        **(info if info is not None else tagger.meta),
+    }
+    arrays = {k: v.astype(np.float16 if k in HALF else np.float32) for k, v in p.items()}
+    arrays["__meta__"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
+    atomic_write(path, lambda f: np.savez(f, **arrays))
+    return path
+
+
+def check_writable(path: Path, force: bool) -> None:
+    if path.is_dir():
+        raise ModelFileError("is a directory; give a file name for the model", path)
+    if path.exists() and not force:
+        raise ModelFileError("already exists; pass --force to overwrite it", path)
+    if not path.parent.is_dir():
+        raise ModelFileError("the folder does not exist", path.parent)
+
+
+def atomic_write(path: Path, write, mode: str = "wb") -> None:
+    """Call ``write(f)`` on a temporary file beside ``path``, then rename it to ``path``."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; give it the usual mode
+        with os.fdopen(fd, mode) as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def load_model(path: str | Path | None = None) -> Tagger:
+    """Read a model file (the shipped default when ``path`` is None) and check it."""
+    path = Path(path) if path is not None else DEFAULT_MODEL
+    if not path.exists():
+        raise ModelFileError("no such model file", path)
+    if path.is_dir():
+        raise ModelFileError("is a directory, expected a model file", path)
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            meta = _read_meta(npz, path)
+            shapes = expected_shapes(meta)
+            if set(npz.files) != set(shapes) | {"__meta__"}:
+                raise ModelFileError(
+                    f"holds arrays {sorted(npz.files)}, expected {sorted(shapes)} and __meta__", path
+                )
+            params = {}
+            for k, shape in shapes.items():
+                a = npz[k]
+                if a.shape != shape or a.dtype.kind != "f":
+                    raise ModelFileError(f"array {k} is {a.dtype}{a.shape}, expected float{shape}", path)
+                a = a.astype(np.float32)
+                if not np.isfinite(a).all():
+                    raise ModelFileError(f"array {k} holds NaN or infinite values", path)
+                params[k] = np.asfortranarray(a) if k.startswith("Wax") else a
+            features = Features.from_json(meta["features"])
+    except ModelFileError:
+        raise
+    except ValueError as e:
+        if "pickle" in str(e):
+            raise ModelFileError("refused: it holds pickled Python objects, which could run code", path) from None
+        raise ModelFileError(f"not a ner-rnn model file ({e})", path) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, TypeError) as e:
+        raise ModelFileError(f"damaged or not a ner-rnn model file ({type(e).__name__}: {e})", path) from None
+    if features.n_x != meta["n_x"]:
+        raise ModelFileError(f"its vocabulary gives {features.n_x} input columns, its arrays {meta['n_x']}", path)
+    return Tagger(params, features, meta["scheme"], meta)
+
+
+def _read_meta(npz, path: Path) -> dict:
+    if "__meta__" not in npz.files:
+        raise ModelFileError("not a ner-rnn model file (no __meta__ entry)", path)
+    raw = npz["__meta__"]
+    if raw.dtype != np.uint8 or raw.ndim != 1:
+        raise ModelFileError("not a ner-rnn model file (__meta__ is not JSON bytes)", path)
+    try:
+        meta = json.loads(raw.tobytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ModelFileError("damaged metadata (not valid JSON)", path) from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise ModelFileError("not a ner-rnn model file (wrong format name)", path)
+    version = meta.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ModelFileError(
+            f"model format version {version}, but this ner-rnn reads version {FORMAT_VERSION}; "
+            "retrain it or use the ner-rnn release that wrote it",
+            path,
+        )
+    required = {"scheme": str, "bidirectional": bool, "hidden": int, "n_x": int, "n_y": int, "features": dict}
+    for key, typ in required.items():
+        if not isinstance(meta.get(key), typ):
+            raise ModelFileError(f"damaged metadata ({key!r} missing or not {typ.__name__})", path)
+    if meta["scheme"] not in ("io", "bio") or meta["n_y"] != (2 if meta["scheme"] == "io" else 3):
+        raise ModelFileError(f"damaged metadata (scheme {meta['scheme']!r} with {meta['n_y']} tags)", path)
+    if min(meta["hidden"], meta["n_x"]) < 1:
+        raise ModelFileError("damaged metadata (sizes must be positive)", path)
+    return meta

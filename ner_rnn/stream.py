@@ -1,0 +1,56 @@
+"""Batch tagging of line streams: bytes in, output records out, in bounded memory.
+
+Input is read one line at a time and tagged in chunks of lines, so memory does not grow
+with the input; each output record depends only on its own input line, so the output
+of a file cut into pieces and tagged piece by piece is the same as tagging it whole.
+"""
+
+from __future__ import annotations
+
+from typing import BinaryIO, Iterable, Iterator
+
+from .errors import InputError
+from .formats import WRITERS, Format
+from .tagger import Tagger
+
+CHUNK_LINES = 2000  # lines tagged together ...
+CHUNK_CHARS = 1 << 19  # ... or fewer, once they hold this many characters
+
+
+def read_lines(stream: BinaryIO, name: str, replace_invalid: bool = False) -> Iterator[str]:
+    """Decode a byte stream line by line; a line that is not UTF-8 is an error naming it.
+
+    The line ending (``\\n`` or ``\\r\\n``) is dropped. With ``replace_invalid`` bad bytes
+    become U+FFFD instead.
+    """
+    errors = "replace" if replace_invalid else "strict"
+    for number, raw in enumerate(stream, start=1):
+        if raw.endswith(b"\n"):
+            raw = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1]
+        try:
+            yield raw.decode("utf-8", errors)
+        except UnicodeDecodeError as e:
+            raise InputError(
+                f"byte {e.start + 1} is not valid UTF-8 (pass --replace-invalid to tag it anyway)", name, number
+            ) from None
+
+
+def chunks(lines: Iterable[str]) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    size = 0
+    for line in lines:
+        chunk.append(line)
+        size += len(line)
+        if len(chunk) >= CHUNK_LINES or size >= CHUNK_CHARS:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def tag_lines(tagger: Tagger, lines: Iterable[str], fmt: Format) -> Iterator[tuple[str, int]]:
+    """Tag lines chunk by chunk; yield (the chunk's output records, its token count)."""
+    write = WRITERS[fmt]
+    for chunk in chunks(lines):
+        docs = tagger.tag_texts(chunk)
+        yield "".join(map(write, docs)), sum(len(d.tokens) for d in docs)

@@ -1,0 +1,109 @@
+"""Tag schemes <-> person-name spans.
+
+A span is ``(start, end)``: token indices, ``end`` exclusive. Reading a CoNLL file, any
+scheme (IOB1, IOB2/BIO, IOBES, IO) is turned into spans with conlleval's chunk rules,
+so the same spans come out whichever scheme the file uses. Only the entity type that
+counts as a person name (``PER`` or ``PERSON`` by default, any case) makes spans;
+every other type is treated as ``O``.
+
+The model predicts one of its own tag sets per token:
+
+- ``io``:  0 = O, 1 = PER  (two tags, as in the course's binary name tagger)
+- ``bio``: 0 = O, 1 = B-PER, 2 = I-PER  (tells apart two names that touch)
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+Span = tuple[int, int]
+
+DEFAULT_ENTITY = ("PER", "PERSON")
+SCHEMES = {"io": ("O", "PER"), "bio": ("O", "B-PER", "I-PER")}
+
+
+def entity_types(entity: str | None) -> frozenset[str]:
+    """The upper-cased type names that count as a person name."""
+    if entity is None:
+        return frozenset(DEFAULT_ENTITY)
+    return frozenset({entity.upper()})
+
+
+def _split(tag: str, types: frozenset[str]) -> tuple[str, str]:
+    """``"B-PER"`` -> ``("B", "PER")``; a type that is not a person -> ``("O", "")``."""
+    if tag == "O" or len(tag) < 3:
+        return "O", ""
+    typ = tag[2:].upper()
+    if typ not in types:
+        return "O", ""
+    return tag[0], typ
+
+
+def spans_from_tags(tags: Sequence[str], types: frozenset[str] = frozenset(DEFAULT_ENTITY)) -> list[Span]:
+    """Person spans in a sequence of CoNLL tags of any scheme (conlleval's rules)."""
+    spans: list[Span] = []
+    start = None
+    prev = "O"
+    for i, tag in enumerate(tags):
+        p, _ = _split(tag, types)
+        # a chunk ends before this token ...
+        if start is not None and (p in ("B", "S", "O") or prev in ("E", "S")):
+            spans.append((start, i))
+            start = None
+        # ... and one starts at it
+        if p != "O" and start is None:
+            start = i
+        prev = p
+    if start is not None:
+        spans.append((start, len(tags)))
+    return spans
+
+
+def scheme_violations(tags: Sequence[str], scheme: str, types: frozenset[str]) -> list[int]:
+    """Token indices where ``tags`` break a declared scheme (``iob2`` or ``iobes``)."""
+    bad = []
+    prev = "O"
+    for i, tag in enumerate(tags):
+        p, _ = _split(tag, types)
+        if scheme in ("iob2", "iobes") and p in ("I", "E") and prev not in ("B", "I"):
+            bad.append(i)
+        elif scheme == "iob2" and p in ("E", "S"):
+            bad.append(i)
+        prev = p
+    return bad
+
+
+def encode(spans: Iterable[Span], length: int, scheme: str) -> list[int]:
+    """Spans -> the model's tag ids for a sentence of ``length`` tokens."""
+    y = [0] * length
+    for start, end in spans:
+        if scheme == "io":
+            y[start:end] = [1] * (end - start)
+        else:
+            y[start:end] = [1] + [2] * (end - start - 1)
+    return y
+
+
+def decode(ids: Sequence[int], scheme: str) -> list[Span]:
+    """The model's tag ids -> spans. In ``bio`` a stray I starts a span, as conlleval does."""
+    spans: list[Span] = []
+    start = None
+    for i, t in enumerate(ids):
+        if start is not None and (t == 0 or (scheme == "bio" and t == 1)):
+            spans.append((start, i))
+            start = None
+        if t != 0 and start is None:
+            start = i
+    if start is not None:
+        spans.append((start, len(ids)))
+    return spans
+
+
+def to_conll(spans: Iterable[Span], length: int) -> list[str]:
+    """Spans -> IOB2 tags (``B-PER``, ``I-PER``, ``O``) for output."""
+    out = ["O"] * length
+    for start, end in spans:
+        out[start] = "B-PER"
+        for i in range(start + 1, end):
+            out[i] = "I-PER"
+    return out

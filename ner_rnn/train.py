@@ -1,0 +1,251 @@
+"""Training: config, padded batches with masks, Adam, gradient clipping, early stopping.
+
+``train`` is a plain, silent function: it reads nothing and prints nothing, and reports
+progress through the callbacks it is given. Everything random comes from one
+``np.random.default_rng(config.seed)``, so a run is repeatable to the bit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+
+from . import rnn
+from .corpus import Sentence
+from .errors import ConfigError, TrainingError
+from .evaluate import Scores, evaluate
+from .features import FeatureConfig, Features, build_features
+from .tagger import Tagger
+from .tags import SCHEMES, encode, entity_types, spans_from_tags
+
+
+@dataclass
+class TrainConfig:
+    hidden: int = 128  # n_a: size of a<t> in each direction
+    bidirectional: bool = True  # False: exactly the left-to-right equations
+    scheme: str = "io"  # the model's tags: io (O/PER) or bio (O/B-PER/I-PER)
+    epochs: int = 15  # at most; early stopping on the dev set usually ends sooner
+    patience: int = 3  # stop after this many epochs without a better dev F1
+    batch_size: int = 32  # sentences per update
+    lr: float = 0.002  # Adam step size
+    lr_decay: float = 0.9  # the step size is multiplied by this after every epoch
+    clip: float = 5.0  # gradients are rescaled to at most this global L2 norm
+    dropout: float = 0.2  # of [a→; a←] before the output layer
+    word_dropout: float = 0.05  # a training token's word column is replaced by <UNK>
+    seed: int = 0
+    entity: str | None = None  # the CoNLL type that counts as a person; None: PER or PERSON
+    features: FeatureConfig = field(default_factory=FeatureConfig)
+
+    def check(self) -> None:
+        """Raise :class:`ConfigError` (a usage error) for out-of-range values."""
+        rules = [
+            (self.hidden >= 1, f"--hidden must be at least 1, got {self.hidden}"),
+            (self.epochs >= 1, f"--epochs must be at least 1, got {self.epochs}"),
+            (self.patience >= 1, f"--patience must be at least 1, got {self.patience}"),
+            (self.batch_size >= 1, f"--batch-size must be at least 1, got {self.batch_size}"),
+            (self.lr > 0 and math.isfinite(self.lr), f"--lr must be a positive number, got {self.lr}"),
+            (0 < self.lr_decay <= 1, f"lr_decay must be in (0, 1], got {self.lr_decay}"),
+            (self.clip > 0, f"clip must be positive, got {self.clip}"),
+            (0 <= self.dropout < 1, f"--dropout must be in [0, 1), got {self.dropout}"),
+            (0 <= self.word_dropout < 1, f"--word-dropout must be in [0, 1), got {self.word_dropout}"),
+            (self.scheme in SCHEMES, f"scheme must be one of {', '.join(SCHEMES)}, got {self.scheme!r}"),
+        ]
+        for ok, message in rules:
+            if not ok:
+                raise ConfigError(message)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class EpochReport:
+    epoch: int
+    loss: float  # mean training loss per sentence
+    dev: Scores | None
+    seconds: float
+    tokens_per_second: float
+    best: bool
+
+
+# ---- data -> arrays -------------------------------------------------------------------------
+
+
+@dataclass
+class Encoded:
+    """A corpus as arrays: each sentence is a list of word-type ids plus tag ids."""
+
+    types: list[str]  # distinct word strings
+    idx: np.ndarray  # (n_types, K) columns of x for each type
+    val: np.ndarray  # (n_types, K)
+    sentences: list[np.ndarray]  # type ids per sentence
+    labels: list[np.ndarray]  # tag ids per sentence
+
+
+def encode_corpus(sentences: Sequence[Sentence], features: Features, scheme: str, types: frozenset[str]) -> Encoded:
+    type_id: dict[str, int] = {}
+    ids = [np.array([type_id.setdefault(w, len(type_id)) for w in s.words], dtype=np.int64) for s in sentences]
+    labels = [np.array(encode(spans_from_tags(s.tags, types), len(s.words), scheme)) for s in sentences]
+    words = list(type_id)
+    idx, val = features.encode(words)
+    return Encoded(words, idx, val, ids, labels)
+
+
+def make_batch(data: Encoded, chosen: Sequence[int], word_dropout: float, rng: np.random.Generator) -> rnn.Batch:
+    """Pad the chosen sentences to the longest and gather the rows of their distinct words."""
+    lengths = np.array([len(data.sentences[i]) for i in chosen])
+    T, m = int(lengths.max()), len(chosen)
+    mask = np.arange(T)[:, None] < lengths[None, :]  # (T, m)
+    tok = np.zeros((T, m), dtype=np.int64)
+    y = np.zeros((T, m), dtype=np.int64)
+    for j, i in enumerate(chosen):
+        tok[: lengths[j], j] = data.sentences[i]
+        y[: lengths[j], j] = data.labels[i]
+    distinct, words = np.unique(tok, return_inverse=True)
+    words = words.reshape(T, m)
+    idx, val = data.idx[distinct], data.val[distinct]
+    if word_dropout > 0:
+        # some tokens see <UNK> (column 0) in place of their word: an extra row for each
+        drop = mask & (rng.random((T, m)) < word_dropout)
+        rows = words[drop]
+        if len(rows):
+            extra_idx = idx[rows].copy()
+            extra_idx[:, 0] = 0
+            words[drop] = len(idx) + np.arange(len(rows))
+            idx = np.concatenate([idx, extra_idx])
+            val = np.concatenate([val, val[rows]])
+    k = max(1, int((val != 0).sum(axis=1).max()))
+    return rnn.Batch(idx[:, :k], val[:, :k], words, mask.astype(np.float32), y)
+
+
+def batches(data: Encoded, batch_size: int, rng: np.random.Generator) -> list[list[int]]:
+    """Shuffled batches of sentences of similar length (less padding, same randomness)."""
+    order = rng.permutation(len(data.sentences))
+    pool = 50 * batch_size  # sort by length inside pools of 50 batches
+    out = []
+    for p in range(0, len(order), pool):
+        chunk = sorted(order[p : p + pool], key=lambda i: len(data.sentences[i]))
+        out += [chunk[b : b + batch_size] for b in range(0, len(chunk), batch_size)]
+    return [out[i] for i in rng.permutation(len(out))]
+
+
+# ---- optimiser ------------------------------------------------------------------------------
+
+
+def adam_init(params: rnn.Params) -> dict:
+    """Adam's state, explicit: first and second moments per parameter, and the step count."""
+    return {
+        "t": 0,
+        "m": {k: np.zeros_like(v) for k, v in params.items()},  # zeros_like keeps Wax column-major
+        "v": {k: np.zeros_like(v) for k, v in params.items()},
+    }
+
+
+def clip_gradients(grads: dict, max_norm: float) -> float:
+    """Rescale all gradients together to a global L2 norm of at most ``max_norm``; return the norm."""
+    arrays = [g.values if isinstance(g, rnn.ColumnGrad) else g for g in grads.values()]
+    norm = math.sqrt(sum(float(np.vdot(a, a)) for a in arrays))
+    if norm > max_norm:
+        for a in arrays:
+            a *= max_norm / norm
+    return norm
+
+
+def adam_step(params: rnn.Params, grads: dict, state: dict, lr: float, b1=0.9, b2=0.999, eps=1e-8) -> None:
+    """One Adam update in place. ``Wax`` is updated only in the columns the batch used
+    (lazy Adam): the others had a zero gradient, and touching all n_x columns every step
+    would cost more than the rest of the update."""
+    state["t"] += 1
+    t = state["t"]
+    step = lr * math.sqrt(1 - b2**t) / (1 - b1**t)
+    for k, g in grads.items():
+        m, v, p = state["m"][k], state["v"][k], params[k]
+        if isinstance(g, rnn.ColumnGrad):
+            c = g.cols
+            m_c = b1 * m[:, c] + (1 - b1) * g.values
+            v_c = b2 * v[:, c] + (1 - b2) * g.values * g.values
+            m[:, c], v[:, c] = m_c, v_c
+            p[:, c] -= step * m_c / (np.sqrt(v_c) + eps)
+        else:
+            m *= b1
+            m += (1 - b1) * g
+            v *= b2
+            v += (1 - b2) * g * g
+            p -= step * m / (np.sqrt(v) + eps)
+
+
+# ---- the loop -------------------------------------------------------------------------------
+
+
+@dataclass
+class TrainResult:
+    tagger: Tagger  # with the parameters of the best epoch on dev
+    history: list[EpochReport]
+    best_epoch: int
+
+
+def train(
+    train_sents: Sequence[Sentence],
+    dev_sents: Sequence[Sentence] | None,
+    config: TrainConfig,
+    lexicon: dict[str, int] | None = None,
+    on_batch: Callable[[int], None] | None = None,
+    on_epoch: Callable[[EpochReport], None] | None = None,
+    on_best: Callable[[Tagger, EpochReport], None] | None = None,
+) -> TrainResult:
+    """Train a tagger; keep the parameters of the epoch with the best dev F1.
+
+    ``on_batch(tokens)`` is called after every update, ``on_epoch(report)`` after every
+    epoch, and ``on_best(tagger, report)`` whenever dev F1 improves (to save a checkpoint).
+    """
+    import time
+
+    config.check()
+    types = entity_types(config.entity)
+    rng = np.random.default_rng(config.seed)
+    features = build_features((w for s in train_sents for w in s.words), config.features, lexicon)
+    data = encode_corpus(train_sents, features, config.scheme, types)
+    n_tokens = sum(len(s) for s in data.sentences)
+    n_y = len(SCHEMES[config.scheme])
+    params = rnn.init_params(features.n_x, config.hidden, n_y, config.bidirectional, rng)
+    state = adam_init(params)
+    history: list[EpochReport] = []
+    best_f1, best_epoch, best_params = -1.0, 0, params
+    for epoch in range(1, config.epochs + 1):
+        lr = config.lr * config.lr_decay ** (epoch - 1)
+        t0 = time.perf_counter()
+        total = 0.0
+        for chosen in batches(data, config.batch_size, rng):
+            batch = make_batch(data, chosen, config.word_dropout, rng)
+            y_hat, cache = rnn.forward(params, batch, config.dropout, rng)
+            batch_loss = rnn.loss(y_hat, batch.y, batch.mask)
+            if not math.isfinite(batch_loss):
+                raise TrainingError(
+                    f"the loss became {batch_loss} in epoch {epoch}; try a smaller --lr "
+                    f"(the best checkpoint so far, epoch {best_epoch}, is kept)"
+                )
+            total += batch_loss * len(chosen)
+            grads = rnn.backward(params, batch, y_hat, cache)
+            clip_gradients(grads, config.clip)
+            adam_step(params, grads, state, lr)
+            if on_batch:
+                on_batch(int(batch.mask.sum()))
+        seconds = time.perf_counter() - t0
+        tagger = Tagger(params, features, config.scheme)
+        dev = evaluate(tagger, dev_sents, types).scores if dev_sents else None
+        f1 = dev.f1 if dev else float(epoch)  # no dev set: the last epoch is the best
+        report = EpochReport(epoch, total / len(data.sentences), dev, seconds, n_tokens / seconds, f1 > best_f1)
+        history.append(report)
+        if report.best:
+            best_f1, best_epoch = f1, epoch
+            best_params = {k: v.copy(order="K") for k, v in params.items()}
+            if on_best:
+                on_best(Tagger(best_params, features, config.scheme), report)
+        if on_epoch:
+            on_epoch(report)
+        if epoch - best_epoch >= config.patience:
+            break
+    return TrainResult(Tagger(best_params, features, config.scheme), history, best_epoch)
