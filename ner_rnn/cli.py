@@ -326,8 +326,8 @@ def evaluate_cli(
     from .modelfile import load_model
     from .tags import entity_types
 
-    tagger = load_model(model)
     sentences = read_conll(data)
+    tagger = load_model(model)
     result = evaluate(tagger, sentences, entity_types(entity))
     s = result.scores
     wrong = result.errors(sentences) if errors else []

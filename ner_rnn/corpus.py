@@ -32,7 +32,7 @@ def iter_conll(path: str | Path) -> Iterator[Sentence]:
     """Yield the sentences of a CoNLL file; raise :class:`CorpusError` naming file:line."""
     path = Path(path)
     try:
-        f = open(path, encoding="utf-8", newline=None)
+        f = open(path, "rb")
     except FileNotFoundError:
         raise CorpusError("no such file", path) from None
     except IsADirectoryError:
@@ -44,47 +44,50 @@ def iter_conll(path: str | Path) -> Iterator[Sentence]:
     first = 0
     doc = 0
     with f:
-        lineno = 0
-        try:
-            for lineno, raw in enumerate(f, start=1):
-                cols = raw.split()
-                if not cols:
-                    if words:
-                        yield Sentence(words, tags, first, doc)
-                        words, tags = [], []
-                    continue
-                if cols[0] == "-DOCSTART-":
-                    if words:
-                        yield Sentence(words, tags, first, doc)
-                        words, tags = [], []
-                    doc += 1
-                    continue
-                if len(cols) < 2:
-                    raise CorpusError(
-                        f"expected a word and a tag separated by whitespace, got {raw.strip()!r}",
-                        path,
-                        lineno,
-                    )
-                tag = cols[-1]
-                if not _TAG_RE.fullmatch(tag):
-                    raise CorpusError(
-                        f"malformed tag {tag!r}: expected O or B-/I-/E-/S- plus a type", path, lineno
-                    )
-                if not words:
-                    first = lineno
-                words.append(cols[0])
-                tags.append(tag)
-        except UnicodeDecodeError as e:
-            raise CorpusError(f"not valid UTF-8 ({e.reason})", path, lineno + 1) from None
+        for lineno, raw_bytes in enumerate(f, start=1):
+            try:
+                raw = raw_bytes.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise CorpusError(f"not valid UTF-8 (byte {e.start + 1} of the line)", path, lineno) from None
+            cols = raw.split()
+            if not cols:
+                if words:
+                    yield Sentence(words, tags, first, doc)
+                    words, tags = [], []
+                continue
+            if cols[0] == "-DOCSTART-":
+                if words:
+                    yield Sentence(words, tags, first, doc)
+                    words, tags = [], []
+                doc += 1
+                continue
+            if len(cols) < 2:
+                raise CorpusError(
+                    f"expected a word and a tag separated by whitespace, got {raw.strip()!r}", path, lineno
+                )
+            tag = cols[-1]
+            if not _TAG_RE.fullmatch(tag):
+                raise CorpusError(f"malformed tag {tag!r}: expected O or B-/I-/E-/S- plus a type", path, lineno)
+            if not words:
+                first = lineno
+            words.append(cols[0])
+            tags.append(tag)
     if words:
         yield Sentence(words, tags, first, doc)
 
 
 def read_conll(path: str | Path) -> list[Sentence]:
-    """Read a whole CoNLL file; an empty file is an error."""
+    """Read a whole CoNLL file; an empty file is an error.
+
+    Without ``-DOCSTART-`` lines every sentence is a document of its own, so no context
+    is shared between sentences that may be unrelated.
+    """
     sentences = list(iter_conll(path))
     if not sentences:
         raise CorpusError("holds no sentences", path)
+    if all(s.doc == 0 for s in sentences):
+        for i, s in enumerate(sentences):
+            s.doc = i
     return sentences
 
 

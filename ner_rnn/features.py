@@ -2,13 +2,15 @@
 
 The input x<t> of the RNN is a long sparse vector made of blocks laid end to end:
 
-    x<t> = [ word one-hot | shape one-hot | character n-grams multi-hot | name lexicon one-hot ]
+    x<t> = [ word | shape | character n-grams | name lexicon | document evidence ]
 
 - word:    the lower-cased word, digits folded to 0; index 0 is <UNK> (unseen or rare word)
 - shape:   the word's case and character classes, e.g. "Xxxx", "XXXX", "X.X.", "dd-dd"
 - n-grams: character 2-4-grams of "<word>" (so prefixes and suffixes too); the k known
            n-grams of a word each get the value 1/k, so the block sums to 1
 - lexicon: whether the lower-cased word is a known first name, surname, both or neither
+- evidence: how likely the word's other mentions in the same record are names
+           (0 = none or not looked at; see :mod:`ner_rnn.context`)
 
 The word alone cannot tag a name never seen in training; shape and n-grams can
 ("Kowalczyk" is Xxxx and ends in "-czyk"). Nothing here builds x<t> as a dense vector:
@@ -25,6 +27,8 @@ from typing import Iterable
 import numpy as np
 
 UNK = "<UNK>"
+EVIDENCE_SLOT = 3  # position of the evidence column in every row of Features.encode
+EVIDENCE_BUCKETS = 5  # the one-hot block filled in by ner_rnn.context
 MAX_NGRAM_CHARS = 20  # a longer word contributes the n-grams of its first and last 10 characters
 
 
@@ -96,12 +100,14 @@ class Features:
         self.shape_offset = len(self.words)
         self.ngram_offset = self.shape_offset + len(self.shapes)
         self.lexicon_offset = self.ngram_offset + len(self.ngrams)
-        self.n_x = self.lexicon_offset + 4  # lexicon block: none, first, last, both
+        self.evidence_offset = self.lexicon_offset + 4  # lexicon block: none, first, last, both
+        self.n_x = self.evidence_offset + EVIDENCE_BUCKETS
 
-    def columns(self, word: str) -> tuple[list[int], list[float]]:
+    def columns(self, word: str, evidence: int = 0) -> tuple[list[int], list[float]]:
         """The non-zero entries of x for ``word``: column indices and their values.
 
-        The word column always comes first, so word dropout can replace it by <UNK> (0).
+        Fixed slots first: word (so word dropout can set it to <UNK>, column 0), shape,
+        lexicon, evidence (``EVIDENCE_SLOT``); then the word's n-grams.
         """
         grams = [self._ngram[g] for g in char_ngrams(word, self.config.ngram_sizes) if g in self._ngram]
         if not grams:
@@ -111,16 +117,17 @@ class Features:
             self._word.get(key, 0),
             self.shape_offset + self._shape.get(word_shape(word), 0),
             self.lexicon_offset + self.lexicon.get(key, 0),
+            self.evidence_offset + evidence,
         ]
-        vals = [1.0, 1.0, 1.0]
+        vals = [1.0, 1.0, 1.0, 1.0]
         weight = 1.0 / len(grams)
         cols += [self.ngram_offset + g for g in grams]
         vals += [weight] * len(grams)
         return cols, vals
 
-    def encode(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    def encode(self, words: list[str], evidence: list[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Distinct words -> ``idx, val`` of shape (len(words), K), padded with (0, 0.0)."""
-        rows = [self.columns(w) for w in words]
+        rows = [self.columns(w, e) for w, e in zip(words, evidence or [0] * len(words))]
         k = max((len(c) for c, _ in rows), default=1)
         idx = np.zeros((len(rows), k), dtype=np.int32)
         val = np.zeros((len(rows), k), dtype=np.float32)

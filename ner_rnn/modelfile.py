@@ -48,6 +48,7 @@ def save_model(path: str | Path, tagger: Tagger, info: dict | None = None, force
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "scheme": tagger.scheme,
+        "doc_context": tagger.doc_context,
         "bidirectional": rnn.is_bidirectional(p),
         "hidden": int(p["Waa"].shape[0]),
         "n_x": int(p["Wax"].shape[1]),
@@ -129,7 +130,7 @@ def load_model(path: str | Path | None = None) -> Tagger:
         raise ModelFileError(f"damaged or not a ner-rnn model file ({type(e).__name__}: {e})", path) from None
     if features.n_x != meta["n_x"]:
         raise ModelFileError(f"its vocabulary gives {features.n_x} input columns, its arrays {meta['n_x']}", path)
-    return Tagger(params, features, meta["scheme"], meta)
+    return Tagger(params, features, meta["scheme"], meta, bool(meta.get("doc_context", False)))
 
 
 def _read_meta(npz, path: Path) -> dict:

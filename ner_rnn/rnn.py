@@ -102,22 +102,18 @@ def input_projection(Wax: np.ndarray, idx: np.ndarray, val: np.ndarray) -> np.nd
 
 
 def input_projection_backward(dxw: np.ndarray, idx: np.ndarray, val: np.ndarray) -> ColumnGrad:
-    """dL/dWax from dL/d(Wax · x) of each distinct word, dxw (n_a, U)."""
-    contrib = val[:, :, None] * dxw.T[:, None, :]  # (U, K, n_a)
-    flat_idx = idx.ravel()
-    keep = val.ravel() != 0  # padding entries add nothing
-    cols, sums = segment_sum(flat_idx[keep], contrib.reshape(-1, dxw.shape[0])[keep])
-    return ColumnGrad(cols, np.ascontiguousarray(sums.T))
+    """dL/dWax from dL/d(Wax · x) of each distinct word, dxw (n_a, U).
 
-
-def segment_sum(keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sum the rows that share a key: (distinct keys, sums). Deterministic order."""
-    order = np.argsort(keys, kind="stable")
-    sorted_keys = keys[order]
-    distinct, starts = np.unique(sorted_keys, return_index=True)
-    if len(distinct) == 0:
-        return distinct, np.zeros((0, rows.shape[1]), dtype=rows.dtype)
-    return distinct, np.add.reduceat(rows[order], starts, axis=0)
+    Column ``c`` of dL/dWax is ``Σ val[u, k] · dxw[:, u]`` over the entries with
+    ``idx[u, k] == c``: the entries are sorted by column once and summed in runs.
+    """
+    u, k = np.nonzero(val)  # the real entries, padding left out
+    cols = idx[u, k]
+    order = np.argsort(cols, kind="stable")
+    u, k, cols = u[order], k[order], cols[order]
+    starts = np.flatnonzero(np.r_[True, cols[1:] != cols[:-1]])
+    contrib = dxw.T[u] * val[u, k][:, None].astype(dxw.dtype, copy=False)  # (entries, n_a)
+    return ColumnGrad(cols[starts], np.add.reduceat(contrib, starts, axis=0).T)
 
 
 # ---- one time step, then the sequence ----------------------------------------------------
@@ -180,24 +176,37 @@ def step_inputs(xw_u: np.ndarray, words: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(xw_u[:, words].transpose(1, 0, 2))
 
 
-def forward(params: Params, batch: Batch, dropout: float = 0.0, rng: np.random.Generator | None = None):
+def dropout_mask(shape, rate: float, rng: np.random.Generator, dtype) -> np.ndarray:
+    """Inverted dropout: zero a fraction ``rate``, scale the rest so the mean is unchanged."""
+    return (rng.random(shape, dtype=np.float32) >= rate).astype(dtype) / (1.0 - rate)
+
+
+def forward(
+    params: Params,
+    batch: Batch,
+    dropout: float = 0.0,
+    rng: np.random.Generator | None = None,
+    input_dropout: float = 0.0,
+):
     """ŷ<t> for every step, (T, n_y, m), and the cache that :func:`backward` needs.
 
-    ``dropout`` (training only) zeroes a random fraction of the states fed to the output.
+    Training only: ``input_dropout`` zeroes a random fraction of ``Wax · x<t>`` (as
+    dropout on word embeddings does), ``dropout`` a fraction of the states fed to the output.
     """
-    xw_u = input_projection(params["Wax"], batch.idx, batch.val)
-    a = rnn_forward(params["Waa"], params["ba"], step_inputs(xw_u, batch.words), batch.mask)
-    cache = {"a": a}
-    h = a
-    if is_bidirectional(params):
-        xw_u_b = input_projection(params["Wax_b"], batch.idx, batch.val)
-        a_b = rnn_forward(params["Waa_b"], params["ba_b"], step_inputs(xw_u_b, batch.words), batch.mask, True)
-        cache["a_b"] = a_b
-        h = np.concatenate([a, a_b], axis=1)  # [a→<t>; a←<t>]  (T, 2 n_a, m)
+    cache: dict = {}
+    states = []
+    directions = [("", False), ("_b", True)] if is_bidirectional(params) else [("", False)]
+    for d, reverse in directions:
+        xw = step_inputs(input_projection(params["Wax" + d], batch.idx, batch.val), batch.words)
+        if input_dropout > 0.0:
+            cache["keep_x" + d] = dropout_mask(xw.shape, input_dropout, rng, xw.dtype)
+            xw *= cache["keep_x" + d]
+        states.append(rnn_forward(params["Waa" + d], params["ba" + d], xw, batch.mask, reverse))
+        cache["a" + d] = states[-1]
+    h = np.concatenate(states, axis=1) if len(states) > 1 else states[0]  # [a→<t>; a←<t>] (T, n_h, m)
     if dropout > 0.0:
-        keep = (rng.random(h.shape) >= dropout).astype(h.dtype) / (1.0 - dropout)
-        h = h * keep
-        cache["keep"] = keep
+        cache["keep"] = dropout_mask(h.shape, dropout, rng, h.dtype)
+        h = h * cache["keep"]
     cache["h"] = h
     y_hat = softmax(params["Wya"] @ h + params["by"], axis=1)  # (T, n_y, m)
     return y_hat, cache
@@ -229,15 +238,24 @@ def backward(params: Params, batch: Batch, y_hat: np.ndarray, cache: dict) -> di
     directions = [("", cache["a"], False)]
     if is_bidirectional(params):
         directions.append(("_b", cache["a_b"], True))
+    dxw = []
     for i, (d, a, reverse) in enumerate(directions):
         dz, grads["Waa" + d], grads["ba" + d] = rnn_backward(
             dh[:, i * n_a : (i + 1) * n_a], a, params["Waa" + d], batch.mask, reverse
         )
-        # dL/d(Wax · x) of each distinct word: the sum over the steps where it occurs
-        rows, dxw = segment_sum(batch.words.ravel(), dz.transpose(0, 2, 1).reshape(-1, n_a))
-        dxw_u = np.zeros((n_a, batch.idx.shape[0]), dtype=dz.dtype)
-        dxw_u[:, rows] = dxw.T
-        grads["Wax" + d] = input_projection_backward(dxw_u, batch.idx, batch.val)
+        if "keep_x" + d in cache:
+            dz = dz * cache["keep_x" + d]
+        dxw.append(dz)
+    # dL/d(Wax · x) of each distinct word is the sum over the steps where it occurs; the
+    # two directions are stacked so the sparse sums below run once for both
+    dz = np.concatenate(dxw, axis=1) if len(dxw) > 1 else dxw[0]  # (T, n_dirs · n_a, m)
+    real = batch.mask.ravel() != 0
+    dz_tokens = dz.transpose(0, 2, 1).reshape(-1, dz.shape[1])[real]
+    dxw_u = np.zeros((batch.idx.shape[0], dz.shape[1]), dtype=dz.dtype)
+    np.add.at(dxw_u, batch.words.ravel()[real], dz_tokens)
+    g = input_projection_backward(dxw_u.T, batch.idx, batch.val)
+    for i, (d, _, _) in enumerate(directions):
+        grads["Wax" + d] = ColumnGrad(g.cols, np.ascontiguousarray(g.values[i * n_a : (i + 1) * n_a]))
     return grads
 
 

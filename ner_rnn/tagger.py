@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import rnn
+from . import context, rnn
 from .features import Features
 from .tags import Span, decode
 from .tokenize import Token, sentence_bounds, tokenize
@@ -38,11 +38,19 @@ class Doc:
 
 
 class Tagger:
-    def __init__(self, params: rnn.Params, features: Features, scheme: str = "io", meta: dict | None = None):
+    def __init__(
+        self,
+        params: rnn.Params,
+        features: Features,
+        scheme: str = "io",
+        meta: dict | None = None,
+        doc_context: bool = False,
+    ):
         self.params = params
         self.features = features
         self.scheme = scheme
         self.meta = meta or {}
+        self.doc_context = doc_context  # tag twice, with evidence from other mentions (ner_rnn.context)
         self._bi = rnn.is_bidirectional(params)
         self._n_a = params["Waa"].shape[0]
         self._cache: dict[str, int] = {}
@@ -50,18 +58,21 @@ class Tagger:
 
     # -- Wax · x per distinct word, cached ------------------------------------------------
 
-    def _rows(self, words: list[str]) -> np.ndarray:
-        """Row of ``self._proj`` holding [Wax · x; Wax_b · x] for each word."""
+    def _rows(self, words: list[str], evidence: list[int] | None = None) -> np.ndarray:
+        """Row of ``self._proj`` holding [Wax · x; Wax_b · x] for each word (and evidence bucket)."""
         cache = self._cache
         get = cache.get
-        rows = [get(w, -1) for w in words]
+        keys: list = words if evidence is None else [w if e == 0 else (w, e) for w, e in zip(words, evidence)]
+        rows = [get(k, -1) for k in keys]
         if -1 not in rows:
             return np.array(rows, dtype=np.intp)
-        missing = list(dict.fromkeys(w for w, r in zip(words, rows) if r == -1))
+        missing = list(dict.fromkeys(k for k, r in zip(keys, rows) if r == -1))
         if len(cache) + len(missing) > max(CACHE_WORDS, len(missing)):
             cache.clear()
-            missing = list(dict.fromkeys(words))
-        idx, val = self.features.encode(missing)
+            missing = list(dict.fromkeys(keys))
+        idx, val = self.features.encode(
+            [k if isinstance(k, str) else k[0] for k in missing], [0 if isinstance(k, str) else k[1] for k in missing]
+        )
         parts = [rnn.input_projection(self.params["Wax"], idx, val)]
         if self._bi:
             parts.append(rnn.input_projection(self.params["Wax_b"], idx, val))
@@ -72,17 +83,17 @@ class Tagger:
             grown[:start] = self._proj[:start]
             self._proj = grown
         self._proj[start : start + len(new)] = new
-        for i, w in enumerate(missing):
-            cache[w] = start + i
-        return np.array([get(w) for w in words], dtype=np.intp)
+        for i, k in enumerate(missing):
+            cache[k] = start + i
+        return np.array([get(k) for k in keys], dtype=np.intp)
 
     # -- the network over batches of sentences ---------------------------------------------
 
-    def _forward(self, batch: list[list[str]]) -> np.ndarray:
+    def _forward(self, batch: list[list[str]], evidence: list[np.ndarray] | None = None) -> np.ndarray:
         """ŷ for one batch of word lists: (T, n_y, m)."""
         T, m = max(len(s) for s in batch), len(batch)
         flat = [w for s in batch for w in s]
-        rows = self._rows(flat)
+        rows = self._rows(flat, None if evidence is None else np.concatenate(evidence).tolist())
         mask = np.zeros((T, m), dtype=self._proj.dtype)
         pos = np.zeros((T, m), dtype=np.intp)
         lengths = np.array([len(s) for s in batch])
@@ -98,21 +109,38 @@ class Tagger:
             h = np.concatenate([h, a_b], axis=1)
         return rnn.softmax(p["Wya"] @ h + p["by"], axis=1)
 
-    def predict(self, sentences: list[list[str]], batch_size: int = BATCH_SIZE) -> list[np.ndarray]:
-        """Tag probabilities per sentence: a (len, n_y) array each, in input order."""
+    def predict(
+        self, sentences: list[list[str]], evidence: list[np.ndarray] | None = None, batch_size: int = BATCH_SIZE
+    ) -> list[np.ndarray]:
+        """Tag probabilities per sentence, one pass: a (len, n_y) array each, in input order."""
         out: list[np.ndarray] = [np.zeros((0, 2 if self.scheme == "io" else 3))] * len(sentences)
         order = sorted((i for i, s in enumerate(sentences) if s), key=lambda i: len(sentences[i]))
         for b in range(0, len(order), batch_size):
             ids = order[b : b + batch_size]
-            y_hat = self._forward([sentences[i] for i in ids])
+            y_hat = self._forward([sentences[i] for i in ids], None if evidence is None else [evidence[i] for i in ids])
             for j, i in enumerate(ids):
                 out[i] = y_hat[: len(sentences[i]), :, j]
         return out
 
-    def spans(self, sentences: list[list[str]]) -> list[tuple[list[Span], np.ndarray]]:
+    def predict_in_context(self, sentences: list[list[str]], groups: list[int] | None) -> list[np.ndarray]:
+        """Tag probabilities per sentence; with document context, the second pass where it applies.
+
+        ``groups[i]`` is the record (input line, document) of sentence i.
+        """
+        probs = self.predict(sentences)
+        if not self.doc_context or groups is None:
+            return probs
+        ev = context.evidence(sentences, [1.0 - p[:, 0] for p in probs], groups)
+        again = [i for i, e in enumerate(ev) if e.any()]
+        if again:
+            for i, p in zip(again, self.predict([sentences[i] for i in again], [ev[i] for i in again])):
+                probs[i] = p
+        return probs
+
+    def spans(self, sentences: list[list[str]], groups: list[int] | None = None) -> list[tuple[list[Span], np.ndarray]]:
         """Person spans per sentence and each token's probability of being in a name."""
         result = []
-        for probs in self.predict(sentences):
+        for probs in self.predict_in_context(sentences, groups):
             ids = probs.argmax(axis=1) if len(probs) else np.zeros(0, dtype=int)
             result.append((decode(ids.tolist(), self.scheme), 1.0 - probs[:, 0]))
         return result
@@ -131,7 +159,7 @@ class Tagger:
                 where.append((n, start))
         tags = [["O"] * len(toks) for toks in token_lists]
         entities: list[list[Entity]] = [[] for _ in texts]
-        for (n, offset), (spans, p_name) in zip(where, self.spans(pieces)):
+        for (n, offset), (spans, p_name) in zip(where, self.spans(pieces, [n for n, _ in where])):
             toks = token_lists[n]
             for s, e in spans:
                 tags[n][offset + s] = "B-PER"

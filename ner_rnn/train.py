@@ -8,16 +8,16 @@ progress through the callbacks it is given. Everything random comes from one
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Callable, Sequence
 
 import numpy as np
 
-from . import rnn
+from . import context, rnn
 from .corpus import Sentence
 from .errors import ConfigError, TrainingError
 from .evaluate import Scores, evaluate
-from .features import FeatureConfig, Features, build_features
+from .features import EVIDENCE_BUCKETS, EVIDENCE_SLOT, FeatureConfig, Features, build_features
 from .tagger import Tagger
 from .tags import SCHEMES, encode, entity_types, spans_from_tags
 
@@ -33,8 +33,13 @@ class TrainConfig:
     lr: float = 0.002  # Adam step size
     lr_decay: float = 0.9  # the step size is multiplied by this after every epoch
     clip: float = 5.0  # gradients are rescaled to at most this global L2 norm
+    average: float = 0.995  # evaluate and keep an exponential moving average of the weights (0: off)
     dropout: float = 0.2  # of [a→; a←] before the output layer
+    input_dropout: float = 0.0  # of Wax · x<t> (as dropout on word embeddings)
+    input_lr: float = 1.0  # the step size of Wax relative to lr
     word_dropout: float = 0.05  # a training token's word column is replaced by <UNK>
+    case_augment: float = 0.0  # a training sentence is shown all lower-case or ALL CAPS
+    doc_context: bool = False  # learn to use other mentions in the document (ner_rnn.context)
     seed: int = 0
     entity: str | None = None  # the CoNLL type that counts as a person; None: PER or PERSON
     features: FeatureConfig = field(default_factory=FeatureConfig)
@@ -49,7 +54,11 @@ class TrainConfig:
             (self.lr > 0 and math.isfinite(self.lr), f"--lr must be a positive number, got {self.lr}"),
             (0 < self.lr_decay <= 1, f"lr_decay must be in (0, 1], got {self.lr_decay}"),
             (self.clip > 0, f"clip must be positive, got {self.clip}"),
+            (0 <= self.average < 1, f"average must be in [0, 1), got {self.average}"),
             (0 <= self.dropout < 1, f"--dropout must be in [0, 1), got {self.dropout}"),
+            (0 <= self.input_dropout < 1, f"--input-dropout must be in [0, 1), got {self.input_dropout}"),
+            (self.input_lr > 0, f"input_lr must be positive, got {self.input_lr}"),
+            (0 <= self.case_augment <= 1, f"--case-augment must be in [0, 1], got {self.case_augment}"),
             (0 <= self.word_dropout < 1, f"--word-dropout must be in [0, 1), got {self.word_dropout}"),
             (self.scheme in SCHEMES, f"scheme must be one of {', '.join(SCHEMES)}, got {self.scheme!r}"),
         ]
@@ -83,30 +92,55 @@ class Encoded:
     val: np.ndarray  # (n_types, K)
     sentences: list[np.ndarray]  # type ids per sentence
     labels: list[np.ndarray]  # tag ids per sentence
+    variants: list[tuple[np.ndarray, np.ndarray]] | None = None  # (lower-case, UPPER-CASE) type ids
+    evidence: list[np.ndarray] | None = None  # document-context bucket per token (ner_rnn.context)
 
 
-def encode_corpus(sentences: Sequence[Sentence], features: Features, scheme: str, types: frozenset[str]) -> Encoded:
+def encode_corpus(
+    sentences: Sequence[Sentence], features: Features, scheme: str, types: frozenset[str], cased: bool = False
+) -> Encoded:
+    """Encode the sentences; with ``cased``, also their lower-case and upper-case copies."""
     type_id: dict[str, int] = {}
-    ids = [np.array([type_id.setdefault(w, len(type_id)) for w in s.words], dtype=np.int64) for s in sentences]
+
+    def ids(words):
+        return np.array([type_id.setdefault(w, len(type_id)) for w in words], dtype=np.int64)
+
+    encoded = [ids(s.words) for s in sentences]
+    variants = None
+    if cased:
+        variants = [(ids([w.lower() for w in s.words]), ids([w.upper() for w in s.words])) for s in sentences]
     labels = [np.array(encode(spans_from_tags(s.tags, types), len(s.words), scheme)) for s in sentences]
     words = list(type_id)
     idx, val = features.encode(words)
-    return Encoded(words, idx, val, ids, labels)
+    return Encoded(words, idx, val, encoded, labels, variants)
 
 
-def make_batch(data: Encoded, chosen: Sequence[int], word_dropout: float, rng: np.random.Generator) -> rnn.Batch:
+def make_batch(
+    data: Encoded, chosen: Sequence[int], word_dropout: float, rng: np.random.Generator, case_augment: float = 0.0
+) -> rnn.Batch:
     """Pad the chosen sentences to the longest and gather the rows of their distinct words."""
     lengths = np.array([len(data.sentences[i]) for i in chosen])
     T, m = int(lengths.max()), len(chosen)
     mask = np.arange(T)[:, None] < lengths[None, :]  # (T, m)
     tok = np.zeros((T, m), dtype=np.int64)
     y = np.zeros((T, m), dtype=np.int64)
+    recase = rng.random(m) < case_augment if case_augment else np.zeros(m, dtype=bool)
+    upper = rng.random(m) < 0.5
     for j, i in enumerate(chosen):
-        tok[: lengths[j], j] = data.sentences[i]
+        words = data.variants[i][int(upper[j])] if recase[j] else data.sentences[i]
+        tok[: lengths[j], j] = words
         y[: lengths[j], j] = data.labels[i]
-    distinct, words = np.unique(tok, return_inverse=True)
+    ev = np.zeros((T, m), dtype=np.int64)
+    if data.evidence is not None:
+        # half the sentences are shown with the evidence of their document, half without,
+        # so the network works in both passes (see ner_rnn.context)
+        for j in np.flatnonzero(rng.random(m) < 0.5):
+            ev[: lengths[j], j] = data.evidence[chosen[j]]
+    # a distinct input row per (word, evidence bucket) pair
+    distinct, words = np.unique(tok * EVIDENCE_BUCKETS + ev, return_inverse=True)
     words = words.reshape(T, m)
-    idx, val = data.idx[distinct], data.val[distinct]
+    idx, val = data.idx[distinct // EVIDENCE_BUCKETS], data.val[distinct // EVIDENCE_BUCKETS]
+    idx[:, EVIDENCE_SLOT] += distinct % EVIDENCE_BUCKETS
     if word_dropout > 0:
         # some tokens see <UNK> (column 0) in place of their word: an extra row for each
         drop = mask & (rng.random((T, m)) < word_dropout)
@@ -154,7 +188,9 @@ def clip_gradients(grads: dict, max_norm: float) -> float:
     return norm
 
 
-def adam_step(params: rnn.Params, grads: dict, state: dict, lr: float, b1=0.9, b2=0.999, eps=1e-8) -> None:
+def adam_step(
+    params: rnn.Params, grads: dict, state: dict, lr: float, input_lr: float = 1.0, b1=0.9, b2=0.999, eps=1e-8
+) -> None:
     """One Adam update in place. ``Wax`` is updated only in the columns the batch used
     (lazy Adam): the others had a zero gradient, and touching all n_x columns every step
     would cost more than the rest of the update."""
@@ -165,16 +201,30 @@ def adam_step(params: rnn.Params, grads: dict, state: dict, lr: float, b1=0.9, b
         m, v, p = state["m"][k], state["v"][k], params[k]
         if isinstance(g, rnn.ColumnGrad):
             c = g.cols
-            m_c = b1 * m[:, c] + (1 - b1) * g.values
-            v_c = b2 * v[:, c] + (1 - b2) * g.values * g.values
+            m_c, v_c = m[:, c], v[:, c]  # gathered copies of the used columns
+            m_c *= b1
+            m_c += (1 - b1) * g.values
+            v_c *= b2
+            v_c += (1 - b2) * g.values * g.values
             m[:, c], v[:, c] = m_c, v_c
-            p[:, c] -= step * m_c / (np.sqrt(v_c) + eps)
+            p[:, c] -= input_lr * step * m_c / (np.sqrt(v_c) + eps)
         else:
             m *= b1
             m += (1 - b1) * g
             v *= b2
             v += (1 - b2) * g * g
             p -= step * m / (np.sqrt(v) + eps)
+
+
+AVERAGE_EVERY = 10  # steps between updates of the weight average (it touches every weight)
+
+
+def update_average(avg: rnn.Params, params: rnn.Params, decay: float) -> None:
+    """avg ← avg + (1 - decay) · (params - avg), in place: Polyak-style averaging that
+    smooths the step-to-step noise of the last few hundred updates out of the model."""
+    for k, p in params.items():
+        a = avg[k]
+        a += (1.0 - decay) * (p - a)
 
 
 # ---- the loop -------------------------------------------------------------------------------
@@ -205,13 +255,16 @@ def train(
 
     config.check()
     types = entity_types(config.entity)
+    evidence = jackknife_evidence(train_sents, dev_sents, config, lexicon) if config.doc_context else None
     rng = np.random.default_rng(config.seed)
     features = build_features((w for s in train_sents for w in s.words), config.features, lexicon)
-    data = encode_corpus(train_sents, features, config.scheme, types)
+    data = encode_corpus(train_sents, features, config.scheme, types, cased=config.case_augment > 0)
+    data.evidence = evidence
     n_tokens = sum(len(s) for s in data.sentences)
     n_y = len(SCHEMES[config.scheme])
     params = rnn.init_params(features.n_x, config.hidden, n_y, config.bidirectional, rng)
     state = adam_init(params)
+    avg = {k: v.copy(order="K") for k, v in params.items()} if config.average else params
     history: list[EpochReport] = []
     best_f1, best_epoch, best_params = -1.0, 0, params
     for epoch in range(1, config.epochs + 1):
@@ -219,8 +272,8 @@ def train(
         t0 = time.perf_counter()
         total = 0.0
         for chosen in batches(data, config.batch_size, rng):
-            batch = make_batch(data, chosen, config.word_dropout, rng)
-            y_hat, cache = rnn.forward(params, batch, config.dropout, rng)
+            batch = make_batch(data, chosen, config.word_dropout, rng, config.case_augment)
+            y_hat, cache = rnn.forward(params, batch, config.dropout, rng, config.input_dropout)
             batch_loss = rnn.loss(y_hat, batch.y, batch.mask)
             if not math.isfinite(batch_loss):
                 raise TrainingError(
@@ -230,22 +283,45 @@ def train(
             total += batch_loss * len(chosen)
             grads = rnn.backward(params, batch, y_hat, cache)
             clip_gradients(grads, config.clip)
-            adam_step(params, grads, state, lr)
+            adam_step(params, grads, state, lr, config.input_lr)
+            if config.average and state["t"] % AVERAGE_EVERY == 0:
+                update_average(avg, params, config.average**AVERAGE_EVERY)
             if on_batch:
                 on_batch(int(batch.mask.sum()))
         seconds = time.perf_counter() - t0
-        tagger = Tagger(params, features, config.scheme)
+        tagger = Tagger(avg, features, config.scheme, doc_context=config.doc_context)
         dev = evaluate(tagger, dev_sents, types).scores if dev_sents else None
         f1 = dev.f1 if dev else float(epoch)  # no dev set: the last epoch is the best
         report = EpochReport(epoch, total / len(data.sentences), dev, seconds, n_tokens / seconds, f1 > best_f1)
         history.append(report)
         if report.best:
             best_f1, best_epoch = f1, epoch
-            best_params = {k: v.copy(order="K") for k, v in params.items()}
+            best_params = {k: v.copy(order="K") for k, v in avg.items()}
             if on_best:
-                on_best(Tagger(best_params, features, config.scheme), report)
+                on_best(Tagger(best_params, features, config.scheme, doc_context=config.doc_context), report)
         if on_epoch:
             on_epoch(report)
         if epoch - best_epoch >= config.patience:
             break
-    return TrainResult(Tagger(best_params, features, config.scheme), history, best_epoch)
+    return TrainResult(Tagger(best_params, features, config.scheme, doc_context=config.doc_context), history, best_epoch)
+
+
+def jackknife_evidence(
+    train_sents: Sequence[Sentence], dev_sents: Sequence[Sentence] | None, config: TrainConfig, lexicon
+) -> list[np.ndarray]:
+    """Document evidence for the training sentences, as imperfect as it will be at test time.
+
+    The documents are split in two halves; a model trained (without context) on one half
+    tags the other, so no sentence's evidence comes from a model that saw its document.
+    """
+    fold = [s.doc % 2 for s in train_sents]
+    p_name = [np.zeros(len(s.words)) for s in train_sents]
+    for f in (0, 1):
+        held = [i for i, x in enumerate(fold) if x == f]
+        rest = [s for s, x in zip(train_sents, fold) if x != f]
+        if not held or not rest:
+            continue
+        sub = train(rest, dev_sents, replace(config, doc_context=False, seed=config.seed + 1 + f), lexicon)
+        for i, p in zip(held, sub.tagger.predict([train_sents[i].words for i in held])):
+            p_name[i] = 1.0 - p[:, 0]
+    return context.evidence([s.words for s in train_sents], p_name, [s.doc for s in train_sents])

@@ -1,0 +1,69 @@
+"""Document context: a name found in one sentence is evidence for its other mentions.
+
+News and encyclopedic text give a person's full name once ("Alan Shearer") and then the
+surname alone, often where nothing in the sentence shows it is a name ("Shearer takes
+the captaincy ..."; "HENKE TAKES LEAD" in a headline). So the tagger reads a record
+(an input line, or a ``-DOCSTART-`` document of a CoNLL file) in two passes:
+
+1. every sentence is tagged on its own;
+2. each capitalised word gets the strongest first-pass probability of being a name
+   among its *other* mentions in the record (same word, any case), put in a bucket,
+   and that bucket is one more one-hot block of x<t>; sentences whose words have such
+   evidence are tagged again.
+
+The network learns how far to trust the evidence: in training, the first pass is
+replaced by the predictions of models that never saw the document (see
+:func:`ner_rnn.train.jackknife_evidence`), so the evidence is as imperfect as at test time.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Sequence
+
+import numpy as np
+
+from .features import EVIDENCE_BUCKETS
+
+# bucket 0: no other capitalised mention (or no context used); 1..4: the best other mention's
+# probability of being a name is < 0.1, < 0.5, < 0.9, >= 0.9
+EDGES = np.array([0.1, 0.5, 0.9])
+assert EVIDENCE_BUCKETS == len(EDGES) + 2
+
+
+def mentionable(word: str) -> bool:
+    """Words that take part: capitalised, with a letter ("Shearer", "HENKE", "O'Brien")."""
+    return word[:1].isupper() and len(word) > 1
+
+
+def evidence(
+    sentences: Sequence[Sequence[str]], p_name: Sequence[np.ndarray], groups: Sequence[int]
+) -> list[np.ndarray]:
+    """The evidence bucket of every token: (len,) int per sentence.
+
+    ``p_name[i][t]`` is the first pass's probability that token t of sentence i is in a
+    name; ``groups[i]`` the record the sentence belongs to.
+    """
+    # best and second-best probability per (record, word), and where the best one is
+    best: dict[tuple[int, str], list] = defaultdict(lambda: [-1.0, None, -1.0])
+    for i, (words, p, g) in enumerate(zip(sentences, p_name, groups)):
+        for t, w in enumerate(words):
+            if mentionable(w):
+                b = best[g, w.lower()]
+                q = float(p[t])
+                if q > b[0]:
+                    b[2] = b[0]
+                    b[0], b[1] = q, (i, t)
+                elif q > b[2]:
+                    b[2] = q
+    out = []
+    for i, (words, g) in enumerate(zip(sentences, groups)):
+        buckets = np.zeros(len(words), dtype=np.int64)
+        for t, w in enumerate(words):
+            if mentionable(w):
+                top, where, second = best[g, w.lower()]
+                other = second if where == (i, t) else top
+                if other >= 0.0:
+                    buckets[t] = 1 + int(np.searchsorted(EDGES, other, side="right"))
+        out.append(buckets)
+    return out

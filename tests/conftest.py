@@ -1,0 +1,48 @@
+"""Shared fixtures: the project's own small corpus, the CoNLL-2003 corpus when present,
+and a tiny model trained once per session on the small corpus."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+CONLL = Path(os.environ.get("NER_RNN_CONLL_DIR", ROOT.parent / "shared" / "data" / "conll2003"))
+
+
+@pytest.fixture(scope="session")
+def conll_dir() -> Path:
+    """The CoNLL-2003 folder; tests that need it skip when it is absent, unless
+    NER_RNN_REQUIRE_CORPUS=1 (set by CI), where its absence is a failure."""
+    if not (CONLL / "eng.testb").is_file():
+        if os.environ.get("NER_RNN_REQUIRE_CORPUS") == "1":
+            pytest.fail(f"NER_RNN_REQUIRE_CORPUS=1 but the corpus is not at {CONLL} (set NER_RNN_CONLL_DIR)")
+        pytest.skip(f"CoNLL-2003 corpus not found at {CONLL} (set NER_RNN_CONLL_DIR)")
+    return CONLL
+
+
+@pytest.fixture(scope="session")
+def small_train() -> Path:
+    return DATA / "names-train.conll"
+
+
+@pytest.fixture(scope="session")
+def small_dev() -> Path:
+    return DATA / "names-dev.conll"
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory, small_train, small_dev) -> Path:
+    """A small bidirectional model trained on data/ (a few seconds), saved to a temp folder."""
+    from ner_rnn.corpus import read_conll
+    from ner_rnn.modelfile import save_model
+    from ner_rnn.train import TrainConfig, train
+
+    config = TrainConfig(hidden=24, epochs=12, patience=12, seed=3, batch_size=8, lr=0.01, lr_decay=1.0)
+    result = train(read_conll(small_train), read_conll(small_dev), config)
+    path = tmp_path_factory.mktemp("model") / "tiny.npz"
+    save_model(path, result.tagger, {"command": "tests/conftest.py tiny_model", "config": config.to_json()})
+    return path

@@ -1,0 +1,185 @@
+"""The command line through its real entry point: round trips, formats, streams, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ner_rnn.cli import app
+
+runner = CliRunner()
+
+
+def run(*args, input=None):
+    return runner.invoke(app, [str(a) for a in args], input=input)
+
+
+def ner_rnn(*args, input=None, env=None):
+    """The installed program, in a fresh process, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "ner_rnn", *map(str, args)],
+        input=input,
+        capture_output=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
+
+
+def test_train_tag_evaluate_round_trip(tmp_path, small_train, small_dev):
+    model = tmp_path / "m.npz"
+    r = ner_rnn("train", small_train, "--dev", small_dev, "-o", model, "--epochs", "3", "--hidden", "16", "--quiet")
+    assert r.returncode == 0, r.stderr.decode()
+    assert r.stdout == b""  # training writes nothing to stdout
+    assert model.is_file()
+
+    r = ner_rnn("tag", "-m", model, "-f", "jsonl", input="Anna Berg met Tom.\n\nNo one here.\n".encode())
+    assert r.returncode == 0, r.stderr.decode()
+    records = [json.loads(line) for line in r.stdout.decode().splitlines()]
+    assert [rec["text"] for rec in records] == ["Anna Berg met Tom.", "", "No one here."]
+
+    r = ner_rnn("evaluate", small_dev, "-m", model, "-f", "json")
+    assert r.returncode == 0, r.stderr.decode()
+    scores = json.loads(r.stdout)
+    for key in ("precision", "recall", "f1", "token_accuracy", "gold_entities", "predicted_entities", "correct"):
+        assert key in scores
+    assert scores["gold_entities"] == sum(line.endswith("B-PER") for line in small_dev.read_text().splitlines())
+
+    r = ner_rnn("info", model)
+    assert r.returncode == 0 and b"bidirectional" in r.stdout
+
+
+def test_jsonl_offsets_slice_the_input(tiny_model):
+    texts = ["Marie Curie won two prizes in Paris.", "  spaced   out  ", "Émile Zola 😀 wrote.", ""]
+    r = run("tag", "-m", tiny_model, "-f", "jsonl", *texts)
+    assert r.exit_code == 0, r.stderr
+    records = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [rec["text"] for rec in records] == texts
+    for rec in records:
+        for item in rec["entities"] + rec["tokens"]:
+            assert rec["text"][item["start"] : item["end"]] == item["text"]
+        for ent in rec["entities"]:
+            assert ent["label"] == "PER" and 0.0 <= ent["score"] <= 1.0
+
+
+def test_formats(tiny_model):
+    text = "Marie Curie won two Nobel prizes."
+    conll = run("tag", "-m", tiny_model, "-f", "conll", text).stdout
+    rows = conll.split("\n")
+    assert rows[-2:] == ["", ""]  # a blank line closes the record
+    assert [r.split("\t")[0] for r in rows[:-2]] == ["Marie", "Curie", "won", "two", "Nobel", "prizes", "."]
+    tags = [r.split("\t")[1] for r in rows[:-2]]
+    assert all(t in ("O", "B-PER", "I-PER") for t in tags)
+    plain = run("tag", "-m", tiny_model, "-f", "text", text).stdout
+    inline = run("tag", "-m", tiny_model, "-f", "inline", text).stdout
+    assert plain.replace("[", "").replace("]", "") == text + "\n"
+    assert inline.replace("<PERSON>", "").replace("</PERSON>", "") == text + "\n"
+    n_names = tags.count("B-PER")
+    assert plain.count("[") == n_names and inline.count("<PERSON>") == n_names
+
+
+def test_stdin_one_record_per_line_in_order(tiny_model):
+    lines = ["Marie Curie won.", "", "   ", "Alan Turing worked.", "x" * 3000, "Ford trucks."]
+    r = run("tag", "-m", tiny_model, "-f", "jsonl", input="\n".join(lines) + "\n")
+    assert r.exit_code == 0, r.stderr
+    assert [json.loads(x)["text"] for x in r.stdout.splitlines()] == lines
+    r = run("tag", "-m", tiny_model, "-f", "text", input="\n".join(lines) + "\n")
+    assert len(r.stdout.splitlines()) == len(lines)
+
+
+def test_chunks_tagged_apart_concatenate_to_the_whole(tiny_model, small_dev, tmp_path):
+    """A line-in, record-out filter: cut the input anywhere between lines, tag the pieces,
+    join the outputs, and get exactly the output of tagging it whole."""
+    lines = [" ".join(l.split()[0] for l in s.splitlines()) for s in small_dev.read_text().split("\n\n") if s]
+    text = "\n".join(lines + ["", "Ada Lovelace and Charles Babbage."]) + "\n"
+    for fmt in ("conll", "jsonl", "text"):
+        whole = run("tag", "-m", tiny_model, "-f", fmt, input=text).stdout
+        pieces = text.splitlines(keepends=True)
+        parts = [pieces[:7], pieces[7:8], pieces[8:30], pieces[30:]]
+        joined = "".join(run("tag", "-m", tiny_model, "-f", fmt, input="".join(p)).stdout for p in parts)
+        assert joined == whole, fmt
+
+
+def test_input_files_and_output_file(tiny_model, tmp_path):
+    a = tmp_path / "a.txt"
+    a.write_text("Marie Curie won.\nAlan Turing worked.\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    r = run("tag", "-m", tiny_model, "-f", "jsonl", "-i", a, "-i", a, "-o", out)
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == ""
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 4
+    before = out.read_bytes()
+    r = run("tag", "-m", tiny_model, "-i", a, "-o", out)
+    assert r.exit_code == 2 and "--force" in r.stderr
+    assert out.read_bytes() == before
+
+
+def test_save_load_gives_identical_predictions(tiny_model, tmp_path, small_dev):
+    from ner_rnn.corpus import read_conll
+    from ner_rnn.modelfile import load_model, save_model
+
+    a = load_model(tiny_model)
+    copy = save_model(tmp_path / "copy.npz", a)
+    b = load_model(copy)
+    sentences = [s.words for s in read_conll(small_dev)]
+    for pa, pb in zip(a.predict(sentences), b.predict(sentences)):
+        assert (pa == pb).all()
+    with pytest.raises(Exception, match="already exists"):
+        save_model(copy, a)
+
+
+@pytest.mark.parametrize(
+    "args, code, fragment",
+    [
+        (["tag", "--format", "xml", "x"], 2, "--format"),
+        (["tag", "-m", "{missing}", "x"], 1, "no such model file"),
+        (["tag", "-i", "{missing}"], 1, "no such file"),
+        (["tag", "-i", "{tmp}", "text"], 2, "not both"),
+        (["train", "{train}", "-o", "{tmp}/m.npz", "--epochs", "0"], 2, "--epochs"),
+        (["train", "{train}", "-o", "{tmp}/m.npz", "--hidden", "-3"], 2, "--hidden"),
+        (["train", "{train}", "--dev", "{train}", "-o", "{tmp}/m.npz"], 2, "--dev is the training file"),
+        (["train", "{missing}", "-o", "{tmp}/m.npz"], 1, "no such file"),
+        (["evaluate", "{missing}"], 1, "no such file"),
+        (["nonsense"], 2, "No such command"),
+    ],
+)
+def test_user_mistakes_get_one_line_and_an_exit_code(args, code, fragment, tmp_path, small_train):
+    places = {"{missing}": str(tmp_path / "missing.txt"), "{tmp}": str(tmp_path), "{train}": str(small_train)}
+
+    def fill(arg):
+        for key, value in places.items():
+            arg = arg.replace(key, value)
+        return arg
+
+    args = [fill(a) for a in args]
+    r = run(*args)
+    assert r.exit_code == code, (r.exit_code, r.stderr)
+    assert r.stdout == ""
+    assert r.stderr.startswith("ner-rnn: error: ") and r.stderr.count("\n") == 1, r.stderr
+    assert fragment in r.stderr
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_invalid_utf8_names_the_line(tiny_model):
+    r = ner_rnn("tag", "-m", tiny_model, input=b"fine\nJos\xe9 Martin\n")
+    assert r.returncode == 1
+    assert r.stderr.decode() == "ner-rnn: error: <stdin>:2: byte 4 is not valid UTF-8 (pass --replace-invalid to tag it anyway)\n"
+    r = ner_rnn("tag", "-m", tiny_model, "--replace-invalid", "-f", "jsonl", input=b"fine\nJos\xe9 Martin\n")
+    assert r.returncode == 0
+    assert json.loads(r.stdout.decode().splitlines()[1])["text"] == "Jos\ufffd Martin"
+
+
+def test_train_refuses_to_overwrite_without_force(tmp_path, small_train):
+    model = tmp_path / "m.npz"
+    model.write_bytes(b"precious")
+    r = run("train", small_train, "-o", model, "--epochs", "1", "--hidden", "4")
+    assert r.exit_code == 1 and "--force" in r.stderr
+    assert model.read_bytes() == b"precious"
+    r = run("train", small_train, "-o", model, "--epochs", "1", "--hidden", "4", "--force", "--quiet")
+    assert r.exit_code == 0, r.stderr
+    assert model.read_bytes() != b"precious"

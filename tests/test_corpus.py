@@ -1,0 +1,89 @@
+"""CoNLL files in every tag scheme read to the same spans; malformed files name file:line."""
+
+from __future__ import annotations
+
+import pytest
+
+from ner_rnn.corpus import read_conll
+from ner_rnn.errors import CorpusError
+from ner_rnn.tags import decode, encode, entity_types, scheme_violations, spans_from_tags, to_conll
+
+WORDS = "Peter Blackburn met John Smith Bob Jones and Paris".split()
+SCHEMES = {
+    "iob2": "B-PER I-PER O B-PER I-PER B-PER I-PER O B-LOC",
+    "iob1": "I-PER I-PER O I-PER I-PER B-PER I-PER O I-LOC",
+    "iobes": "B-PER E-PER O B-PER E-PER B-PER E-PER O S-LOC",
+    "io": "I-PER I-PER O I-PER I-PER I-PER I-PER O I-LOC",
+}
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_every_scheme_gives_the_same_spans(tmp_path, scheme):
+    rows = "".join(f"{w} NNP {t}\n" for w, t in zip(WORDS, SCHEMES[scheme].split()))
+    (sentence,) = read_conll(write(tmp_path, "a.conll", "-DOCSTART- -X- O\n\n" + rows))
+    spans = spans_from_tags(sentence.tags)
+    if scheme == "io":  # IO cannot separate two names that touch
+        assert spans == [(0, 2), (3, 7)]
+    else:
+        assert spans == [(0, 2), (3, 5), (5, 7)]
+
+
+def test_entity_type_option_and_case():
+    tags = "B-PERSON I-PERSON O B-per".split()
+    assert spans_from_tags(tags) == [(0, 2), (3, 4)]
+    assert spans_from_tags("B-ACTOR O B-PER".split(), entity_types("actor")) == [(0, 1)]
+
+
+def test_windows_endings_tabs_and_no_final_blank_line(tmp_path):
+    text = "Anna\tNNP B-PER\r\nBerg  NNP\tI-PER\r\nran O\r\n\r\nBob B-PER"
+    a, b = read_conll(write(tmp_path, "w.conll", text))
+    assert a.words == ["Anna", "Berg", "ran"] and a.tags == ["B-PER", "I-PER", "O"]
+    assert b.words == ["Bob"] and b.line == 5
+
+
+@pytest.mark.parametrize(
+    "text, line, message",
+    [
+        ("Anna B-PER\nBerg\n", 2, "expected a word and a tag"),
+        ("Anna B-PER\nBerg X-PER\n", 2, "malformed tag 'X-PER'"),
+        ("Anna B-PER\n\nBerg B_PER\n", 3, "malformed tag"),
+    ],
+)
+def test_malformed_lines_name_file_and_line(tmp_path, text, line, message):
+    path = write(tmp_path, "bad.conll", text)
+    with pytest.raises(CorpusError) as e:
+        read_conll(path)
+    assert str(e.value).startswith(f"{path}:{line}: ")
+    assert message in str(e.value)
+
+
+def test_empty_and_missing_files(tmp_path):
+    with pytest.raises(CorpusError, match="holds no sentences"):
+        read_conll(write(tmp_path, "empty.conll", "\n\n"))
+    with pytest.raises(CorpusError, match="no such file"):
+        read_conll(tmp_path / "nope.conll")
+    bad = tmp_path / "latin1.conll"
+    bad.write_bytes(b"Ana B-PER\n\nJos\xe9 B-PER\n")
+    with pytest.raises(CorpusError, match=r"latin1.conll:3: not valid UTF-8"):
+        read_conll(bad)
+
+
+def test_scheme_violations():
+    types = entity_types(None)
+    assert scheme_violations("O I-PER I-PER".split(), "iob2", types) == [1]
+    assert scheme_violations("B-PER I-PER".split(), "iob2", types) == []
+    assert scheme_violations("O I-PER".split(), "iob1", types) == []
+
+
+@pytest.mark.parametrize("scheme", ["io", "bio"])
+def test_encode_decode_round_trip(scheme):
+    spans = [(0, 2), (4, 5), (7, 9)]
+    ids = encode(spans, 10, scheme)
+    assert decode(ids, scheme) == spans
+    assert spans_from_tags(to_conll(spans, 10)) == spans

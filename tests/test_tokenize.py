@@ -1,0 +1,62 @@
+"""Raw text -> tokens: CoNLL-style splits, and offsets that always slice the original text."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ner_rnn.tokenize import sentence_bounds, tokenize
+
+
+def words(text):
+    return [t.text for t in tokenize(text)]
+
+
+def test_conll_style_splits():
+    assert words("Teddy Roosevelt was a great President.") == [
+        "Teddy", "Roosevelt", "was", "a", "great", "President", ".",
+    ]  # fmt: skip
+    assert words("Clinton's aide didn't say") == ["Clinton", "'s", "aide", "did", "n't", "say"]
+    assert words("O'Brien met Mr. Smith in the U.S.") == ["O'Brien", "met", "Mr.", "Smith", "in", "the", "U.S."]
+    assert words("It cost $1,000.50 on 1996-08-22 (10:30 a.m.)...") == [
+        "It", "cost", "$", "1,000.50", "on", "1996-08-22", "(", "10:30", "a.m.", ")", "...",
+    ]  # fmt: skip
+    assert words("the Anglo-Dutch group, John F. Kennedy") == [
+        "the", "Anglo-Dutch", "group", ",", "John", "F.", "Kennedy",
+    ]  # fmt: skip
+
+
+def test_unicode_words_stay_whole():
+    # combining accent (e + U+0301), Devanagari vowel signs, CJK, emoji, right-to-left
+    text = "Cafe\u0301 हिन्दी 東京 😀 שלום naïve"
+    assert words(text) == ["Cafe\u0301", "हिन्दी", "東京", "😀", "שלום", "naïve"]
+
+
+def test_empty_and_blank():
+    assert tokenize("") == []
+    assert tokenize(" \t ") == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_offsets_slice_the_original_text(text):
+    tokens = tokenize(text)
+    for tok in tokens:
+        assert text[tok.start : tok.end] == tok.text
+        assert tok.text and not any(c.isspace() for c in tok.text)
+    starts = [t.start for t in tokens]
+    assert starts == sorted(starts)
+    for a, b in zip(tokens, tokens[1:]):
+        assert a.end <= b.start
+    # nothing but whitespace is left out
+    covered = set()
+    for tok in tokens:
+        covered.update(range(tok.start, tok.end))
+    assert all(text[i].isspace() for i in range(len(text)) if i not in covered)
+
+
+@given(st.lists(st.sampled_from(["a", "b", ".", "!", "?", "x"]), max_size=400), st.integers(1, 50))
+def test_sentence_bounds_cover_the_line(ws, max_len):
+    bounds = sentence_bounds(ws, max_len)
+    assert [i for a, b in bounds for i in range(a, b)] == list(range(len(ws)))
+    assert all(0 < b - a <= max_len for a, b in bounds)
