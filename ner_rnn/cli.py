@@ -74,17 +74,25 @@ def err_console(quiet: bool = False) -> "Console":
 
 @app.command("tag")
 def tag_cli(
-    texts: Optional[list[str]] = typer.Argument(None, help="Texts to tag; each is one record.", show_default=False, metavar="TEXT..."),
+    texts: Optional[list[str]] = typer.Argument(
+        None, help="Texts to tag; each is one record.", show_default=False, metavar="TEXT..."
+    ),
     model: Optional[Path] = typer.Option(None, "-m", "--model", help="Model file.", show_default="the shipped model"),
     fmt: Format = typer.Option(Format.text, "-f", "--format", help="Output format."),
     inputs: Optional[list[Path]] = typer.Option(
-        None, "-i", "--input", help="Read lines from this file ('-' for stdin); repeatable.", show_default=False, metavar="FILE"
+        None,
+        "-i",
+        "--input",
+        help="Read lines from this file ('-' for stdin); repeatable.",
+        show_default=False,
+        metavar="FILE",
     ),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of stdout."),
     force: bool = typer.Option(False, "--force", help="Overwrite --output if it exists."),
     replace_invalid: bool = typer.Option(
         False, "--replace-invalid", help="Replace bytes that are not UTF-8 by U+FFFD instead of stopping."
     ),
+    workers: int = typer.Option(1, "-w", "--workers", min=1, help="Processes to tag with (for large inputs)."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress on stderr."),
 ):
     """Find person names in TEXT, in --input files, or in standard input (one text per line).
@@ -98,7 +106,7 @@ def tag_cli(
       ner-rnn tag -f jsonl < articles.txt > names.jsonl
     """
     from .modelfile import atomic_write, load_model
-    from .stream import read_lines, tag_lines
+    from .stream import read_lines, tag_lines, tag_lines_parallel
 
     if texts and inputs:
         raise ConfigError("give TEXT arguments or --input files, not both")
@@ -128,7 +136,12 @@ def tag_cli(
     if output is None and fmt in (Format.text, Format.inline) and _colour(sys.stdout):
         _print_highlighted(tagger, lines(), fmt)
         return
-    records = tag_lines(tagger, lines(), fmt)
+    if workers > 1:
+        from .modelfile import DEFAULT_MODEL
+
+        records = tag_lines_parallel(model or DEFAULT_MODEL, lines(), fmt, workers)
+    else:
+        records = tag_lines(tagger, lines(), fmt)
     if output is not None:
         atomic_write(output, lambda f: f.writelines(r for r, _ in records), mode="w")
     else:
@@ -174,17 +187,28 @@ def train_cli(
         None, "--test", help="Test data: scored once at the end and recorded, never used for choices."
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite --output if it exists."),
+    resume: bool = typer.Option(
+        False, "--resume", help="Continue an interrupted run from its checkpoint (same command otherwise)."
+    ),
     epochs: int = typer.Option(15, "--epochs", min=1, help="At most this many passes over the data."),
     patience: int = typer.Option(3, "--patience", min=1, help="Stop after this many epochs without better dev F1."),
     seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same model, bit for bit."),
-    hidden: int = typer.Option(128, "--hidden", min=1, help="Size n_a of the hidden state, per direction."),
+    hidden: int = typer.Option(64, "--hidden", min=1, help="Size n_a of the hidden state, per direction."),
     unidirectional: bool = typer.Option(False, "--unidirectional", help="Left-to-right only: the plain equations."),
     scheme: str = typer.Option("io", "--scheme", help="The model's tags: io (O/PER) or bio (O/B-PER/I-PER)."),
     batch_size: int = typer.Option(32, "--batch-size", min=1, help="Sentences per update."),
     lr: float = typer.Option(0.002, "--lr", help="Adam learning rate."),
     dropout: float = typer.Option(0.2, "--dropout", help="Dropout on the states."),
-    word_dropout: float = typer.Option(
-        0.05, "--word-dropout", help="Chance a word is shown as <UNK>."
+    word_dropout: float = typer.Option(0.1, "--word-dropout", help="Chance a word is shown as <UNK>."),
+    input_dropout: float = typer.Option(0.25, "--input-dropout", help="Dropout on Wax · x<t>."),
+    case_augment: float = typer.Option(
+        0.1, "--case-augment", help="Share of sentences shown all lower-case or ALL CAPS."
+    ),
+    lexicon: Optional[str] = typer.Option(
+        None, "--lexicon", help="Name lexicon: 'faker' (needs ner-rnn[train]) or a file of name<TAB>first|last|both."
+    ),
+    doc_context: bool = typer.Option(
+        False, "--doc-context", help="Learn to use other mentions in a -DOCSTART- document (needs such files)."
     ),
     entity: Optional[str] = typer.Option(
         None, "--entity", help="The tag type that counts as a person name.", show_default="PER or PERSON"
@@ -200,8 +224,11 @@ def train_cli(
 
       ner-rnn train data/names.conll --dev data/names-dev.conll -o my-model.npz
     """
+    import json
+    import signal
+
     from .corpus import file_sha256, read_conll
-    from .modelfile import check_writable, save_model
+    from .modelfile import check_writable, checkpoint_path, load_checkpoint, save_checkpoint, save_model
     from .train import TrainConfig, train
 
     files = [p for p in (train_file, dev, test) if p is not None]
@@ -209,7 +236,8 @@ def train_cli(
         raise ConfigError("--dev is the training file; early stopping needs held-out data")
     if test is not None and test.resolve() in (train_file.resolve(), dev.resolve() if dev else None):
         raise ConfigError("--test must be held-out data, not the training or dev file")
-    check_writable(output, force)
+    if not resume:
+        check_writable(output, force)
     config = TrainConfig(
         hidden=hidden,
         bidirectional=not unidirectional,
@@ -219,11 +247,25 @@ def train_cli(
         batch_size=batch_size,
         lr=lr,
         dropout=dropout,
+        input_dropout=input_dropout,
         word_dropout=word_dropout,
+        case_augment=case_augment,
+        doc_context=doc_context,
         seed=seed,
         entity=entity,
     )
     config.check()
+    names = None
+    if lexicon == "faker":
+        from .lexicon import faker_lexicon, faker_version
+
+        names = faker_lexicon()
+        lexicon_source = f"Faker {faker_version()} person providers (MIT licence), all locales"
+    elif lexicon is not None:
+        from .lexicon import read_lexicon
+
+        names = read_lexicon(lexicon)
+        lexicon_source = lexicon
     log = err_console(quiet)
     train_sents = read_conll(train_file)
     dev_sents = read_conll(dev) if dev else None
@@ -239,6 +281,18 @@ def train_cli(
         "data": {p.name: file_sha256(p) for p in files},
         "history": [],
     }
+    if names is not None:
+        info["lexicon"] = {"source": lexicon_source, "names": len(names)}
+    ckpt = checkpoint_path(output)
+    run_id = json.loads(json.dumps({"config": info["config"], "data": info["data"], "lexicon": info.get("lexicon")}))
+    state = None
+    if resume:
+        state, saved = load_checkpoint(ckpt)
+        for key, value in run_id.items():
+            if saved.get(key) != value:
+                raise ConfigError(f"--resume: the {key} differs from the interrupted run's; give the same options")
+        info = saved["info"]  # the run's metadata so far: its command, history, best epoch
+        log.print(f"resuming after epoch {state.epoch} (best so far: epoch {state.best_epoch})")
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -270,16 +324,37 @@ def train_cli(
         info["dev"] = r.dev.to_dict() if r.dev else None
         save_model(output, tagger, info, force=True)
 
-    with progress:
-        task = progress.add_task("train", total=n_tokens, epoch=1)
-        result = train(
-            train_sents,
-            dev_sents,
-            config,
-            on_batch=lambda n: progress.advance(task, n),
-            on_epoch=on_epoch,
-            on_best=on_best,
+    def on_checkpoint(st, features):
+        save_checkpoint(ckpt, st, run_id | {"info": info})
+
+    def stop(signum, frame):  # SIGTERM ends training the way Ctrl-C does
+        raise KeyboardInterrupt(signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        with progress:
+            task = progress.add_task("train", total=n_tokens, epoch=(state.epoch if state else 0) + 1)
+            result = train(
+                train_sents,
+                dev_sents,
+                config,
+                lexicon=names,
+                on_batch=lambda n: progress.advance(task, n),
+                on_epoch=on_epoch,
+                on_best=on_best,
+                on_checkpoint=on_checkpoint,
+                resume=state,
+            )
+    except KeyboardInterrupt as e:
+        done = state.epoch if state else 0
+        if ckpt.exists():
+            done = load_checkpoint(ckpt)[0].epoch
+        where = f"the best model so far is in {output}" if output.exists() else "no epoch had finished"
+        err_console().print(
+            f"[bold red]interrupted[/] after {done} epochs: {where}; the same command with --resume goes on from there"
         )
+        signum = e.args[0] if e.args else signal.SIGINT
+        raise typer.Exit(128 + signum) from None
     if test_sents is not None:
         from .evaluate import evaluate
         from .tags import entity_types
@@ -288,8 +363,8 @@ def train_cli(
         info["test"] = scores.to_dict()
         log.print(f"test  P {scores.precision:.4f} R {scores.recall:.4f} F1 {scores.f1:.4f}")
     save_model(output, result.tagger, info, force=True)
+    ckpt.unlink(missing_ok=True)
     log.print(f"saved {output} (epoch {result.best_epoch})")
-
 
 
 # ---- evaluate ---------------------------------------------------------------------------------
@@ -303,7 +378,9 @@ class ReportFormat(str, __import__("enum").Enum):
 
 @app.command("evaluate")
 def evaluate_cli(
-    data: Path = typer.Argument(..., help="Gold data, CoNLL format (any of IOB1, IOB2, IOBES, IO).", show_default=False),
+    data: Path = typer.Argument(
+        ..., help="Gold data, CoNLL format (any of IOB1, IOB2, IOBES, IO).", show_default=False
+    ),
     model: Optional[Path] = typer.Option(None, "-m", "--model", help="Model file.", show_default="the shipped model"),
     entity: Optional[str] = typer.Option(
         None, "--entity", help="The tag type that counts as a person name.", show_default="PER or PERSON"
@@ -394,8 +471,10 @@ def info_cli(
         ("format version", str(m.get("format_version"))),
         ("network", ("bidirectional" if m["bidirectional"] else "unidirectional") + f" RNN, n_a = {m['hidden']}"),
         ("tags", m["scheme"]),
-        ("x<t> columns", f"{m['n_x']:,} = {len(f.words):,} words + {len(f.shapes):,} shapes + "
-                         f"{len(f.ngrams):,} n-grams + 4 lexicon"),  # fmt: skip
+        (
+            "x<t> columns",
+            f"{m['n_x']:,} = {len(f.words):,} words + {len(f.shapes):,} shapes + {len(f.ngrams):,} n-grams + 4 lexicon",
+        ),  # fmt: skip
         ("lexicon names", f"{len(f.lexicon):,}"),
         ("trained with", m.get("command", "?")),
         ("seed", str(m.get("config", {}).get("seed", "?"))),

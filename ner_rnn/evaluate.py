@@ -43,9 +43,7 @@ def score(gold: Sequence[Sequence[Span]], pred: Sequence[Sequence[Span]], length
     n_gold = sum(len(g) for g in gold)
     n_pred = sum(len(p) for p in pred)
     correct = sum(len(set(g) & set(p)) for g, p in zip(gold, pred))
-    same_tags = sum(
-        sum(a == b for a, b in zip(to_conll(g, n), to_conll(p, n))) for g, p, n in zip(gold, pred, lengths)
-    )
+    same_tags = sum(sum(a == b for a, b in zip(to_conll(g, n), to_conll(p, n))) for g, p, n in zip(gold, pred, lengths))
     tokens = sum(lengths)
     precision = correct / n_pred if n_pred else 0.0
     recall = correct / n_gold if n_gold else 0.0

@@ -27,7 +27,8 @@ from typing import Iterable
 import numpy as np
 
 UNK = "<UNK>"
-EVIDENCE_SLOT = 3  # position of the evidence column in every row of Features.encode
+LEXICON_SLOT = 2  # position of the lexicon column in every row of Features.encode
+EVIDENCE_SLOT = 3  # position of the evidence column
 EVIDENCE_BUCKETS = 5  # the one-hot block filled in by ner_rnn.context
 MAX_NGRAM_CHARS = 20  # a longer word contributes the n-grams of its first and last 10 characters
 

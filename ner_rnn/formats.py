@@ -44,15 +44,14 @@ def to_inline(doc: Doc) -> str:
 
 
 def to_conll(doc: Doc) -> str:
-    return "".join(f"{t.text}\t{tag}\n" for t, tag in zip(doc.tokens, doc.tags)) + "\n"
+    return "".join([f"{w}\t{tag}\n" for w, tag in zip(doc.words, doc.tags)]) + "\n"
 
 
 def to_jsonl(doc: Doc) -> str:
     record = {
         "text": doc.text,
         "entities": [
-            {"start": e.start, "end": e.end, "text": e.text, "label": e.label, "score": e.score}
-            for e in doc.entities
+            {"start": e.start, "end": e.end, "text": e.text, "label": e.label, "score": e.score} for e in doc.entities
         ],
         "tokens": [
             {"text": t.text, "start": t.start, "end": t.end, "tag": tag} for t, tag in zip(doc.tokens, doc.tags)

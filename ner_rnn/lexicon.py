@@ -92,3 +92,15 @@ def faker_version() -> str:
     from importlib.metadata import version
 
     return version("faker")
+
+
+def latin_names() -> tuple[list[str], list[str]]:
+    """Faker's first names and surnames written in the Latin alphabet (accents allowed),
+    one word each, sorted: the pool for replacing names in training sentences."""
+    import unicodedata
+
+    def latin(name: str) -> bool:
+        return name.isalpha() and all(c.isascii() or "LATIN" in unicodedata.name(c, "") for c in name)
+
+    first, last = faker_names()
+    return sorted(n for n in first if latin(n)), sorted(n for n in last if latin(n))

@@ -102,14 +102,15 @@ def load_model(path: str | Path | None = None) -> Tagger:
         raise ModelFileError("no such model file", path)
     if path.is_dir():
         raise ModelFileError("is a directory, expected a model file", path)
+    with open(path, "rb") as f:
+        if f.read(4) not in (b"PK\x03\x04", b"PK\x05\x06"):  # np.load would try other formats
+            raise ModelFileError("not a ner-rnn model file (not an .npz archive)", path)
     try:
         with np.load(path, allow_pickle=False) as npz:
             meta = _read_meta(npz, path)
             shapes = expected_shapes(meta)
             if set(npz.files) != set(shapes) | {"__meta__"}:
-                raise ModelFileError(
-                    f"holds arrays {sorted(npz.files)}, expected {sorted(shapes)} and __meta__", path
-                )
+                raise ModelFileError(f"holds arrays {sorted(npz.files)}, expected {sorted(shapes)} and __meta__", path)
             params = {}
             for k, shape in shapes.items():
                 a = npz[k]
@@ -161,3 +162,92 @@ def _read_meta(npz, path: Path) -> dict:
     if min(meta["hidden"], meta["n_x"]) < 1:
         raise ModelFileError("damaged metadata (sizes must be positive)", path)
     return meta
+
+
+# ---- training checkpoints ------------------------------------------------------------------
+
+CHECKPOINT = "ner-rnn training checkpoint"
+
+
+def checkpoint_path(model_path: str | Path) -> Path:
+    """Where ``ner-rnn train -o MODEL`` keeps the state it can ``--resume`` from."""
+    return Path(str(model_path) + ".checkpoint")
+
+
+def save_checkpoint(path: Path, state, info: dict) -> None:
+    """The whole training state (float32, exact), atomically; ``info`` identifies the run."""
+    arrays = {}
+    for group, params in (
+        ("params", state.params),
+        ("avg", state.avg),
+        ("best", state.best_params),
+        ("adam_m", state.adam["m"]),
+        ("adam_v", state.adam["v"]),
+    ):
+        for k, v in params.items():
+            arrays[f"{group}.{k}"] = v
+    meta = {
+        "format": CHECKPOINT,
+        "format_version": FORMAT_VERSION,
+        "epoch": state.epoch,
+        "adam_t": state.adam["t"],
+        "rng": state.rng,
+        "best_f1": state.best_f1,
+        "best_epoch": state.best_epoch,
+        "history": [_report_json(r) for r in state.history],
+        **info,
+    }
+    arrays["__meta__"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
+    atomic_write(path, lambda f: np.savez(f, **arrays))
+
+
+def load_checkpoint(path: Path):
+    """Read a checkpoint: (TrainState, the info it was saved with)."""
+    from .evaluate import Scores
+    from .train import EpochReport, TrainState
+
+    if not path.is_file():
+        raise ModelFileError("no checkpoint to resume from (was the run started with this -o?)", path)
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            meta = json.loads(npz["__meta__"].tobytes().decode("utf-8"))
+            if meta.get("format") != CHECKPOINT or meta.get("format_version") != FORMAT_VERSION:
+                raise ModelFileError("not a checkpoint of this ner-rnn version", path)
+            groups: dict[str, dict] = {"params": {}, "avg": {}, "best": {}, "adam_m": {}, "adam_v": {}}
+            for name in npz.files:
+                if name != "__meta__":
+                    group, key = name.split(".", 1)
+                    a = npz[name]
+                    groups[group][key] = np.asfortranarray(a) if key.startswith("Wax") else a
+    except ModelFileError:
+        raise
+    except (ValueError, KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError, UnicodeDecodeError) as e:
+        raise ModelFileError(f"damaged checkpoint ({type(e).__name__}: {e})", path) from None
+    history = [
+        EpochReport(h["epoch"], h["loss"], Scores(**h["dev"]) if h.get("dev") else None, h["seconds"],
+                    h["tokens_per_second"], h["best"])
+        for h in meta["history"]
+    ]  # fmt: skip
+    state = TrainState(
+        meta["epoch"],
+        groups["params"],
+        groups["avg"],
+        {"t": meta["adam_t"], "m": groups["adam_m"], "v": groups["adam_v"]},
+        meta["rng"],
+        groups["best"],
+        meta["best_f1"],
+        meta["best_epoch"],
+        history,
+    )
+    return state, meta
+
+
+def _report_json(r) -> dict:
+    return {
+        "epoch": r.epoch,
+        "loss": r.loss,
+        "dev": r.dev.to_dict() if r.dev else None,
+        "seconds": r.seconds,
+        "tokens_per_second": r.tokens_per_second,
+        "best": r.best,
+    }

@@ -53,4 +53,40 @@ def tag_lines(tagger: Tagger, lines: Iterable[str], fmt: Format) -> Iterator[tup
     write = WRITERS[fmt]
     for chunk in chunks(lines):
         docs = tagger.tag_texts(chunk)
-        yield "".join(map(write, docs)), sum(len(d.tokens) for d in docs)
+        yield "".join(map(write, docs)), sum(len(d.words) for d in docs)
+
+
+# ---- several worker processes ---------------------------------------------------------------
+
+_worker: dict = {}
+
+
+def _init_worker(model_path, fmt: Format) -> None:
+    from .modelfile import load_model
+
+    _worker["tagger"] = load_model(model_path)
+    _worker["write"] = WRITERS[fmt]
+
+
+def _tag_chunk(chunk: list[str]) -> tuple[str, int]:
+    docs = _worker["tagger"].tag_texts(chunk)
+    return "".join(map(_worker["write"], docs)), sum(len(d.words) for d in docs)
+
+
+def tag_lines_parallel(model_path, lines: Iterable[str], fmt: Format, workers: int) -> Iterator[tuple[str, int]]:
+    """:func:`tag_lines` on ``workers`` processes, output in input order.
+
+    At most two chunks per worker are in flight, so memory stays bounded however long
+    the input is (``Pool.imap`` would read all of it ahead).
+    """
+    import multiprocessing
+    from collections import deque
+
+    with multiprocessing.get_context("spawn").Pool(workers, _init_worker, (model_path, fmt)) as pool:
+        pending: deque = deque()
+        for chunk in chunks(lines):
+            pending.append(pool.apply_async(_tag_chunk, (chunk,)))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()

@@ -1,23 +1,28 @@
 """Text -> person-name spans with character offsets and scores.
 
 A :class:`Tagger` is a trained network plus its feature vocabulary. It tags lists of
-words in length-sorted batches; ``Wax · x`` of every word it has seen recently is kept
-in a bounded cache, since x depends only on the word.
+words in length-sorted batches, writing every sentence's probabilities into one flat
+array, and decodes the tags of all sentences at once. ``Wax · x`` of every word it has
+seen recently is kept in a bounded cache, since x depends only on the word.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from . import context, rnn
 from .features import Features
 from .tags import Span, decode
-from .tokenize import Token, sentence_bounds, tokenize
+from .tokenize import Token, sentence_bounds, tokenize, tokenize_words
 
-BATCH_SIZE = 256  # sentences per forward pass when tagging
-CACHE_WORDS = 50_000  # distinct words whose Wax · x is kept; the cache is emptied when full
+BATCH_SIZE = 512  # at most this many sentences per forward pass when tagging ...
+BATCH_SLOTS = 16_384  # ... and at most this many padded steps (T · m), so memory stays bounded
+CACHE_WORDS = 30_000  # distinct words whose Wax · x is kept; the cache is emptied when full
+NEW_WORDS = 1024  # new words are looked up this many at a time (bounds the gather's memory)
+IOB2 = np.array(["O", "B-PER", "I-PER"], dtype=object)
 
 
 @dataclass
@@ -29,12 +34,40 @@ class Entity:
     label: str = "PER"
 
 
-@dataclass
 class Doc:
-    text: str
-    tokens: list[Token]
-    tags: list[str]  # IOB2: B-PER, I-PER, O
-    entities: list[Entity]
+    """One tagged text. Words and IOB2 tags always; offsets and entities when asked for."""
+
+    def __init__(self, text: str, words: list[str], tags: list[str], p_name: np.ndarray):
+        self.text = text
+        self.words = words
+        self.tags = tags  # IOB2: B-PER, I-PER, O
+        self.p_name = p_name  # per token: probability of being part of a name
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        return tokenize(self.text)  # the same tokens as self.words, with offsets
+
+    @cached_property
+    def entities(self) -> list[Entity]:
+        out = []
+        spans = [(s, e) for s, e in _spans_of(self.tags)]
+        for s, e in spans:
+            a, b = self.tokens[s].start, self.tokens[e - 1].end
+            out.append(Entity(a, b, self.text[a:b], round(float(self.p_name[s:e].mean()), 4)))
+        return out
+
+
+def _spans_of(tags: list[str]) -> list[Span]:
+    spans, start = [], None
+    for i, t in enumerate(tags):
+        if start is not None and t != "I-PER":
+            spans.append((start, i))
+            start = None
+        if t == "B-PER":
+            start = i
+    if start is not None:
+        spans.append((start, len(tags)))
+    return spans
 
 
 class Tagger:
@@ -53,7 +86,8 @@ class Tagger:
         self.doc_context = doc_context  # tag twice, with evidence from other mentions (ner_rnn.context)
         self._bi = rnn.is_bidirectional(params)
         self._n_a = params["Waa"].shape[0]
-        self._cache: dict[str, int] = {}
+        self._n_y = params["Wya"].shape[0]
+        self._cache: dict = {}
         self._proj = np.empty((0, self._n_a * (2 if self._bi else 1)), dtype=params["Waa"].dtype)
 
     # -- Wax · x per distinct word, cached ------------------------------------------------
@@ -70,14 +104,8 @@ class Tagger:
         if len(cache) + len(missing) > max(CACHE_WORDS, len(missing)):
             cache.clear()
             missing = list(dict.fromkeys(keys))
-        idx, val = self.features.encode(
-            [k if isinstance(k, str) else k[0] for k in missing], [0 if isinstance(k, str) else k[1] for k in missing]
-        )
-        parts = [rnn.input_projection(self.params["Wax"], idx, val)]
-        if self._bi:
-            parts.append(rnn.input_projection(self.params["Wax_b"], idx, val))
-        new = np.concatenate(parts).T  # (len(missing), n_h)
         start = len(cache)
+        new = np.concatenate([self._project(missing[b : b + NEW_WORDS]) for b in range(0, len(missing), NEW_WORDS)])
         if start + len(new) > len(self._proj):
             grown = np.empty((max(2 * len(self._proj), start + len(new), 1024), new.shape[1]), self._proj.dtype)
             grown[:start] = self._proj[:start]
@@ -87,20 +115,29 @@ class Tagger:
             cache[k] = start + i
         return np.array([get(k) for k in keys], dtype=np.intp)
 
+    def _project(self, keys: list) -> np.ndarray:
+        """[Wax · x; Wax_b · x] of new words (or (word, evidence) pairs): (len(keys), n_h)."""
+        idx, val = self.features.encode(
+            [k if isinstance(k, str) else k[0] for k in keys], [0 if isinstance(k, str) else k[1] for k in keys]
+        )
+        parts = [rnn.input_projection(self.params["Wax"], idx, val)]
+        if self._bi:
+            parts.append(rnn.input_projection(self.params["Wax_b"], idx, val))
+        return np.concatenate(parts).T
+
     # -- the network over batches of sentences ---------------------------------------------
 
     def _forward(self, batch: list[list[str]], evidence: list[np.ndarray] | None = None) -> np.ndarray:
         """ŷ for one batch of word lists: (T, n_y, m)."""
-        T, m = max(len(s) for s in batch), len(batch)
+        lengths = np.array([len(s) for s in batch])
+        T, m = int(lengths.max()), len(batch)
         flat = [w for s in batch for w in s]
         rows = self._rows(flat, None if evidence is None else np.concatenate(evidence).tolist())
-        mask = np.zeros((T, m), dtype=self._proj.dtype)
+        steps = np.arange(T)[:, None] < lengths[None, :]  # (T, m): real tokens
         pos = np.zeros((T, m), dtype=np.intp)
-        lengths = np.array([len(s) for s in batch])
-        steps = np.arange(T)[:, None] < lengths[None, :]  # (T, m)
-        mask[steps] = 1.0
-        pos.T[steps.T] = rows  # words of sentence j fill column j
-        xw = self._proj[pos].transpose(0, 2, 1)  # (T, n_h, m)
+        pos.T[steps.T] = rows  # the words of sentence j fill column j
+        xw = self._proj[pos].transpose(0, 2, 1)  # (T, n_h, m): Wax · x<t> for every step
+        mask = steps.astype(self._proj.dtype)
         p = self.params
         n_a = self._n_a
         h = rnn.rnn_forward(p["Waa"], p["ba"], np.ascontiguousarray(xw[:, :n_a]), mask)
@@ -109,65 +146,98 @@ class Tagger:
             h = np.concatenate([h, a_b], axis=1)
         return rnn.softmax(p["Wya"] @ h + p["by"], axis=1)
 
-    def predict(
+    def predict_flat(
         self, sentences: list[list[str]], evidence: list[np.ndarray] | None = None, batch_size: int = BATCH_SIZE
-    ) -> list[np.ndarray]:
-        """Tag probabilities per sentence, one pass: a (len, n_y) array each, in input order."""
-        out: list[np.ndarray] = [np.zeros((0, 2 if self.scheme == "io" else 3))] * len(sentences)
-        order = sorted((i for i, s in enumerate(sentences) if s), key=lambda i: len(sentences[i]))
-        for b in range(0, len(order), batch_size):
-            ids = order[b : b + batch_size]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """One pass over all sentences: ŷ of every token, (N, n_y), sentence i at
+        rows ``offsets[i]:offsets[i + 1]``; and the offsets."""
+        lengths = np.array([len(s) for s in sentences], dtype=np.intp)
+        offsets = np.zeros(len(sentences) + 1, dtype=np.intp)
+        np.cumsum(lengths, out=offsets[1:])
+        flat = np.empty((int(offsets[-1]), self._n_y), dtype=self._proj.dtype)
+        order = np.argsort(lengths, kind="stable")
+        order = order[lengths[order] > 0]
+        b = 0
+        while b < len(order):
+            # sorted by length, so the batch is as long as its last sentence
+            m = min(batch_size, len(order) - b)
+            while m > 1 and lengths[order[b + m - 1]] * m > BATCH_SLOTS:
+                m = max(1, min(m // 2, BATCH_SLOTS // int(lengths[order[b + m - 1]])))
+            ids = order[b : b + m]
+            b += m
             y_hat = self._forward([sentences[i] for i in ids], None if evidence is None else [evidence[i] for i in ids])
-            for j, i in enumerate(ids):
-                out[i] = y_hat[: len(sentences[i]), :, j]
-        return out
+            T = y_hat.shape[0]
+            steps = np.arange(T)[:, None] < lengths[ids][None, :]
+            dest = offsets[ids][None, :] + np.arange(T)[:, None]  # (T, m) rows of flat
+            flat[dest[steps]] = y_hat.transpose(0, 2, 1)[steps]
+        return flat, offsets
 
-    def predict_in_context(self, sentences: list[list[str]], groups: list[int] | None) -> list[np.ndarray]:
-        """Tag probabilities per sentence; with document context, the second pass where it applies.
+    def predict_flat_in_context(
+        self, sentences: list[list[str]], groups: list[int] | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`predict_flat`, then with document context the second pass where it applies.
 
         ``groups[i]`` is the record (input line, document) of sentence i.
         """
-        probs = self.predict(sentences)
+        flat, offsets = self.predict_flat(sentences)
         if not self.doc_context or groups is None:
-            return probs
-        ev = context.evidence(sentences, [1.0 - p[:, 0] for p in probs], groups)
+            return flat, offsets
+        p_name = 1.0 - flat[:, 0]
+        ev = context.evidence(sentences, [p_name[a:b] for a, b in zip(offsets[:-1], offsets[1:])], groups)
         again = [i for i, e in enumerate(ev) if e.any()]
         if again:
-            for i, p in zip(again, self.predict([sentences[i] for i in again], [ev[i] for i in again])):
-                probs[i] = p
-        return probs
+            second, _ = self.predict_flat([sentences[i] for i in again], [ev[i] for i in again])
+            dest = np.concatenate([np.arange(offsets[i], offsets[i + 1]) for i in again])
+            flat[dest] = second
+        return flat, offsets
+
+    def predict(self, sentences: list[list[str]], evidence: list[np.ndarray] | None = None) -> list[np.ndarray]:
+        """Tag probabilities per sentence, one pass: a (len, n_y) array each, in input order."""
+        flat, offsets = self.predict_flat(sentences, evidence)
+        return [flat[a:b] for a, b in zip(offsets[:-1], offsets[1:])]
+
+    def iob2(self, flat: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+        """Decode every token at once: 0 = O, 1 = B-PER, 2 = I-PER.
+
+        A name token continues the name before it unless it starts a sentence, or the
+        ``bio`` model says B; a stray I starts a name, as in conlleval.
+        """
+        ids = flat.argmax(axis=1)
+        name = ids != 0
+        prev = np.zeros_like(name)
+        prev[1:] = name[:-1]
+        prev[offsets[:-1][offsets[:-1] < len(name)]] = False  # sentence starts
+        begins = ~prev if self.scheme == "io" else ~prev | (ids == 1)
+        return np.where(name, np.where(begins, 1, 2), 0)
 
     def spans(self, sentences: list[list[str]], groups: list[int] | None = None) -> list[tuple[list[Span], np.ndarray]]:
         """Person spans per sentence and each token's probability of being in a name."""
-        result = []
-        for probs in self.predict_in_context(sentences, groups):
-            ids = probs.argmax(axis=1) if len(probs) else np.zeros(0, dtype=int)
-            result.append((decode(ids.tolist(), self.scheme), 1.0 - probs[:, 0]))
-        return result
+        flat, offsets = self.predict_flat_in_context(sentences, groups)
+        codes = self.iob2(flat, offsets)
+        p_name = 1.0 - flat[:, 0]
+        return [(decode(codes[a:b].tolist(), "bio"), p_name[a:b]) for a, b in zip(offsets[:-1], offsets[1:])]
 
     # -- raw text ---------------------------------------------------------------------------
 
     def tag_texts(self, texts: list[str]) -> list[Doc]:
-        """Tokenize, split into sentences, tag, and map names back to character offsets."""
-        token_lists = [tokenize(t) for t in texts]
+        """Tokenize, split into sentences, tag (each text is one record for document
+        context), and return one :class:`Doc` per text."""
+        words_per_text = [tokenize_words(t) for t in texts]
         pieces: list[list[str]] = []
-        where: list[tuple[int, int]] = []  # (text number, first token of the piece)
-        for n, toks in enumerate(token_lists):
-            words = [t.text for t in toks]
+        groups: list[int] = []
+        for n, words in enumerate(words_per_text):
             for start, end in sentence_bounds(words):
-                pieces.append(words[start:end])
-                where.append((n, start))
-        tags = [["O"] * len(toks) for toks in token_lists]
-        entities: list[list[Entity]] = [[] for _ in texts]
-        for (n, offset), (spans, p_name) in zip(where, self.spans(pieces, [n for n, _ in where])):
-            toks = token_lists[n]
-            for s, e in spans:
-                tags[n][offset + s] = "B-PER"
-                for i in range(offset + s + 1, offset + e):
-                    tags[n][i] = "I-PER"
-                a, b = toks[offset + s].start, toks[offset + e - 1].end
-                entities[n].append(Entity(a, b, texts[n][a:b], round(float(p_name[s:e].mean()), 4)))
-        return [Doc(t, toks, tg, ents) for t, toks, tg, ents in zip(texts, token_lists, tags, entities)]
+                pieces.append(words if end - start == len(words) else words[start:end])
+                groups.append(n)
+        flat, offsets = self.predict_flat_in_context(pieces, groups)
+        tags = IOB2[self.iob2(flat, offsets)].tolist()
+        p_name = 1.0 - flat[:, 0]
+        docs, a = [], 0
+        for text, words in zip(texts, words_per_text):  # a text's pieces are consecutive
+            b = a + len(words)
+            docs.append(Doc(text, words, tags[a:b], p_name[a:b]))
+            a = b
+        return docs
 
     def tag(self, text: str) -> Doc:
         return self.tag_texts([text])[0]

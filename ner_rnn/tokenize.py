@@ -57,6 +57,13 @@ def tokenize(text: str) -> list[Token]:
     return _attach_marks(tokens)
 
 
+def tokenize_words(text: str) -> list[str]:
+    """The token texts of :func:`tokenize`, without offsets (faster for ASCII text)."""
+    if text.isascii():
+        return _TOKEN_RE.findall(text)
+    return [t.text for t in tokenize(text)]
+
+
 def _attach_marks(tokens: list[Token]) -> list[Token]:
     """Glue combining marks (accents, Indic vowel signs) to the token they follow.
 
@@ -88,9 +95,11 @@ def sentence_bounds(words: list[str], max_len: int = MAX_SENTENCE_TOKENS) -> lis
     A sentence ends after ".", "!" or "?" and is cut at ``max_len`` tokens, so a line
     of several megabytes costs linear time and bounded memory per sentence.
     """
+    n = len(words)
+    if n <= max_len and SENTENCE_END.isdisjoint(words[:-1]):
+        return [(0, n)] if n else []  # the usual case: one sentence, checked at C speed
     bounds = []
     start = 0
-    n = len(words)
     for i, w in enumerate(words):
         if (w in SENTENCE_END and i + 1 < n) or i + 1 - start >= max_len:
             bounds.append((start, i + 1))

@@ -17,14 +17,14 @@ from . import context, rnn
 from .corpus import Sentence
 from .errors import ConfigError, TrainingError
 from .evaluate import Scores, evaluate
-from .features import EVIDENCE_BUCKETS, EVIDENCE_SLOT, FeatureConfig, Features, build_features
+from .features import EVIDENCE_BUCKETS, EVIDENCE_SLOT, LEXICON_SLOT, FeatureConfig, Features, build_features
 from .tagger import Tagger
 from .tags import SCHEMES, encode, entity_types, spans_from_tags
 
 
 @dataclass
 class TrainConfig:
-    hidden: int = 128  # n_a: size of a<t> in each direction
+    hidden: int = 64  # n_a: size of a<t> in each direction
     bidirectional: bool = True  # False: exactly the left-to-right equations
     scheme: str = "io"  # the model's tags: io (O/PER) or bio (O/B-PER/I-PER)
     epochs: int = 15  # at most; early stopping on the dev set usually ends sooner
@@ -35,11 +35,13 @@ class TrainConfig:
     clip: float = 5.0  # gradients are rescaled to at most this global L2 norm
     average: float = 0.995  # evaluate and keep an exponential moving average of the weights (0: off)
     dropout: float = 0.2  # of [a→; a←] before the output layer
-    input_dropout: float = 0.0  # of Wax · x<t> (as dropout on word embeddings)
+    input_dropout: float = 0.25  # of Wax · x<t> (as dropout on word embeddings)
     input_lr: float = 1.0  # the step size of Wax relative to lr
-    word_dropout: float = 0.05  # a training token's word column is replaced by <UNK>
-    case_augment: float = 0.0  # a training sentence is shown all lower-case or ALL CAPS
+    word_dropout: float = 0.1  # a training token's word column is replaced by <UNK>
+    case_augment: float = 0.1  # a training sentence is shown all lower-case or ALL CAPS
     doc_context: bool = False  # learn to use other mentions in the document (ner_rnn.context)
+    name_augment: float = 0.0  # a training sentence's person names are replaced by random names
+    lexicon_dropout: float = 0.0  # a training token's lexicon column is replaced by "not a name"
     seed: int = 0
     entity: str | None = None  # the CoNLL type that counts as a person; None: PER or PERSON
     features: FeatureConfig = field(default_factory=FeatureConfig)
@@ -59,6 +61,8 @@ class TrainConfig:
             (0 <= self.input_dropout < 1, f"--input-dropout must be in [0, 1), got {self.input_dropout}"),
             (self.input_lr > 0, f"input_lr must be positive, got {self.input_lr}"),
             (0 <= self.case_augment <= 1, f"--case-augment must be in [0, 1], got {self.case_augment}"),
+            (0 <= self.name_augment <= 1, f"--name-augment must be in [0, 1], got {self.name_augment}"),
+            (0 <= self.lexicon_dropout < 1, f"lexicon_dropout must be in [0, 1), got {self.lexicon_dropout}"),
             (0 <= self.word_dropout < 1, f"--word-dropout must be in [0, 1), got {self.word_dropout}"),
             (self.scheme in SCHEMES, f"scheme must be one of {', '.join(SCHEMES)}, got {self.scheme!r}"),
         ]
@@ -94,12 +98,20 @@ class Encoded:
     labels: list[np.ndarray]  # tag ids per sentence
     variants: list[tuple[np.ndarray, np.ndarray]] | None = None  # (lower-case, UPPER-CASE) type ids
     evidence: list[np.ndarray] | None = None  # document-context bucket per token (ner_rnn.context)
+    renamed: list[np.ndarray] | None = None  # type ids with the person names replaced
+    lexicon_none: int = 0  # the lexicon block's "not a known name" column
 
 
 def encode_corpus(
-    sentences: Sequence[Sentence], features: Features, scheme: str, types: frozenset[str], cased: bool = False
+    sentences: Sequence[Sentence],
+    features: Features,
+    scheme: str,
+    types: frozenset[str],
+    cased: bool = False,
+    renamed: list[list[str]] | None = None,
 ) -> Encoded:
-    """Encode the sentences; with ``cased``, also their lower-case and upper-case copies."""
+    """Encode the sentences; with ``cased``, also their lower-case and upper-case copies;
+    with ``renamed``, copies of the sentences' words with other person names."""
     type_id: dict[str, int] = {}
 
     def ids(words):
@@ -110,13 +122,46 @@ def encode_corpus(
     if cased:
         variants = [(ids([w.lower() for w in s.words]), ids([w.upper() for w in s.words])) for s in sentences]
     labels = [np.array(encode(spans_from_tags(s.tags, types), len(s.words), scheme)) for s in sentences]
+    renamed_ids = [ids(words) for words in renamed] if renamed is not None else None
     words = list(type_id)
     idx, val = features.encode(words)
-    return Encoded(words, idx, val, encoded, labels, variants)
+    return Encoded(
+        words, idx, val, encoded, labels, variants, renamed=renamed_ids, lexicon_none=features.lexicon_offset
+    )
+
+
+def rename(
+    sentences: Sequence[Sentence], types: frozenset[str], names: tuple[list[str], list[str]], rng: np.random.Generator
+) -> list[list[str]]:
+    """Each sentence with its person names replaced by random ones of the same length and
+    casing: "Alan Shearer" -> "Dorota Kowalczyk", "SHEARER" -> "OKONKWO". The network
+    then learns what a name looks like and where it stands, not which names it has seen."""
+    first, last = names
+    out = []
+    for s in sentences:
+        words = list(s.words)
+        for a, b in spans_from_tags(s.tags, types):
+            n = b - a
+            new = [first[rng.integers(len(first))] for _ in range(n - 1)] + [last[rng.integers(len(last))]]
+            if n == 1 and rng.random() < 0.3:
+                new = [first[rng.integers(len(first))]]
+            for i, w in zip(range(a, b), new):
+                old = words[i]
+                if not old[:1].isalpha():
+                    continue  # initials such as "J." stay
+                words[i] = w.upper() if old.isupper() and len(old) > 1 else w.lower() if old.islower() else w
+        out.append(words)
+    return out
 
 
 def make_batch(
-    data: Encoded, chosen: Sequence[int], word_dropout: float, rng: np.random.Generator, case_augment: float = 0.0
+    data: Encoded,
+    chosen: Sequence[int],
+    word_dropout: float,
+    rng: np.random.Generator,
+    case_augment: float = 0.0,
+    name_augment: float = 0.0,
+    lexicon_dropout: float = 0.0,
 ) -> rnn.Batch:
     """Pad the chosen sentences to the longest and gather the rows of their distinct words."""
     lengths = np.array([len(data.sentences[i]) for i in chosen])
@@ -126,8 +171,14 @@ def make_batch(
     y = np.zeros((T, m), dtype=np.int64)
     recase = rng.random(m) < case_augment if case_augment else np.zeros(m, dtype=bool)
     upper = rng.random(m) < 0.5
+    renamed = rng.random(m) < name_augment if name_augment else np.zeros(m, dtype=bool)
     for j, i in enumerate(chosen):
-        words = data.variants[i][int(upper[j])] if recase[j] else data.sentences[i]
+        if renamed[j]:
+            words = data.renamed[i]
+        elif recase[j]:
+            words = data.variants[i][int(upper[j])]
+        else:
+            words = data.sentences[i]
         tok[: lengths[j], j] = words
         y[: lengths[j], j] = data.labels[i]
     ev = np.zeros((T, m), dtype=np.int64)
@@ -141,16 +192,18 @@ def make_batch(
     words = words.reshape(T, m)
     idx, val = data.idx[distinct // EVIDENCE_BUCKETS], data.val[distinct // EVIDENCE_BUCKETS]
     idx[:, EVIDENCE_SLOT] += distinct % EVIDENCE_BUCKETS
-    if word_dropout > 0:
-        # some tokens see <UNK> (column 0) in place of their word: an extra row for each
-        drop = mask & (rng.random((T, m)) < word_dropout)
-        rows = words[drop]
-        if len(rows):
-            extra_idx = idx[rows].copy()
-            extra_idx[:, 0] = 0
-            words[drop] = len(idx) + np.arange(len(rows))
-            idx = np.concatenate([idx, extra_idx])
-            val = np.concatenate([val, val[rows]])
+    # some tokens see <UNK> (column 0) for their word, or "not a known name" for the
+    # lexicon: an extra input row for each
+    for rate, slot, column in ((word_dropout, 0, 0), (lexicon_dropout, LEXICON_SLOT, data.lexicon_none)):
+        if rate > 0:
+            drop = mask & (rng.random((T, m)) < rate)
+            rows = words[drop]
+            if len(rows):
+                extra_idx = idx[rows].copy()
+                extra_idx[:, slot] = column
+                words[drop] = len(idx) + np.arange(len(rows))
+                idx = np.concatenate([idx, extra_idx])
+                val = np.concatenate([val, val[rows]])
     k = max(1, int((val != 0).sum(axis=1).max()))
     return rnn.Batch(idx[:, :k], val[:, :k], words, mask.astype(np.float32), y)
 
@@ -237,6 +290,21 @@ class TrainResult:
     best_epoch: int
 
 
+@dataclass
+class TrainState:
+    """Everything needed to go on from the end of an epoch exactly as if never stopped."""
+
+    epoch: int  # epochs completed
+    params: rnn.Params
+    avg: rnn.Params  # the weight average (the parameters themselves when averaging is off)
+    adam: dict  # t, m, v
+    rng: dict  # the random generator's state
+    best_params: rnn.Params
+    best_f1: float
+    best_epoch: int
+    history: list[EpochReport]
+
+
 def train(
     train_sents: Sequence[Sentence],
     dev_sents: Sequence[Sentence] | None,
@@ -245,11 +313,17 @@ def train(
     on_batch: Callable[[int], None] | None = None,
     on_epoch: Callable[[EpochReport], None] | None = None,
     on_best: Callable[[Tagger, EpochReport], None] | None = None,
+    on_checkpoint: Callable[[TrainState, Features], None] | None = None,
+    resume: TrainState | None = None,
+    names: tuple[list[str], list[str]] | None = None,
 ) -> TrainResult:
     """Train a tagger; keep the parameters of the epoch with the best dev F1.
 
     ``on_batch(tokens)`` is called after every update, ``on_epoch(report)`` after every
-    epoch, and ``on_best(tagger, report)`` whenever dev F1 improves (to save a checkpoint).
+    epoch, ``on_best(tagger, report)`` whenever dev F1 improves (to save the model), and
+    ``on_checkpoint(state, features)`` at the end of every epoch; ``resume`` continues
+    from such a state, giving the same result as a run that never stopped. ``names``
+    (first names, surnames) is the pool for ``config.name_augment``.
     """
     import time
 
@@ -258,52 +332,77 @@ def train(
     evidence = jackknife_evidence(train_sents, dev_sents, config, lexicon) if config.doc_context else None
     rng = np.random.default_rng(config.seed)
     features = build_features((w for s in train_sents for w in s.words), config.features, lexicon)
-    data = encode_corpus(train_sents, features, config.scheme, types, cased=config.case_augment > 0)
+    if config.name_augment and not names:
+        raise ConfigError("name augmentation needs a pool of names (the Faker lexicon)")
+    renamed = rename(train_sents, types, names, rng) if config.name_augment else None
+    data = encode_corpus(train_sents, features, config.scheme, types, config.case_augment > 0, renamed)
     data.evidence = evidence
     n_tokens = sum(len(s) for s in data.sentences)
     n_y = len(SCHEMES[config.scheme])
-    params = rnn.init_params(features.n_x, config.hidden, n_y, config.bidirectional, rng)
-    state = adam_init(params)
-    avg = {k: v.copy(order="K") for k, v in params.items()} if config.average else params
-    history: list[EpochReport] = []
-    best_f1, best_epoch, best_params = -1.0, 0, params
-    for epoch in range(1, config.epochs + 1):
-        lr = config.lr * config.lr_decay ** (epoch - 1)
-        t0 = time.perf_counter()
-        total = 0.0
-        for chosen in batches(data, config.batch_size, rng):
-            batch = make_batch(data, chosen, config.word_dropout, rng, config.case_augment)
-            y_hat, cache = rnn.forward(params, batch, config.dropout, rng, config.input_dropout)
-            batch_loss = rnn.loss(y_hat, batch.y, batch.mask)
-            if not math.isfinite(batch_loss):
-                raise TrainingError(
-                    f"the loss became {batch_loss} in epoch {epoch}; try a smaller --lr "
-                    f"(the best checkpoint so far, epoch {best_epoch}, is kept)"
+    if resume is None:
+        params = rnn.init_params(features.n_x, config.hidden, n_y, config.bidirectional, rng)
+        avg = {k: v.copy(order="K") for k, v in params.items()} if config.average else params
+        st = TrainState(0, params, avg, adam_init(params), {}, params, -1.0, 0, [])
+    else:
+        st = resume
+        rng.bit_generator.state = st.rng
+        if not config.average:
+            st.avg = st.params
+
+    def tagger_of(params: rnn.Params) -> Tagger:
+        return Tagger(params, features, config.scheme, doc_context=config.doc_context)
+
+    with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is caught as a non-finite loss
+        for epoch in range(st.epoch + 1, config.epochs + 1):
+            if st.epoch - st.best_epoch >= config.patience:
+                break
+            lr = config.lr * config.lr_decay ** (epoch - 1)
+            t0 = time.perf_counter()
+            total = 0.0
+            for chosen in batches(data, config.batch_size, rng):
+                batch = make_batch(
+                    data,
+                    chosen,
+                    config.word_dropout,
+                    rng,
+                    config.case_augment,
+                    config.name_augment,
+                    config.lexicon_dropout,
                 )
-            total += batch_loss * len(chosen)
-            grads = rnn.backward(params, batch, y_hat, cache)
-            clip_gradients(grads, config.clip)
-            adam_step(params, grads, state, lr, config.input_lr)
-            if config.average and state["t"] % AVERAGE_EVERY == 0:
-                update_average(avg, params, config.average**AVERAGE_EVERY)
-            if on_batch:
-                on_batch(int(batch.mask.sum()))
-        seconds = time.perf_counter() - t0
-        tagger = Tagger(avg, features, config.scheme, doc_context=config.doc_context)
-        dev = evaluate(tagger, dev_sents, types).scores if dev_sents else None
-        f1 = dev.f1 if dev else float(epoch)  # no dev set: the last epoch is the best
-        report = EpochReport(epoch, total / len(data.sentences), dev, seconds, n_tokens / seconds, f1 > best_f1)
-        history.append(report)
-        if report.best:
-            best_f1, best_epoch = f1, epoch
-            best_params = {k: v.copy(order="K") for k, v in avg.items()}
-            if on_best:
-                on_best(Tagger(best_params, features, config.scheme, doc_context=config.doc_context), report)
-        if on_epoch:
-            on_epoch(report)
-        if epoch - best_epoch >= config.patience:
-            break
-    return TrainResult(Tagger(best_params, features, config.scheme, doc_context=config.doc_context), history, best_epoch)
+                y_hat, cache = rnn.forward(st.params, batch, config.dropout, rng, config.input_dropout)
+                batch_loss = rnn.loss(y_hat, batch.y, batch.mask)
+                if not math.isfinite(batch_loss):
+                    kept = (
+                        f"the best model so far, from epoch {st.best_epoch}, is kept"
+                        if st.best_epoch
+                        else "no model written"
+                    )
+                    raise TrainingError(f"the loss became {batch_loss} in epoch {epoch}; try a smaller --lr ({kept})")
+                total += batch_loss * len(chosen)
+                grads = rnn.backward(st.params, batch, y_hat, cache)
+                clip_gradients(grads, config.clip)
+                adam_step(st.params, grads, st.adam, lr, config.input_lr)
+                if config.average and st.adam["t"] % AVERAGE_EVERY == 0:
+                    update_average(st.avg, st.params, config.average**AVERAGE_EVERY)
+                if on_batch:
+                    on_batch(int(batch.mask.sum()))
+            seconds = time.perf_counter() - t0
+            dev = evaluate(tagger_of(st.avg), dev_sents, types).scores if dev_sents else None
+            f1 = dev.f1 if dev else float(epoch)  # no dev set: the last epoch is the best
+            report = EpochReport(epoch, total / len(data.sentences), dev, seconds, n_tokens / seconds, f1 > st.best_f1)
+            st.history.append(report)
+            st.epoch = epoch
+            if report.best:
+                st.best_f1, st.best_epoch = f1, epoch
+                st.best_params = {k: v.copy(order="K") for k, v in st.avg.items()}
+                if on_best:
+                    on_best(tagger_of(st.best_params), report)
+            if on_epoch:
+                on_epoch(report)
+            if on_checkpoint:
+                st.rng = rng.bit_generator.state
+                on_checkpoint(st, features)
+    return TrainResult(tagger_of(st.best_params), st.history, st.best_epoch)
 
 
 def jackknife_evidence(

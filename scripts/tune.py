@@ -15,8 +15,8 @@ from pathlib import Path
 
 from ner_rnn.corpus import Sentence, read_conll
 from ner_rnn.evaluate import evaluate
-from ner_rnn.tags import entity_types
 from ner_rnn.features import FeatureConfig
+from ner_rnn.tags import entity_types
 from ner_rnn.train import TrainConfig, train
 
 CONLL = Path(os.environ.get("NER_RNN_CONLL_DIR", Path(__file__).resolve().parents[1] / "../shared/data/conll2003"))
@@ -30,31 +30,39 @@ def main() -> None:
     over = json.loads(args.overrides)
     feats = FeatureConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in over.pop("features", {}).items()})
     config = TrainConfig(**over, features=feats)
-    lexicon = None
+    lexicon = names = None
     if args.lexicon == "faker":
-        from ner_rnn.lexicon import faker_lexicon
+        from ner_rnn.lexicon import faker_lexicon, latin_names
 
         lexicon = faker_lexicon()
+        names = latin_names()
     train_sents = read_conll(CONLL / "eng.train")
     dev_sents = read_conll(CONLL / "eng.testa")
     t0 = time.perf_counter()
 
     def on_epoch(r):
         d = r.dev
-        print(f"{args.overrides} {args.lexicon} epoch {r.epoch} loss {r.loss:.4f} "
-              f"dev P {d.precision:.4f} R {d.recall:.4f} F1 {d.f1:.4f} {r.seconds:.0f}s", flush=True)
+        print(
+            f"{args.overrides} {args.lexicon} epoch {r.epoch} loss {r.loss:.4f} "
+            f"dev P {d.precision:.4f} R {d.recall:.4f} F1 {d.f1:.4f} {r.seconds:.0f}s",
+            flush=True,
+        )
 
-    result = train(train_sents, dev_sents, config, lexicon=lexicon, on_epoch=on_epoch)
+    result = train(train_sents, dev_sents, config, lexicon=lexicon, on_epoch=on_epoch, names=names)
     best = result.history[result.best_epoch - 1].dev
     types = entity_types(config.entity)
     recased = {
-        how: evaluate(result.tagger, [Sentence([change(w) for w in s.words], s.tags, s.line, s.doc)
-                                      for s in dev_sents], types).scores.f1
+        how: evaluate(
+            result.tagger, [Sentence([change(w) for w in s.words], s.tags, s.line, s.doc) for s in dev_sents], types
+        ).scores.f1
         for how, change in (("lower", str.lower), ("upper", str.upper))
     }
-    print(f"RESULT {args.overrides} {args.lexicon} best epoch {result.best_epoch} dev F1 {best.f1:.4f} "
-          f"lower {recased['lower']:.4f} upper {recased['upper']:.4f} "
-          f"n_x {result.tagger.features.n_x} total {time.perf_counter() - t0:.0f}s", flush=True)
+    print(
+        f"RESULT {args.overrides} {args.lexicon} best epoch {result.best_epoch} dev F1 {best.f1:.4f} "
+        f"lower {recased['lower']:.4f} upper {recased['upper']:.4f} "
+        f"n_x {result.tagger.features.n_x} total {time.perf_counter() - t0:.0f}s",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -95,7 +94,8 @@ def test_stdin_one_record_per_line_in_order(tiny_model):
 def test_chunks_tagged_apart_concatenate_to_the_whole(tiny_model, small_dev, tmp_path):
     """A line-in, record-out filter: cut the input anywhere between lines, tag the pieces,
     join the outputs, and get exactly the output of tagging it whole."""
-    lines = [" ".join(l.split()[0] for l in s.splitlines()) for s in small_dev.read_text().split("\n\n") if s]
+    blocks = small_dev.read_text().split("\n\n")
+    lines = [" ".join(row.split()[0] for row in block.splitlines()) for block in blocks if block]
     text = "\n".join(lines + ["", "Ada Lovelace and Charles Babbage."]) + "\n"
     for fmt in ("conll", "jsonl", "text"):
         whole = run("tag", "-m", tiny_model, "-f", fmt, input=text).stdout
@@ -168,7 +168,10 @@ def test_user_mistakes_get_one_line_and_an_exit_code(args, code, fragment, tmp_p
 def test_invalid_utf8_names_the_line(tiny_model):
     r = ner_rnn("tag", "-m", tiny_model, input=b"fine\nJos\xe9 Martin\n")
     assert r.returncode == 1
-    assert r.stderr.decode() == "ner-rnn: error: <stdin>:2: byte 4 is not valid UTF-8 (pass --replace-invalid to tag it anyway)\n"
+    assert (
+        r.stderr.decode()
+        == "ner-rnn: error: <stdin>:2: byte 4 is not valid UTF-8 (pass --replace-invalid to tag it anyway)\n"
+    )
     r = ner_rnn("tag", "-m", tiny_model, "--replace-invalid", "-f", "jsonl", input=b"fine\nJos\xe9 Martin\n")
     assert r.returncode == 0
     assert json.loads(r.stdout.decode().splitlines()[1])["text"] == "Jos\ufffd Martin"

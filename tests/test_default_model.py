@@ -1,0 +1,43 @@
+"""The model shipped inside the package: its score, the course's Teddy check, its metadata."""
+
+from __future__ import annotations
+
+import pytest
+
+from ner_rnn.corpus import file_sha256, read_conll
+from ner_rnn.evaluate import evaluate
+from ner_rnn.modelfile import DEFAULT_MODEL, load_model
+from ner_rnn.tags import entity_types
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_model()
+
+
+def test_it_is_small_and_documented(shipped):
+    assert DEFAULT_MODEL.stat().st_size <= 10_000_000
+    meta = shipped.meta
+    assert meta["command"] == "python scripts/train_default.py"
+    assert isinstance(meta["config"]["seed"], int)
+    assert set(meta["data"]) >= {"eng.train", "eng.testa"}
+    for split in ("dev", "test", "conllpp"):
+        assert 0.0 < meta[split]["f1"] <= 1.0
+    assert meta["bidirectional"] is True
+
+
+def test_teddy_roosevelt_and_teddy_bears(shipped):
+    """The course's example: only the bidirectional reading can tell these apart at "Teddy"."""
+    roosevelt, bears = shipped.tag_texts(["Teddy Roosevelt was a great President.", "Teddy bears are on sale!"])
+    assert [e.text for e in roosevelt.entities] == ["Teddy Roosevelt"]
+    assert bears.entities == []
+
+
+def test_f1_on_conll2003_test(shipped, conll_dir):
+    """Person-name span F1 on eng.testb (inference only), and that the recorded figure is this one."""
+    path = conll_dir / "eng.testb"
+    scores = evaluate(shipped, read_conll(path), entity_types(None)).scores
+    assert scores.f1 >= 0.86, scores
+    assert scores.gold_entities == 1617
+    assert scores.f1 == pytest.approx(shipped.meta["test"]["f1"], abs=1e-9)
+    assert shipped.meta["data"]["eng.testb"] == file_sha256(path)

@@ -1,0 +1,114 @@
+"""Model files: atomic writes, and every kind of bad file refused with one line, no code run."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import numpy as np
+import pytest
+
+from ner_rnn.errors import ModelFileError
+from ner_rnn.modelfile import load_model, save_model
+
+
+def refused(path, fragment):
+    with pytest.raises(ModelFileError) as e:
+        load_model(path)
+    assert fragment in str(e.value), str(e.value)
+    assert "\n" not in str(e.value)
+
+
+def rewrite(src, dst, change):
+    """Copy the model at src to dst, letting ``change(arrays, meta)`` edit it on the way."""
+    with np.load(src, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    meta = json.loads(arrays.pop("__meta__").tobytes())
+    change(arrays, meta)
+    arrays["__meta__"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    np.savez(dst, **arrays)
+    return dst
+
+
+def test_missing_truncated_and_random_files(tiny_model, tmp_path):
+    refused(tmp_path / "nope.npz", "no such model file")
+    refused(tmp_path, "is a directory")
+    data = tiny_model.read_bytes()
+    (tmp_path / "cut.npz").write_bytes(data[: len(data) // 2])
+    refused(tmp_path / "cut.npz", "damaged or not a ner-rnn model file")
+    (tmp_path / "noise.npz").write_bytes(np.random.default_rng(0).bytes(5000))
+    refused(tmp_path / "noise.npz", "not a ner-rnn model file")
+    (tmp_path / "empty.npz").write_bytes(b"")
+    refused(tmp_path / "empty.npz", "not a ner-rnn model file")
+
+
+def test_pickled_object_array_is_refused_and_never_runs(tiny_model, tmp_path):
+    """An .npz whose object array would run code when unpickled: refused, and nothing ran."""
+    flag = tmp_path / "ran"
+
+    class Exploit:
+        def __reduce__(self):
+            return (open, (str(flag), "w"))
+
+    evil = tmp_path / "evil.npz"
+    rewrite(tiny_model, evil, lambda arrays, meta: arrays.update(Waa=np.array([Exploit()], dtype=object)))
+    with zipfile.ZipFile(evil) as z:  # the payload really is a pickle inside the archive
+        assert b"ran" in z.read("Waa.npy")
+    refused(evil, "pickled Python objects")
+    assert not flag.exists()
+
+
+def test_other_format_version_and_bad_shapes(tiny_model, tmp_path):
+    def future(arrays, meta):
+        meta["format_version"] = 99
+
+    refused(rewrite(tiny_model, tmp_path / "v99.npz", future), "format version 99")
+
+    def wrong_shape(arrays, meta):
+        arrays["Waa"] = arrays["Waa"][:-1]
+
+    refused(rewrite(tiny_model, tmp_path / "shape.npz", wrong_shape), "array Waa is")
+
+    def nan(arrays, meta):
+        arrays["by"] = arrays["by"] * np.nan
+
+    refused(rewrite(tiny_model, tmp_path / "nan.npz", nan), "NaN")
+
+    def extra(arrays, meta):
+        arrays["surprise"] = np.zeros(3)
+
+    refused(rewrite(tiny_model, tmp_path / "extra.npz", extra), "holds arrays")
+
+    def no_meta_field(arrays, meta):
+        del meta["hidden"]
+
+    refused(rewrite(tiny_model, tmp_path / "meta.npz", no_meta_field), "'hidden' missing")
+
+
+def test_writes_are_atomic_and_never_overwrite(tiny_model, tmp_path):
+    tagger = load_model(tiny_model)
+    target = tmp_path / "m.npz"
+    target.write_bytes(b"keep me")
+    with pytest.raises(ModelFileError, match="--force"):
+        save_model(target, tagger)
+    assert target.read_bytes() == b"keep me"
+
+    class Boom(RuntimeError):
+        pass
+
+    def failing_savez(*args, **kwargs):
+        raise Boom
+
+    import ner_rnn.modelfile as mf
+
+    original = mf.np.savez
+    mf.np.savez = failing_savez
+    try:
+        with pytest.raises(Boom):
+            save_model(target, tagger, force=True)
+    finally:
+        mf.np.savez = original
+    assert target.read_bytes() == b"keep me"  # the failed write left the old file alone
+    assert [p.name for p in tmp_path.iterdir()] == ["m.npz"]  # and no temporary file behind
+    save_model(target, tagger, force=True)
+    assert load_model(target).meta["format_version"] == 1
