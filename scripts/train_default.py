@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ner_rnn.corpus import file_sha256, read_conll
 from ner_rnn.evaluate import evaluate
-from ner_rnn.lexicon import faker_lexicon, faker_version
+from ner_rnn.lexicon import faker_lexicon, faker_version, latin_names
 from ner_rnn.modelfile import DEFAULT_MODEL, load_model, save_model
 from ner_rnn.tags import entity_types
 from ner_rnn.train import TrainConfig, train
@@ -36,6 +36,8 @@ CONFIG = TrainConfig(
     dropout=0.5,
     word_dropout=0.1,
     case_augment=0.1,
+    name_augment=0.5,
+    lexicon_dropout=0.2,
     seed=0,
 )
 
@@ -56,7 +58,7 @@ def main() -> None:
         print(f"epoch {r.epoch:>2}  loss {r.loss:.4f}  dev F1 {r.dev.f1:.4f}  {r.seconds:.1f} s", flush=True)
 
     t0 = time.perf_counter()
-    result = train(train_sents, dev_sents, CONFIG, lexicon=lexicon, on_epoch=on_epoch)
+    result = train(train_sents, dev_sents, CONFIG, lexicon=lexicon, names=latin_names(), on_epoch=on_epoch)
     seconds = time.perf_counter() - t0
     info = {
         "command": "python scripts/train_default.py",

@@ -1,0 +1,125 @@
+"""Speed and memory of the real `ner-rnn` command, as medians of repeated runs.
+
+    python scripts/bench_speed.py [--tokens 1000000] [--repeat 3] [--model PATH]
+
+1. Batch tagging: a text file of about --tokens tokens, built from the CoNLL-2003
+   sentences (one per line, repeated) in a temporary folder, piped through
+   `ner-rnn tag -f FORMAT [-w N] < in > out`; tokens/s and the peak RSS of the process
+   (and of its workers) from wait4's resource usage.
+2. Cold start: `ner-rnn tag "Teddy Roosevelt was a great President."`, wall time.
+3. Training: tokens/s of one epoch on eng.train with the default model's settings.
+
+The corpus is read from NER_RNN_CONLL_DIR (default ../shared/data/conll2003); nothing is
+written outside the temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CONLL = Path(os.environ.get("NER_RNN_CONLL_DIR", ROOT.parent / "shared" / "data" / "conll2003"))
+NER_RNN = [sys.executable, "-m", "ner_rnn"]
+
+
+def build_input(path: Path, tokens: int) -> int:
+    from ner_rnn.corpus import read_conll
+
+    lines = [" ".join(s.words) for name in ("eng.train", "eng.testa", "eng.testb") for s in read_conll(CONLL / name)]
+    count = 0
+    with open(path, "w", encoding="utf-8") as f:
+        while count < tokens:
+            for line in lines:
+                f.write(line + "\n")
+                count += len(line.split())
+                if count >= tokens:
+                    break
+    return count
+
+
+def run(args: list[str], stdin=None, stdout=subprocess.DEVNULL) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS in MB (the process, or its largest worker), exit code."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(args, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(args)} failed: {proc.stderr.read().decode()}")
+    return seconds, usage.ru_maxrss / 1024, proc.returncode
+
+
+def tag_speed(model_args, infile: Path, outfile: Path, fmt: str, workers: int, repeat: int):
+    times, rss = [], []
+    for _ in range(repeat):
+        with open(infile, "rb") as fin, open(outfile, "wb") as fout:
+            seconds, peak, _ = run([*NER_RNN, "tag", *model_args, "-f", fmt, "-w", str(workers)], fin, fout)
+        times.append(seconds)
+        rss.append(peak)
+    with open(outfile, encoding="utf-8") as f:
+        if fmt == "conll":
+            n = sum(1 for line in f if line.strip())
+        else:
+            import json
+
+            n = sum(len(json.loads(line)["tokens"]) for line in f)
+    return n, statistics.median(times), max(rss)
+
+
+def training_speed(repeat: int) -> float:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from train_default import CONFIG
+
+    from ner_rnn.corpus import read_conll
+    from ner_rnn.lexicon import faker_lexicon, latin_names
+    from ner_rnn.train import train
+
+    sentences = read_conll(CONLL / "eng.train")
+    rates = []
+    config = CONFIG
+    config.epochs, config.patience = repeat, repeat
+    train(sentences, None, config, lexicon=faker_lexicon(), names=latin_names(),
+          on_epoch=lambda r: rates.append(r.tokens_per_second))  # fmt: skip
+    return statistics.median(rates)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--tokens", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--model", type=Path)
+    ap.add_argument("--skip-training", action="store_true")
+    args = ap.parse_args()
+    model_args = ["-m", str(args.model)] if args.model else []
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    tmp = Path(tempfile.mkdtemp(prefix="ner-rnn-bench-"))
+    try:
+        infile, outfile = tmp / "in.txt", tmp / "out"
+        words = build_input(infile, args.tokens)
+        print(f"input: {infile.stat().st_size / 1e6:.1f} MB, {words:,} whitespace-separated words\n")
+        print(f"{'format':<7} {'workers':>7} {'tokens':>10} {'median s':>9} {'tokens/s':>10} {'peak RSS MB':>12}")
+        for fmt, workers in (("conll", 1), ("conll", 2), ("jsonl", 1), ("jsonl", 2), ("text", 2)):
+            n, seconds, rss = tag_speed(model_args, infile, outfile, fmt, workers, args.repeat)
+            print(f"{fmt:<7} {workers:>7} {n:>10,} {seconds:>9.2f} {n / seconds:>10,.0f} {rss:>12.0f}", flush=True)
+        cold = [run([shutil.which("ner-rnn") or NER_RNN[0], *([] if shutil.which("ner-rnn") else NER_RNN[1:]),
+                     "tag", *model_args, "Teddy Roosevelt was a great President."])[0] for _ in range(5)]  # fmt: skip
+        print(f"\ncold start, `ner-rnn tag \"Teddy Roosevelt was a great President.\"`: "
+              f"median {statistics.median(cold):.3f} s of 5 ({', '.join(f'{c:.3f}' for c in cold)})")  # fmt: skip
+        if not args.skip_training:
+            print(f"training, default settings, batch 32: {training_speed(args.repeat):,.0f} tokens/s (median of "
+                  f"{args.repeat} epochs)")  # fmt: skip
+    finally:
+        shutil.rmtree(tmp)
+
+
+if __name__ == "__main__":
+    main()
