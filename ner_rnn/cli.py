@@ -92,7 +92,9 @@ def tag_cli(
     replace_invalid: bool = typer.Option(
         False, "--replace-invalid", help="Replace bytes that are not UTF-8 by U+FFFD instead of stopping."
     ),
-    workers: int = typer.Option(1, "-w", "--workers", min=1, help="Processes to tag with (for large inputs)."),
+    workers: int = typer.Option(
+        0, "-w", "--workers", min=0, help="Processes for large inputs.", show_default="0: one per core"
+    ),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress on stderr."),
 ):
     """Find person names in TEXT, in --input files, or in standard input (one text per line).
@@ -136,10 +138,12 @@ def tag_cli(
     if output is None and fmt in (Format.text, Format.inline) and _colour(sys.stdout):
         _print_highlighted(tagger, lines(), fmt)
         return
+    if workers == 0:
+        workers = min(os.cpu_count() or 1, 8)
     if workers > 1:
         from .modelfile import DEFAULT_MODEL
 
-        records = tag_lines_parallel(model or DEFAULT_MODEL, lines(), fmt, workers)
+        records = tag_lines_parallel(tagger, model or DEFAULT_MODEL, lines(), fmt, workers)
     else:
         records = tag_lines(tagger, lines(), fmt)
     if output is not None:
@@ -458,6 +462,7 @@ def info_cli(
     from rich.console import Console
     from rich.table import Table
 
+    from .features import EVIDENCE_BUCKETS
     from .modelfile import DEFAULT_MODEL, load_model
 
     tagger = load_model(model)
@@ -473,14 +478,16 @@ def info_cli(
         ("tags", m["scheme"]),
         (
             "x<t> columns",
-            f"{m['n_x']:,} = {len(f.words):,} words + {len(f.shapes):,} shapes + {len(f.ngrams):,} n-grams + 4 lexicon",
+            f"{m['n_x']:,}: {len(f.words):,} words, {len(f.shapes):,} shapes, {len(f.ngrams):,} "
+            f"n-grams, 4 lexicon, {EVIDENCE_BUCKETS} context",
         ),  # fmt: skip
-        ("lexicon names", f"{len(f.lexicon):,}"),
+        ("lexicon", f"{len(f.lexicon):,} names" + (f", {m['lexicon']['source']}" if m.get("lexicon") else "")),
+        ("document context", "used" if m.get("doc_context") else "not used"),
         ("trained with", m.get("command", "?")),
         ("seed", str(m.get("config", {}).get("seed", "?"))),
     ]
     rows += [(f"sha256 {name}", digest) for name, digest in m.get("data", {}).items()]
-    for split in ("dev", "test"):
+    for split in ("dev", "test", "conllpp"):
         if m.get(split):
             s = m[split]
             rows.append((f"{split} scores", f"P {s['precision']:.4f}  R {s['recall']:.4f}  F1 {s['f1']:.4f}"))

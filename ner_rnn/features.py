@@ -20,6 +20,7 @@ a word is described by the columns that are non-zero in its x, and their values,
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Iterable
@@ -42,9 +43,16 @@ class FeatureConfig:
     max_words: int = 40000  # cap on the word block
 
 
+_DIGITS = str.maketrans("123456789", "000000000")
+_SHAPE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", "X" * 26 + "x" * 26 + "d" * 10)
+_LONG_RUNS = re.compile(r"(.)\1{3,}")
+
+
 def normalize(word: str) -> str:
     """The word block's key: lower case, every digit folded to 0."""
     w = word.lower()
+    if w.isascii():
+        return w if w.isalpha() else w.translate(_DIGITS)
     if any(c.isdigit() for c in w):
         w = "".join("0" if c.isdigit() else c for c in w)
     return w
@@ -52,9 +60,12 @@ def normalize(word: str) -> str:
 
 def word_shape(word: str) -> str:
     """Case and character classes, runs cut at 3: "Teddy" -> "Xxxx", "U.S." -> "X.X."."""
+    word = word[:MAX_NGRAM_CHARS]
+    if word.isascii():
+        return _LONG_RUNS.sub(r"\1\1\1", word.translate(_SHAPE))
     out: list[str] = []
     run = 0
-    for c in word[:MAX_NGRAM_CHARS]:
+    for c in word:
         if c.isupper():
             s = "X"
         elif c.islower():
@@ -76,7 +87,11 @@ def word_shape(word: str) -> str:
 
 
 def char_ngrams(word: str, sizes: Iterable[int]) -> list[str]:
-    w = normalize(word)
+    return _ngrams(normalize(word), sizes)
+
+
+def _ngrams(w: str, sizes: Iterable[int]) -> list[str]:
+    """The n-grams of an already normalized word."""
     if len(w) > MAX_NGRAM_CHARS:
         half = MAX_NGRAM_CHARS // 2
         w = w[:half] + w[-half:]
@@ -110,10 +125,10 @@ class Features:
         Fixed slots first: word (so word dropout can set it to <UNK>, column 0), shape,
         lexicon, evidence (``EVIDENCE_SLOT``); then the word's n-grams.
         """
-        grams = [self._ngram[g] for g in char_ngrams(word, self.config.ngram_sizes) if g in self._ngram]
+        key = normalize(word)
+        grams = [i for i in map(self._ngram.get, _ngrams(key, self.config.ngram_sizes)) if i is not None]
         if not grams:
             grams = [0]
-        key = normalize(word)
         cols = [
             self._word.get(key, 0),
             self.shape_offset + self._shape.get(word_shape(word), 0),

@@ -54,10 +54,11 @@ def to_jsonl(doc: Doc) -> str:
             {"start": e.start, "end": e.end, "text": e.text, "label": e.label, "score": e.score} for e in doc.entities
         ],
         "tokens": [
-            {"text": t.text, "start": t.start, "end": t.end, "tag": tag} for t, tag in zip(doc.tokens, doc.tags)
+            {"text": w, "start": a, "end": b, "tag": tag} for w, (a, b), tag in zip(doc.words, doc.spans, doc.tags)
         ],
     }
     return json.dumps(record, ensure_ascii=False) + "\n"
 
 
 WRITERS = {Format.text: to_text, Format.inline: to_inline, Format.conll: to_conll, Format.jsonl: to_jsonl}
+NEEDS_OFFSETS = {Format.text: True, Format.inline: True, Format.conll: False, Format.jsonl: True}

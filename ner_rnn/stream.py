@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import BinaryIO, Iterable, Iterator
 
 from .errors import InputError
-from .formats import WRITERS, Format
+from .formats import NEEDS_OFFSETS, WRITERS, Format
 from .tagger import Tagger
 
 CHUNK_LINES = 2000  # lines tagged together ...
@@ -50,15 +50,16 @@ def chunks(lines: Iterable[str]) -> Iterator[list[str]]:
 
 def tag_lines(tagger: Tagger, lines: Iterable[str], fmt: Format) -> Iterator[tuple[str, int]]:
     """Tag lines chunk by chunk; yield (the chunk's output records, its token count)."""
-    write = WRITERS[fmt]
+    write, offsets = WRITERS[fmt], NEEDS_OFFSETS[fmt]
     for chunk in chunks(lines):
-        docs = tagger.tag_texts(chunk)
+        docs = tagger.tag_texts(chunk, offsets)
         yield "".join(map(write, docs)), sum(len(d.words) for d in docs)
 
 
 # ---- several worker processes ---------------------------------------------------------------
 
 _worker: dict = {}
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def _init_worker(model_path, fmt: Format) -> None:
@@ -66,25 +67,59 @@ def _init_worker(model_path, fmt: Format) -> None:
 
     _worker["tagger"] = load_model(model_path)
     _worker["write"] = WRITERS[fmt]
+    _worker["offsets"] = NEEDS_OFFSETS[fmt]
 
 
 def _tag_chunk(chunk: list[str]) -> tuple[str, int]:
-    docs = _worker["tagger"].tag_texts(chunk)
+    docs = _worker["tagger"].tag_texts(chunk, _worker["offsets"])
     return "".join(map(_worker["write"], docs)), sum(len(d.words) for d in docs)
 
 
-def tag_lines_parallel(model_path, lines: Iterable[str], fmt: Format, workers: int) -> Iterator[tuple[str, int]]:
+def tag_lines_parallel(
+    tagger: Tagger, model_path, lines: Iterable[str], fmt: Format, workers: int
+) -> Iterator[tuple[str, int]]:
     """:func:`tag_lines` on ``workers`` processes, output in input order.
 
-    At most two chunks per worker are in flight, so memory stays bounded however long
-    the input is (``Pool.imap`` would read all of it ahead).
+    The first chunk is tagged here; the worker processes start only if more input
+    follows, so a short input never pays for starting them. At most two chunks per worker
+    are in flight, so memory stays bounded however long the input is (``Pool.imap``
+    would read all of it ahead).
     """
+    import itertools
+
+    write, offsets = WRITERS[fmt], NEEDS_OFFSETS[fmt]
+    batches = chunks(lines)
+    first = next(batches, None)
+    if first is None:
+        return
+    second = next(batches, None)
+    if second is None or workers <= 1:
+        for chunk in itertools.chain([first], [second] if second else [], batches):
+            docs = tagger.tag_texts(chunk, offsets)
+            yield "".join(map(write, docs)), sum(len(d.words) for d in docs)
+        return
+    docs = tagger.tag_texts(first, offsets)
+    yield "".join(map(write, docs)), sum(len(d.words) for d in docs)
+    batches = itertools.chain([second], batches)
     import multiprocessing
+    import os
     from collections import deque
 
-    with multiprocessing.get_context("spawn").Pool(workers, _init_worker, (model_path, fmt)) as pool:
+    # one BLAS thread per worker: the workers already fill the cores, and BLAS threads that
+    # spin waiting for a busy core slow everything down many times over
+    saved = {k: os.environ.get(k) for k in BLAS_THREADS}
+    os.environ.update({k: "1" for k in BLAS_THREADS})
+    try:
+        pool = multiprocessing.get_context("spawn").Pool(workers, _init_worker, (model_path, fmt))
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    with pool:
         pending: deque = deque()
-        for chunk in chunks(lines):
+        for chunk in batches:
             pending.append(pool.apply_async(_tag_chunk, (chunk,)))
             if len(pending) >= 2 * workers:
                 yield pending.popleft().get()

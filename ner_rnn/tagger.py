@@ -16,7 +16,7 @@ import numpy as np
 from . import context, rnn
 from .features import Features
 from .tags import Span, decode
-from .tokenize import Token, sentence_bounds, tokenize, tokenize_words
+from .tokenize import Token, sentence_bounds, token_spans, tokenize_words
 
 BATCH_SIZE = 512  # at most this many sentences per forward pass when tagging ...
 BATCH_SLOTS = 16_384  # ... and at most this many padded steps (T · m), so memory stays bounded
@@ -37,22 +37,28 @@ class Entity:
 class Doc:
     """One tagged text. Words and IOB2 tags always; offsets and entities when asked for."""
 
-    def __init__(self, text: str, words: list[str], tags: list[str], p_name: np.ndarray):
+    def __init__(self, text: str, words: list[str], tags: list[str], p_name: np.ndarray, spans: list | None = None):
         self.text = text
         self.words = words
         self.tags = tags  # IOB2: B-PER, I-PER, O
         self.p_name = p_name  # per token: probability of being part of a name
+        if spans is not None:
+            self.spans = spans
 
     @cached_property
+    def spans(self) -> list[tuple[int, int]]:
+        """(start, end) of every word in the text."""
+        return token_spans(self.text)  # the same tokens as self.words
+
+    @property
     def tokens(self) -> list[Token]:
-        return tokenize(self.text)  # the same tokens as self.words, with offsets
+        return [Token(w, a, b) for w, (a, b) in zip(self.words, self.spans)]
 
     @cached_property
     def entities(self) -> list[Entity]:
         out = []
-        spans = [(s, e) for s, e in _spans_of(self.tags)]
-        for s, e in spans:
-            a, b = self.tokens[s].start, self.tokens[e - 1].end
+        for s, e in _spans_of(self.tags):
+            a, b = self.spans[s][0], self.spans[e - 1][1]
             out.append(Entity(a, b, self.text[a:b], round(float(self.p_name[s:e].mean()), 4)))
         return out
 
@@ -219,10 +225,15 @@ class Tagger:
 
     # -- raw text ---------------------------------------------------------------------------
 
-    def tag_texts(self, texts: list[str]) -> list[Doc]:
+    def tag_texts(self, texts: list[str], with_offsets: bool = True) -> list[Doc]:
         """Tokenize, split into sentences, tag (each text is one record for document
-        context), and return one :class:`Doc` per text."""
-        words_per_text = [tokenize_words(t) for t in texts]
+        context), and return one :class:`Doc` per text. ``with_offsets=False`` skips the
+        character offsets where only words and tags are wanted (the conll format)."""
+        spans_per_text = [token_spans(t) for t in texts] if with_offsets else None
+        if spans_per_text is None:
+            words_per_text = [tokenize_words(t) for t in texts]
+        else:
+            words_per_text = [[t[a:b] for a, b in spans] for t, spans in zip(texts, spans_per_text)]
         pieces: list[list[str]] = []
         groups: list[int] = []
         for n, words in enumerate(words_per_text):
@@ -233,9 +244,9 @@ class Tagger:
         tags = IOB2[self.iob2(flat, offsets)].tolist()
         p_name = 1.0 - flat[:, 0]
         docs, a = [], 0
-        for text, words in zip(texts, words_per_text):  # a text's pieces are consecutive
+        for n, (text, words) in enumerate(zip(texts, words_per_text)):  # a text's pieces are consecutive
             b = a + len(words)
-            docs.append(Doc(text, words, tags[a:b], p_name[a:b]))
+            docs.append(Doc(text, words, tags[a:b], p_name[a:b], spans_per_text[n] if with_offsets else None))
             a = b
         return docs
 

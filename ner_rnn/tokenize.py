@@ -28,11 +28,12 @@ _TITLES = (
 
 _TOKEN_RE = re.compile(
     rf"""
-      (?:https?://|www\.)[^\s<>"']*[^\s<>"'.,;:!?)\]]        # URL
-    | [\w.+-]+@[\w-]+(?:\.[\w-]+)+                             # e-mail address
+      [A-Za-z]+(?![\w.'’@:/-])                                # the usual case, decided at once
+    | (?:https?://|www\.)[^\s<>"']*[^\s<>"'.,;:!?)\]]        # URL
+    | [\w.+-]++@[\w-]+(?:\.[\w-]+)+                            # e-mail address
     | (?:[^\W\d_]\.){{2,}}(?:-\w+)*                            # U.S.  a.m.  U.S.-led
     | (?:{_TITLES})\.(?!\w)                                    # Mr.  Inc.  Sept.
-    | [A-Z]\.(?=\s+[A-Z])                                      # initial: John F. Kennedy
+    | [A-Z]\.(?!\S)                                            # initial: John F. Kennedy
     | \d+(?:[.,:/]\d+)+                                        # 1,000  3.5  10:30  1/2
     | \w+(?=n['’]t(?!\w))                                      # do|n't
     | n['’]t(?!\w)                                             # n't
@@ -51,41 +52,50 @@ MAX_SENTENCE_TOKENS = 128
 
 def tokenize(text: str) -> list[Token]:
     """Split ``text`` into tokens; ``text[t.start:t.end] == t.text`` always holds."""
-    tokens = [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
-    if text.isascii():
-        return tokens
-    return _attach_marks(tokens)
+    return [Token(text[a:b], a, b) for a, b in token_spans(text)]
+
+
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """The ``(start, end)`` of every token of :func:`tokenize` (cheaper than Token objects)."""
+    spans = [m.span() for m in _TOKEN_RE.finditer(text)]
+    return spans if text.isascii() else _attach_marks(text, spans)
 
 
 def tokenize_words(text: str) -> list[str]:
-    """The token texts of :func:`tokenize`, without offsets (faster for ASCII text)."""
-    if text.isascii():
-        return _TOKEN_RE.findall(text)
-    return [t.text for t in tokenize(text)]
+    """The token texts of :func:`tokenize`, without offsets (faster for ASCII text).
+
+    No token spans whitespace and no rule looks past it, so an ASCII text is cut at
+    whitespace first and only the pieces that are not plain words go through the
+    regular expression.
+    """
+    if not text.isascii():
+        return [text[a:b] for a, b in token_spans(text)]
+    findall = _TOKEN_RE.findall
+    out: list[str] = []
+    for piece in text.split():
+        if piece.isalpha():
+            out.append(piece)
+        else:
+            out += findall(piece)
+    return out
 
 
-def _attach_marks(tokens: list[Token]) -> list[Token]:
+def _attach_marks(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Glue combining marks (accents, Indic vowel signs) to the token they follow.
 
     ``\\w`` in Python's ``re`` does not match combining marks, so "é" written as
     "e" + U+0301 would otherwise come out as two tokens.
     """
-    out: list[Token] = []
-    for tok in tokens:
-        if out and out[-1].end == tok.start and unicodedata.category(tok.text[0])[0] == "M":
-            prev = out[-1]
-            out[-1] = Token(prev.text + tok.text, prev.start, tok.end)
-        elif (
-            out
-            and out[-1].end == tok.start
-            and unicodedata.category(out[-1].text[-1])[0] == "M"
-            and tok.text[0].isalnum()
-        ):
-            # a word that continues after a mark: "हिन्दी" is one token
-            prev = out[-1]
-            out[-1] = Token(prev.text + tok.text, prev.start, tok.end)
-        else:
-            out.append(tok)
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out and out[-1][1] == a:
+            mark_after = unicodedata.category(text[a])[0] == "M"
+            # a word that goes on after a mark: "हिन्दी" is one token
+            word_after_mark = unicodedata.category(text[a - 1])[0] == "M" and text[a].isalnum()
+            if mark_after or word_after_mark:
+                out[-1] = (out[-1][0], b)
+                continue
+        out.append((a, b))
     return out
 
 

@@ -100,7 +100,9 @@ def main() -> None:
     ap.add_argument("--skip-training", action="store_true")
     args = ap.parse_args()
     model_args = ["-m", str(args.model)] if args.model else []
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     tmp = Path(tempfile.mkdtemp(prefix="ner-rnn-bench-"))
     try:
         infile, outfile = tmp / "in.txt", tmp / "out"

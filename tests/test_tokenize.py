@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ner_rnn.tokenize import sentence_bounds, tokenize
+from ner_rnn.tokenize import sentence_bounds, tokenize, tokenize_words
 
 
 def words(text):
@@ -60,3 +60,12 @@ def test_sentence_bounds_cover_the_line(ws, max_len):
     bounds = sentence_bounds(ws, max_len)
     assert [i for a, b in bounds for i in range(a, b)] == list(range(len(ws)))
     assert all(0 < b - a <= max_len for a, b in bounds)
+
+
+ascii_texts = st.text(alphabet=st.sampled_from(list("aZ. ,'’-:@/nt\tF\x1cK3$")), max_size=60)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(), ascii_texts))
+def test_words_only_path_agrees_with_the_full_tokenizer(text):
+    assert tokenize_words(text) == [t.text for t in tokenize(text)]
