@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import shlex
 import sys
+from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
@@ -122,18 +124,20 @@ def tag_cli(
             raise InputError("the folder does not exist", output.parent)
     tagger = load_model(model)
 
+    consumed = [0]  # bytes read so far, for the progress bar
+
     def lines():
         if texts:
             yield from texts
         elif inputs:
             for path in inputs:
                 if str(path) == "-":
-                    yield from read_lines(sys.stdin.buffer, "<stdin>", replace_invalid)
+                    yield from read_lines(sys.stdin.buffer, "<stdin>", replace_invalid, consumed)
                 else:
                     with open(path, "rb") as f:
-                        yield from read_lines(f, str(path), replace_invalid)
+                        yield from read_lines(f, str(path), replace_invalid, consumed)
         else:
-            yield from read_lines(sys.stdin.buffer, "<stdin>", replace_invalid)
+            yield from read_lines(sys.stdin.buffer, "<stdin>", replace_invalid, consumed)
 
     if output is None and fmt in (Format.text, Format.inline) and _colour(sys.stdout):
         _print_highlighted(tagger, lines(), fmt)
@@ -146,13 +150,54 @@ def tag_cli(
         records = tag_lines_parallel(tagger, model or DEFAULT_MODEL, lines(), fmt, workers)
     else:
         records = tag_lines(tagger, lines(), fmt)
-    if output is not None:
-        atomic_write(output, lambda f: f.writelines(r for r, _ in records), mode="w")
-    else:
-        out = sys.stdout
-        for record, _ in records:
-            out.write(record)
-        out.flush()
+    sized = bool(inputs) and all(str(p) != "-" for p in inputs)
+    total = sum(p.stat().st_size for p in inputs) if sized else None
+    with _tag_progress(quiet or bool(texts), total) as advance:
+
+        def write_all(out):
+            tokens = 0
+            for record, n in records:
+                out.write(record)
+                tokens += n
+                advance(consumed[0], tokens)
+
+        if output is not None:
+            atomic_write(output, write_all, mode="w")
+        else:
+            write_all(sys.stdout)
+            sys.stdout.flush()
+
+
+@contextmanager
+def _tag_progress(off: bool, total_bytes: int | None):
+    """A progress bar on stderr (bytes read, tokens, tokens/s, time left) while tagging,
+    when stderr is a terminal; yields ``advance(bytes_read, tokens)``."""
+    console = err_console(off)
+    if off or not console.is_terminal:
+        yield lambda done, tokens: None
+        return
+    import time
+
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
+    progress = Progress(
+        TextColumn("tagging"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[tokens]:,} tokens  {task.fields[rate]:,.0f} tokens/s"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
+    start = time.perf_counter()
+    with progress:
+        task = progress.add_task("tag", total=total_bytes, tokens=0, rate=0.0)
+
+        def advance(done: int, tokens: int) -> None:
+            rate = tokens / max(time.perf_counter() - start, 1e-9)
+            progress.update(task, completed=done, tokens=tokens, rate=rate)
+
+        yield advance
 
 
 def _colour(stream) -> bool:
@@ -180,6 +225,23 @@ def _print_highlighted(tagger, lines, fmt: Format) -> None:
 
 
 # ---- train ------------------------------------------------------------------------------------
+
+
+class DataScheme(str, Enum):
+    auto = "auto"
+    iob1 = "iob1"
+    iob2 = "iob2"
+    iobes = "iobes"
+    io = "io"
+
+
+def read_data(path: Path, scheme: str):
+    """A CoNLL file's sentences, checked against a declared tag scheme."""
+    from .corpus import check_scheme, read_conll
+
+    sentences = read_conll(path)
+    check_scheme(sentences, scheme, path)
+    return sentences
 
 
 @app.command("train")
@@ -217,6 +279,9 @@ def train_cli(
     entity: Optional[str] = typer.Option(
         None, "--entity", help="The tag type that counts as a person name.", show_default="PER or PERSON"
     ),
+    data_scheme: DataScheme = typer.Option(
+        DataScheme.auto, "--data-scheme", help="Check the files' tags against this scheme (auto: accept any)."
+    ),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress or logs on stderr."),
 ):
     """Train a tagger on a CoNLL file and write it to --output.
@@ -231,8 +296,10 @@ def train_cli(
     import json
     import signal
 
-    from .corpus import file_sha256, read_conll
+    from .corpus import file_sha256
+    from .errors import CorpusError
     from .modelfile import check_writable, checkpoint_path, load_checkpoint, save_checkpoint, save_model
+    from .tags import entity_types, spans_from_tags
     from .train import TrainConfig, train
 
     files = [p for p in (train_file, dev, test) if p is not None]
@@ -271,9 +338,12 @@ def train_cli(
         names = read_lexicon(lexicon)
         lexicon_source = lexicon
     log = err_console(quiet)
-    train_sents = read_conll(train_file)
-    dev_sents = read_conll(dev) if dev else None
-    test_sents = read_conll(test) if test else None
+    train_sents, dev_sents, test_sents = (
+        read_data(p, data_scheme.value) if p else None for p in (train_file, dev, test)
+    )
+    if not any(spans_from_tags(s.tags, entity_types(entity)) for s in train_sents):
+        types = " or ".join(sorted(entity_types(entity)))
+        raise CorpusError(f"holds no person names (tags of type {types}); is --entity right?", train_file)
     n_tokens = sum(len(s.words) for s in train_sents)
     log.print(
         f"[bold]training[/] on {len(train_sents):,} sentences ({n_tokens:,} tokens)"
@@ -374,7 +444,7 @@ def train_cli(
 # ---- evaluate ---------------------------------------------------------------------------------
 
 
-class ReportFormat(str, __import__("enum").Enum):
+class ReportFormat(str, Enum):
     table = "table"
     json = "json"
     conlleval = "conlleval"
@@ -391,6 +461,9 @@ def evaluate_cli(
     ),
     fmt: ReportFormat = typer.Option(ReportFormat.table, "-f", "--format", help="Report format."),
     errors: bool = typer.Option(False, "--errors", help="Also list the sentences with misses and false alarms."),
+    data_scheme: DataScheme = typer.Option(
+        DataScheme.auto, "--data-scheme", help="Check the file's tags against this scheme (auto: accept any)."
+    ),
 ):
     """Score the model on gold data: span precision, recall, F1 and token accuracy.
 
@@ -402,12 +475,11 @@ def evaluate_cli(
     """
     import json
 
-    from .corpus import read_conll
     from .evaluate import conlleval_report, evaluate
     from .modelfile import load_model
     from .tags import entity_types
 
-    sentences = read_conll(data)
+    sentences = read_data(data, data_scheme.value)
     tagger = load_model(model)
     result = evaluate(tagger, sentences, entity_types(entity))
     s = result.scores

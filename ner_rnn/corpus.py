@@ -91,6 +91,17 @@ def read_conll(path: str | Path) -> list[Sentence]:
     return sentences
 
 
+def check_scheme(sentences: list[Sentence], scheme: str, path: str | Path) -> None:
+    """Raise :class:`CorpusError` at the first tag that breaks the declared ``scheme``."""
+    from .tags import scheme_violation
+
+    for s in sentences:
+        bad = scheme_violation(s.tags, scheme)
+        if bad is not None:
+            i, why = bad
+            raise CorpusError(why, path, s.line + i)  # a sentence's tokens are on consecutive lines
+
+
 def file_sha256(path: str | Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:

@@ -17,14 +17,18 @@ CHUNK_LINES = 2000  # lines tagged together ...
 CHUNK_CHARS = 1 << 19  # ... or fewer, once they hold this many characters
 
 
-def read_lines(stream: BinaryIO, name: str, replace_invalid: bool = False) -> Iterator[str]:
+def read_lines(
+    stream: BinaryIO, name: str, replace_invalid: bool = False, consumed: list[int] | None = None
+) -> Iterator[str]:
     """Decode a byte stream line by line; a line that is not UTF-8 is an error naming it.
 
     The line ending (``\\n`` or ``\\r\\n``) is dropped. With ``replace_invalid`` bad bytes
-    become U+FFFD instead.
+    become U+FFFD instead. ``consumed[0]`` counts the bytes read, for progress bars.
     """
     errors = "replace" if replace_invalid else "strict"
+    consumed = consumed if consumed is not None else [0]
     for number, raw in enumerate(stream, start=1):
+        consumed[0] += len(raw)
         if raw.endswith(b"\n"):
             raw = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1]
         try:

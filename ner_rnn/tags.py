@@ -59,18 +59,29 @@ def spans_from_tags(tags: Sequence[str], types: frozenset[str] = frozenset(DEFAU
     return spans
 
 
-def scheme_violations(tags: Sequence[str], scheme: str, types: frozenset[str]) -> list[int]:
-    """Token indices where ``tags`` break a declared scheme (``iob2`` or ``iobes``)."""
-    bad = []
-    prev = "O"
+DATA_SCHEMES = ("auto", "iob1", "iob2", "iobes", "io")
+
+
+def scheme_violation(tags: Sequence[str], scheme: str) -> tuple[int, str] | None:
+    """The first tag that breaks a declared scheme, every entity type counted: (index, why).
+
+    ``auto`` accepts anything conlleval can read.
+    """
+    prev_p, prev_t = "O", ""
+    allowed = {"iob1": "BI", "iob2": "BI", "iobes": "BIES", "io": "I"}.get(scheme)
+    if allowed is None:
+        return None
     for i, tag in enumerate(tags):
-        p, _ = _split(tag, types)
-        if scheme in ("iob2", "iobes") and p in ("I", "E") and prev not in ("B", "I"):
-            bad.append(i)
-        elif scheme == "iob2" and p in ("E", "S"):
-            bad.append(i)
-        prev = p
-    return bad
+        p, t = ("O", "") if tag == "O" else (tag[0], tag[2:])
+        inside_same = prev_p in "BI" and prev_t == t  # the previous token is inside an entity of this type
+        if p != "O" and p not in allowed:
+            return i, f"{tag} is not an {scheme.upper()} tag"
+        if scheme in ("iob2", "iobes") and p in "IE" and not inside_same:
+            return i, f"{tag} does not continue a {t} entity, which {scheme.upper()} requires (use B-{t})"
+        if scheme == "iob1" and p == "B" and not inside_same:
+            return i, f"{tag} may only follow another {t} token in IOB1 (use I-{t})"
+        prev_p, prev_t = p, t
+    return None
 
 
 def encode(spans: Iterable[Span], length: int, scheme: str) -> list[int]:

@@ -59,20 +59,19 @@ def run(args: list[str], stdin=None, stdout=subprocess.DEVNULL) -> tuple[float, 
 
 
 def tag_speed(model_args, infile: Path, outfile: Path, fmt: str, workers: int, repeat: int):
+    """Median seconds and the largest peak RSS of `ner-rnn tag -f FMT -w WORKERS < infile`."""
     times, rss = [], []
     for _ in range(repeat):
         with open(infile, "rb") as fin, open(outfile, "wb") as fout:
             seconds, peak, _ = run([*NER_RNN, "tag", *model_args, "-f", fmt, "-w", str(workers)], fin, fout)
         times.append(seconds)
         rss.append(peak)
-    with open(outfile, encoding="utf-8") as f:
-        if fmt == "conll":
-            n = sum(1 for line in f if line.strip())
-        else:
-            import json
+    return statistics.median(times), max(rss)
 
-            n = sum(len(json.loads(line)["tokens"]) for line in f)
-    return n, statistics.median(times), max(rss)
+
+def count_tokens(conll_output: Path) -> int:
+    with open(conll_output, encoding="utf-8") as f:
+        return sum(1 for line in f if line.strip())
 
 
 def training_speed(repeat: int) -> float:
@@ -100,17 +99,18 @@ def main() -> None:
     ap.add_argument("--skip-training", action="store_true")
     args = ap.parse_args()
     model_args = ["-m", str(args.model)] if args.model else []
-    print(
-        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
+    machine = platform.processor() or platform.machine()
+    print(f"machine: {machine}, {os.cpu_count()} cores, Python {platform.python_version()}")
     tmp = Path(tempfile.mkdtemp(prefix="ner-rnn-bench-"))
     try:
         infile, outfile = tmp / "in.txt", tmp / "out"
         words = build_input(infile, args.tokens)
         print(f"input: {infile.stat().st_size / 1e6:.1f} MB, {words:,} whitespace-separated words\n")
         print(f"{'format':<7} {'workers':>7} {'tokens':>10} {'median s':>9} {'tokens/s':>10} {'peak RSS MB':>12}")
+        n = 0
         for fmt, workers in (("conll", 1), ("conll", 2), ("jsonl", 1), ("jsonl", 2), ("text", 2)):
-            n, seconds, rss = tag_speed(model_args, infile, outfile, fmt, workers, args.repeat)
+            seconds, rss = tag_speed(model_args, infile, outfile, fmt, workers, args.repeat)
+            n = n or count_tokens(outfile)  # the first run is conll
             print(f"{fmt:<7} {workers:>7} {n:>10,} {seconds:>9.2f} {n / seconds:>10,.0f} {rss:>12.0f}", flush=True)
         cold = [run([shutil.which("ner-rnn") or NER_RNN[0], *([] if shutil.which("ner-rnn") else NER_RNN[1:]),
                      "tag", *model_args, "Teddy Roosevelt was a great President."])[0] for _ in range(5)]  # fmt: skip

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ner_rnn.corpus import read_conll
+from ner_rnn.corpus import check_scheme, read_conll
 from ner_rnn.errors import CorpusError
-from ner_rnn.tags import decode, encode, entity_types, scheme_violations, spans_from_tags, to_conll
+from ner_rnn.tags import decode, encode, entity_types, spans_from_tags, to_conll
 
 WORDS = "Peter Blackburn met John Smith Bob Jones and Paris".split()
 SCHEMES = {
@@ -74,11 +74,31 @@ def test_empty_and_missing_files(tmp_path):
         read_conll(bad)
 
 
-def test_scheme_violations():
-    types = entity_types(None)
-    assert scheme_violations("O I-PER I-PER".split(), "iob2", types) == [1]
-    assert scheme_violations("B-PER I-PER".split(), "iob2", types) == []
-    assert scheme_violations("O I-PER".split(), "iob1", types) == []
+@pytest.mark.parametrize("scheme", ["iob1", "iob2", "iobes", "io"])
+def test_each_file_passes_its_own_declared_scheme(tmp_path, scheme):
+    rows = "".join(f"{w} NNP {t}\n" for w, t in zip(WORDS, SCHEMES[scheme].split()))
+    path = write(tmp_path, "a.conll", rows)
+    check_scheme(read_conll(path), scheme, path)
+
+
+@pytest.mark.parametrize(
+    "scheme, tags, line, why",
+    [
+        ("iob2", "O I-PER I-PER", 2, "does not continue a PER entity"),
+        ("iob2", "B-ORG I-PER", 2, "does not continue a PER entity"),
+        ("iob2", "B-PER E-PER", 2, "not an IOB2 tag"),
+        ("iobes", "O E-LOC", 2, "does not continue a LOC entity"),
+        ("iob1", "O B-PER", 2, "may only follow another PER token"),
+        ("io", "B-PER I-PER", 1, "not an IO tag"),
+    ],
+)
+def test_declared_scheme_violations_name_the_line(tmp_path, scheme, tags, line, why):
+    tags = tags.split()
+    path = write(tmp_path, "bad.conll", "".join(f"w{i} {t}\n" for i, t in enumerate(tags)))
+    with pytest.raises(CorpusError) as e:
+        check_scheme(read_conll(path), scheme, path)
+    assert str(e.value).startswith(f"{path}:{line}: ") and why in str(e.value)
+    check_scheme(read_conll(path), "auto", path)  # conlleval's reading accepts it
 
 
 @pytest.mark.parametrize("scheme", ["io", "bio"])
