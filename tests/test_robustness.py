@@ -9,11 +9,11 @@ from functools import lru_cache
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_cli import ner_rnn, run
 
 from ner_rnn.formats import WRITERS, Format
 from ner_rnn.modelfile import load_model
 from ner_rnn.stream import read_lines, tag_lines
-from test_cli import ner_rnn, run
 
 
 @lru_cache(maxsize=1)
