@@ -172,9 +172,8 @@ def tag_cli(
 def _tag_progress(off: bool, total_bytes: int | None):
     """A progress bar on stderr (bytes read, tokens, tokens/s, time left) while tagging,
     when stderr is a terminal; yields ``advance(bytes_read, tokens)``."""
-    console = err_console(off)
-    if off or not console.is_terminal:
-        yield lambda done, tokens: None
+    if off or not sys.stderr.isatty():
+        yield lambda done, tokens: None  # and rich is not even imported
         return
     import time
 
@@ -186,7 +185,7 @@ def _tag_progress(off: bool, total_bytes: int | None):
         TaskProgressColumn(),
         TextColumn("{task.fields[tokens]:,} tokens  {task.fields[rate]:,.0f} tokens/s"),
         TimeRemainingColumn(),
-        console=console,
+        console=err_console(),
         transient=True,
     )
     start = time.perf_counter()
