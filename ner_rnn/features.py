@@ -48,6 +48,10 @@ _SHAPE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 _LONG_RUNS = re.compile(r"(.)\1{3,}")
 
 
+def _three(run: re.Match) -> str:
+    return run.group()[:3]
+
+
 def normalize(word: str) -> str:
     """The word block's key: lower case, every digit folded to 0."""
     w = word.lower()
@@ -62,7 +66,7 @@ def word_shape(word: str) -> str:
     """Case and character classes, runs cut at 3: "Teddy" -> "Xxxx", "U.S." -> "X.X."."""
     word = word[:MAX_NGRAM_CHARS]
     if word.isascii():
-        return _LONG_RUNS.sub(r"\1\1\1", word.translate(_SHAPE))
+        return _LONG_RUNS.sub(_three, word.translate(_SHAPE))
     out: list[str] = []
     run = 0
     for c in word:

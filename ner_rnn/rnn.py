@@ -98,7 +98,8 @@ def input_projection(Wax: np.ndarray, idx: np.ndarray, val: np.ndarray) -> np.nd
     with a one-hot vector.
     """
     cols = Wax.T[idx]  # (U, K, n_a); Wax.T is row-major, so each column is contiguous
-    return np.einsum("uk,uka->au", val.astype(Wax.dtype, copy=False), cols)
+    weights = val.astype(Wax.dtype, copy=False)[:, None, :]  # (U, 1, K)
+    return (weights @ cols)[:, 0, :].T  # Σ_k val[u, k] · Wax[:, idx[u, k]]
 
 
 def input_projection_backward(dxw: np.ndarray, idx: np.ndarray, val: np.ndarray) -> ColumnGrad:

@@ -253,14 +253,22 @@ def adam_step(
     for k, g in grads.items():
         m, v, p = state["m"][k], state["v"][k], params[k]
         if isinstance(g, rnn.ColumnGrad):
-            c = g.cols
-            m_c, v_c = m[:, c], v[:, c]  # gathered copies of the used columns
+            # rows of the transposed (row-major) views are the columns of Wax: contiguous
+            c, gT = g.cols, g.values.T
+            m_c = m.T[c]
             m_c *= b1
-            m_c += (1 - b1) * g.values
+            m_c += (1 - b1) * gT
+            v_c = v.T[c]
             v_c *= b2
-            v_c += (1 - b2) * g.values * g.values
-            m[:, c], v[:, c] = m_c, v_c
-            p[:, c] -= input_lr * step * m_c / (np.sqrt(v_c) + eps)
+            gg = gT * gT
+            gg *= 1 - b2
+            v_c += gg
+            m.T[c], v.T[c] = m_c, v_c
+            d = np.sqrt(v_c)
+            d += eps
+            np.divide(m_c, d, out=d)
+            d *= input_lr * step
+            p.T[c] -= d
         else:
             m *= b1
             m += (1 - b1) * g
