@@ -112,10 +112,12 @@ def main() -> None:
             seconds, rss = tag_speed(model_args, infile, outfile, fmt, workers, args.repeat)
             n = n or count_tokens(outfile)  # the first run is conll
             print(f"{fmt:<7} {workers:>7} {n:>10,} {seconds:>9.2f} {n / seconds:>10,.0f} {rss:>12.0f}", flush=True)
-        cold = [run([shutil.which("ner-rnn") or NER_RNN[0], *([] if shutil.which("ner-rnn") else NER_RNN[1:]),
-                     "tag", *model_args, "Teddy Roosevelt was a great President."])[0] for _ in range(5)]  # fmt: skip
+        # the installed console script, as a user runs it (beside this interpreter in a venv)
+        script = Path(sys.executable).with_name("ner-rnn")
+        command = [str(script)] if script.exists() else NER_RNN
+        cold = [run([*command, "tag", *model_args, "Teddy Roosevelt was a great President."])[0] for _ in range(9)]
         print(f"\ncold start, `ner-rnn tag \"Teddy Roosevelt was a great President.\"`: "
-              f"median {statistics.median(cold):.3f} s of 5 ({', '.join(f'{c:.3f}' for c in cold)})")  # fmt: skip
+              f"median {statistics.median(cold):.3f} s of 9 ({', '.join(f'{c:.3f}' for c in cold)})")  # fmt: skip
         if not args.skip_training:
             print(f"training, default settings, batch 32: {training_speed(args.repeat):,.0f} tokens/s (median of "
                   f"{args.repeat} epochs)")  # fmt: skip

@@ -112,3 +112,27 @@ def test_writes_are_atomic_and_never_overwrite(tiny_model, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["m.npz"]  # and no temporary file behind
     save_model(target, tagger, force=True)
     assert load_model(target).meta["format_version"] == 1
+
+
+@pytest.mark.parametrize("kind", ["truncated", "pickled", "not-npz"])
+def test_bad_model_through_the_command_line(tiny_model, tmp_path, kind):
+    """`ner-rnn tag -m BAD`: one line on stderr, exit 1, nothing on stdout, nothing run."""
+    from test_cli import run
+
+    bad = tmp_path / "bad.npz"
+    flag = tmp_path / "ran"
+    if kind == "truncated":
+        bad.write_bytes(tiny_model.read_bytes()[:3000])
+    elif kind == "pickled":
+
+        class Exploit:
+            def __reduce__(self):
+                return (open, (str(flag), "w"))
+
+        rewrite(tiny_model, bad, lambda arrays, meta: arrays.update(by=np.array([Exploit()], dtype=object)))
+    else:
+        bad.write_text("Teddy Roosevelt\n")
+    r = run("tag", "-m", bad, "Teddy Roosevelt was a great President.")
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr.startswith(f"ner-rnn: error: {bad}: ") and r.stderr.count("\n") == 1, r.stderr
+    assert not flag.exists()
