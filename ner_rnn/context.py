@@ -23,12 +23,9 @@ from typing import Sequence
 
 import numpy as np
 
-from .features import EVIDENCE_BUCKETS
-
 # bucket 0: no other capitalised mention (or no context used); 1..4: the best other mention's
-# probability of being a name is < 0.1, < 0.5, < 0.9, >= 0.9
+# probability of being a name is < 0.1, < 0.5, < 0.9, >= 0.9 (features.EVIDENCE_BUCKETS == 5)
 EDGES = np.array([0.1, 0.5, 0.9])
-assert EVIDENCE_BUCKETS == len(EDGES) + 2
 
 
 def mentionable(word: str) -> bool:

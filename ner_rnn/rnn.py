@@ -258,8 +258,3 @@ def backward(params: Params, batch: Batch, y_hat: np.ndarray, cache: dict) -> di
     for i, (d, _, _) in enumerate(directions):
         grads["Wax" + d] = ColumnGrad(g.cols, np.ascontiguousarray(g.values[i * n_a : (i + 1) * n_a]))
     return grads
-
-
-def predict_proba(params: Params, batch: Batch) -> np.ndarray:
-    """ŷ for a batch, (T, n_y, m), without the training cache."""
-    return forward(params, batch)[0]

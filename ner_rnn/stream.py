@@ -52,12 +52,16 @@ def chunks(lines: Iterable[str]) -> Iterator[list[str]]:
         yield chunk
 
 
+def tag_chunk(tagger: Tagger, chunk: list[str], fmt: Format) -> tuple[str, int]:
+    """One chunk of lines -> (its output records, its token count)."""
+    docs = tagger.tag_texts(chunk, NEEDS_OFFSETS[fmt])
+    return "".join(map(WRITERS[fmt], docs)), sum(len(d.words) for d in docs)
+
+
 def tag_lines(tagger: Tagger, lines: Iterable[str], fmt: Format) -> Iterator[tuple[str, int]]:
     """Tag lines chunk by chunk; yield (the chunk's output records, its token count)."""
-    write, offsets = WRITERS[fmt], NEEDS_OFFSETS[fmt]
     for chunk in chunks(lines):
-        docs = tagger.tag_texts(chunk, offsets)
-        yield "".join(map(write, docs)), sum(len(d.words) for d in docs)
+        yield tag_chunk(tagger, chunk, fmt)
 
 
 # ---- several worker processes ---------------------------------------------------------------
@@ -70,13 +74,11 @@ def _init_worker(model_path, fmt: Format) -> None:
     from .modelfile import load_model
 
     _worker["tagger"] = load_model(model_path)
-    _worker["write"] = WRITERS[fmt]
-    _worker["offsets"] = NEEDS_OFFSETS[fmt]
+    _worker["fmt"] = fmt
 
 
 def _tag_chunk(chunk: list[str]) -> tuple[str, int]:
-    docs = _worker["tagger"].tag_texts(chunk, _worker["offsets"])
-    return "".join(map(_worker["write"], docs)), sum(len(d.words) for d in docs)
+    return tag_chunk(_worker["tagger"], chunk, _worker["fmt"])
 
 
 def tag_lines_parallel(
@@ -91,20 +93,18 @@ def tag_lines_parallel(
     """
     import itertools
 
-    write, offsets = WRITERS[fmt], NEEDS_OFFSETS[fmt]
     batches = chunks(lines)
     first = next(batches, None)
     if first is None:
         return
+    yield tag_chunk(tagger, first, fmt)
     second = next(batches, None)
-    if second is None or workers <= 1:
-        for chunk in itertools.chain([first], [second] if second else [], batches):
-            docs = tagger.tag_texts(chunk, offsets)
-            yield "".join(map(write, docs)), sum(len(d.words) for d in docs)
+    if second is None:
         return
-    docs = tagger.tag_texts(first, offsets)
-    yield "".join(map(write, docs)), sum(len(d.words) for d in docs)
     batches = itertools.chain([second], batches)
+    if workers <= 1:
+        yield from (tag_chunk(tagger, chunk, fmt) for chunk in batches)
+        return
     import multiprocessing
     import os
     from collections import deque

@@ -15,7 +15,7 @@ import numpy as np
 
 from . import context, rnn
 from .features import Features
-from .tags import Span, decode
+from .tags import Span, decode, spans_from_tags
 from .tokenize import Token, sentence_bounds, token_spans, tokenize_words
 
 BATCH_SIZE = 512  # at most this many sentences per forward pass when tagging ...
@@ -57,23 +57,10 @@ class Doc:
     @cached_property
     def entities(self) -> list[Entity]:
         out = []
-        for s, e in _spans_of(self.tags):
+        for s, e in spans_from_tags(self.tags):
             a, b = self.spans[s][0], self.spans[e - 1][1]
             out.append(Entity(a, b, self.text[a:b], round(float(self.p_name[s:e].mean()), 4)))
         return out
-
-
-def _spans_of(tags: list[str]) -> list[Span]:
-    spans, start = [], None
-    for i, t in enumerate(tags):
-        if start is not None and t != "I-PER":
-            spans.append((start, i))
-            start = None
-        if t == "B-PER":
-            start = i
-    if start is not None:
-        spans.append((start, len(tags)))
-    return spans
 
 
 class Tagger:

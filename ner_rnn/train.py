@@ -91,8 +91,7 @@ class EpochReport:
 class Encoded:
     """A corpus as arrays: each sentence is a list of word-type ids plus tag ids."""
 
-    types: list[str]  # distinct word strings
-    idx: np.ndarray  # (n_types, K) columns of x for each type
+    idx: np.ndarray  # (n_types, K) columns of x for each distinct word string
     val: np.ndarray  # (n_types, K)
     sentences: list[np.ndarray]  # type ids per sentence
     labels: list[np.ndarray]  # tag ids per sentence
@@ -125,9 +124,7 @@ def encode_corpus(
     renamed_ids = [ids(words) for words in renamed] if renamed is not None else None
     words = list(type_id)
     idx, val = features.encode(words)
-    return Encoded(
-        words, idx, val, encoded, labels, variants, renamed=renamed_ids, lexicon_none=features.lexicon_offset
-    )
+    return Encoded(idx, val, encoded, labels, variants, renamed=renamed_ids, lexicon_none=features.lexicon_offset)
 
 
 def rename(

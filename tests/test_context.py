@@ -1,0 +1,51 @@
+"""Document context: the evidence a word's other mentions give (ner_rnn.context)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ner_rnn.context import EDGES, evidence
+from ner_rnn.features import EVIDENCE_BUCKETS
+
+
+def test_buckets_match_the_feature_block():
+    assert len(EDGES) + 2 == EVIDENCE_BUCKETS
+
+
+def test_other_mentions_in_the_same_record_only():
+    sentences = [["Shearer", "takes", "over"], ["Alan", "Shearer", "said"], ["SHEARER", "wins"], ["Shearer", "too"]]
+    p_name = [np.array([0.2, 0, 0]), np.array([0.97, 0.95, 0]), np.array([0.4, 0]), np.array([0.3, 0])]
+    ev = evidence(sentences, p_name, groups=[0, 0, 0, 1])
+    assert ev[0].tolist() == [4, 0, 0]  # best other mention: 0.95, in sentence 1
+    assert ev[1].tolist() == [0, 2, 0]  # its own 0.95 does not count: the best other is 0.4
+    assert ev[2].tolist() == [4, 0]  # any case: "SHEARER" is "Shearer"
+    assert ev[3].tolist() == [0, 0]  # another record: no evidence
+    # lower-case words and one-letter words take no part
+    ev = evidence([["will", "Will", "A", "A"]], [np.array([0.9, 0.1, 0.9, 0.9])], [0])
+    assert ev[0].tolist() == [0, 0, 0, 0]
+
+
+def test_training_with_document_context_runs_both_passes(tmp_path):
+    from ner_rnn.corpus import read_conll
+    from ner_rnn.train import TrainConfig, train
+
+    docs = []
+    for name, surname in [("Anna", "Berg"), ("Tomas", "Ode"), ("Lena", "Holm"), ("Piet", "Vos")]:
+        docs.append(
+            f"-DOCSTART- O\n\n{name} B-PER\n{surname} I-PER\nwon O\n. O\n\n{surname} O\nsaid O\nso O\n. O\n\n".replace(
+                f"{surname} O\nsaid", f"{surname} B-PER\nsaid"
+            )
+        )
+    path = tmp_path / "docs.conll"
+    path.write_text("".join(docs), encoding="utf-8")
+    sentences = read_conll(path)
+    assert len({s.doc for s in sentences}) == 4
+    config = TrainConfig(hidden=8, epochs=3, patience=3, doc_context=True, case_augment=0, seed=2)
+    tagger = train(sentences, None, config).tagger
+    assert tagger.doc_context
+    words, groups = [s.words for s in sentences], [s.doc for s in sentences]
+    first = tagger.predict(words)
+    ev = evidence(words, [1 - p[:, 0] for p in first], groups)
+    assert sum(int(e.any()) for e in ev) == len(sentences)  # every surname has a mention elsewhere
+    second, offsets = tagger.predict_flat_in_context(words, groups)
+    assert not np.allclose(second, np.concatenate(first))  # and the second pass used it
