@@ -226,6 +226,11 @@ def _print_highlighted(tagger, lines, fmt: Format) -> None:
 # ---- train ------------------------------------------------------------------------------------
 
 
+class ModelScheme(str, Enum):
+    io = "io"
+    bio = "bio"
+
+
 class DataScheme(str, Enum):
     auto = "auto"
     iob1 = "iob1"
@@ -260,7 +265,9 @@ def train_cli(
     seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same model, bit for bit."),
     hidden: int = typer.Option(64, "--hidden", min=1, help="Size n_a of the hidden state, per direction."),
     unidirectional: bool = typer.Option(False, "--unidirectional", help="Left-to-right only: the plain equations."),
-    scheme: str = typer.Option("io", "--scheme", help="The model's tags: io (O/PER) or bio (O/B-PER/I-PER)."),
+    scheme: ModelScheme = typer.Option(
+        ModelScheme.io, "--scheme", help="The model's tags: io (O/PER) or bio (O/B-PER/I-PER)."
+    ),
     batch_size: int = typer.Option(32, "--batch-size", min=1, help="Sentences per update."),
     lr: float = typer.Option(0.002, "--lr", help="Adam learning rate."),
     dropout: float = typer.Option(0.2, "--dropout", help="Dropout on the states."),
@@ -271,6 +278,10 @@ def train_cli(
     ),
     lexicon: Optional[str] = typer.Option(
         None, "--lexicon", help="Name lexicon: 'faker' (needs ner-rnn[train]) or a file of name<TAB>first|last|both."
+    ),
+    lexicon_dropout: float = typer.Option(0.2, "--lexicon-dropout", help="Chance a word's lexicon entry is hidden."),
+    name_augment: float = typer.Option(
+        0.0, "--name-augment", help="Share of sentences whose person names are swapped for Faker names."
     ),
     doc_context: bool = typer.Option(
         False, "--doc-context", help="Learn to use other mentions in a -DOCSTART- document (needs such files)."
@@ -290,7 +301,7 @@ def train_cli(
 
     Example:
 
-      ner-rnn train data/names.conll --dev data/names-dev.conll -o my-model.npz
+      ner-rnn train data/names-train.conll --dev data/names-dev.conll -o my-model.npz
     """
     import json
     import signal
@@ -311,7 +322,7 @@ def train_cli(
     config = TrainConfig(
         hidden=hidden,
         bidirectional=not unidirectional,
-        scheme=scheme,
+        scheme=scheme.value,
         epochs=epochs,
         patience=patience,
         batch_size=batch_size,
@@ -321,21 +332,18 @@ def train_cli(
         word_dropout=word_dropout,
         case_augment=case_augment,
         doc_context=doc_context,
+        name_augment=name_augment,
+        lexicon_dropout=lexicon_dropout,
         seed=seed,
         entity=entity,
     )
     config.check()
-    names = None
-    if lexicon == "faker":
-        from .lexicon import faker_lexicon, faker_version
+    from .lexicon import latin_names, load_lexicon
 
-        names = faker_lexicon()
-        lexicon_source = f"Faker {faker_version()} person providers (MIT licence), all locales"
-    elif lexicon is not None:
-        from .lexicon import read_lexicon
-
-        names = read_lexicon(lexicon)
-        lexicon_source = lexicon
+    names, lexicon_source = load_lexicon(lexicon)
+    if name_augment and lexicon != "faker":
+        raise ConfigError("--name-augment draws its names from Faker: add --lexicon faker")
+    pool = latin_names() if name_augment else None
     log = err_console(quiet)
     train_sents, dev_sents, test_sents = (
         read_data(p, data_scheme.value) if p else None for p in (train_file, dev, test)
@@ -397,8 +405,11 @@ def train_cli(
         info["dev"] = r.dev.to_dict() if r.dev else None
         save_model(output, tagger, info, force=True)
 
+    done = [state.epoch if state else 0]  # epochs safely in the checkpoint
+
     def on_checkpoint(st, features):
         save_checkpoint(ckpt, st, run_id | {"info": info})
+        done[0] = st.epoch
 
     def stop(signum, frame):  # SIGTERM ends training the way Ctrl-C does
         raise KeyboardInterrupt(signum)
@@ -412,6 +423,7 @@ def train_cli(
                 dev_sents,
                 config,
                 lexicon=names,
+                names=pool,
                 on_batch=lambda n: progress.advance(task, n),
                 on_epoch=on_epoch,
                 on_best=on_best,
@@ -419,18 +431,15 @@ def train_cli(
                 resume=state,
             )
     except KeyboardInterrupt as e:
-        done = state.epoch if state else 0
-        if ckpt.exists():
-            done = load_checkpoint(ckpt)[0].epoch
         where = f"the best model so far is in {output}" if output.exists() else "no epoch had finished"
         err_console().print(
-            f"[bold red]interrupted[/] after {done} epochs: {where}; the same command with --resume goes on from there"
+            f"[bold red]interrupted[/] after {done[0]} epochs: {where}; "
+            "the same command with --resume goes on from there"
         )
         signum = e.args[0] if e.args else signal.SIGINT
         raise typer.Exit(128 + signum) from None
     if test_sents is not None:
         from .evaluate import evaluate
-        from .tags import entity_types
 
         scores = evaluate(result.tagger, test_sents, entity_types(entity)).scores
         info["test"] = scores.to_dict()

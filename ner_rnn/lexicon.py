@@ -88,6 +88,15 @@ def faker_lexicon() -> dict[str, int]:
     return lexicon
 
 
+def load_lexicon(spec: str | None) -> tuple[dict[str, int] | None, str | None]:
+    """``--lexicon``: None, "faker", or a file; returns the lexicon and where it came from."""
+    if spec is None:
+        return None, None
+    if spec == "faker":
+        return faker_lexicon(), f"Faker {faker_version()} person providers (MIT licence), all locales"
+    return read_lexicon(spec), spec
+
+
 def faker_version() -> str:
     from importlib.metadata import version
 

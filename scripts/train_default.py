@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ner_rnn.corpus import file_sha256, read_conll
 from ner_rnn.evaluate import evaluate
-from ner_rnn.lexicon import faker_lexicon, faker_version, latin_names
+from ner_rnn.lexicon import latin_names, load_lexicon
 from ner_rnn.modelfile import DEFAULT_MODEL, load_model, save_model
 from ner_rnn.tags import entity_types
 from ner_rnn.train import TrainConfig, train
@@ -48,7 +48,7 @@ def main() -> None:
     args = ap.parse_args()
     files = {split: CONLL / split for split in ("eng.train", "eng.testa", "eng.testb", "conllpp.testb")}
     train_sents, dev_sents = read_conll(files["eng.train"]), read_conll(files["eng.testa"])
-    lexicon = faker_lexicon()
+    lexicon, source = load_lexicon("faker")
     history = []
 
     def on_epoch(r):
@@ -64,10 +64,7 @@ def main() -> None:
         "command": "python scripts/train_default.py",
         "config": CONFIG.to_json(),
         "data": {name: file_sha256(path) for name, path in files.items()},
-        "lexicon": {
-            "source": f"Faker {faker_version()} person providers (MIT licence), all locales",
-            "names": len(lexicon),
-        },
+        "lexicon": {"source": source, "names": len(lexicon)},
         "history": history,
         "best_epoch": result.best_epoch,
         "train_seconds": round(seconds, 1),
