@@ -48,6 +48,7 @@ def save_model(path: str | Path, tagger: Tagger, info: dict | None = None, force
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "scheme": tagger.scheme,
+        "labels": tagger.labels,
         "doc_context": tagger.doc_context,
         "bidirectional": rnn.is_bidirectional(p),
         "hidden": int(p["Waa"].shape[0]),
@@ -131,7 +132,7 @@ def load_model(path: str | Path | None = None) -> Tagger:
         raise ModelFileError(f"damaged or not a ner-rnn model file ({type(e).__name__}: {e})", path) from None
     if features.n_x != meta["n_x"]:
         raise ModelFileError(f"its vocabulary gives {features.n_x} input columns, its arrays {meta['n_x']}", path)
-    return Tagger(params, features, meta["scheme"], meta, bool(meta.get("doc_context", False)))
+    return Tagger(params, features, meta["scheme"], meta, bool(meta.get("doc_context", False)), meta["labels"])
 
 
 def _read_meta(npz, path: Path) -> dict:
@@ -157,8 +158,12 @@ def _read_meta(npz, path: Path) -> dict:
     for key, typ in required.items():
         if not isinstance(meta.get(key), typ):
             raise ModelFileError(f"damaged metadata ({key!r} missing or not {typ.__name__})", path)
-    if meta["scheme"] not in ("io", "bio") or meta["n_y"] != (2 if meta["scheme"] == "io" else 3):
-        raise ModelFileError(f"damaged metadata (scheme {meta['scheme']!r} with {meta['n_y']} tags)", path)
+    labels = meta.setdefault("labels", ["O", "PER"] if meta["scheme"] == "io" else ["O", "B-PER", "I-PER"])
+    person = {"io": ["O", "PER"], "bio": ["O", "B-PER", "I-PER"]}.get(meta["scheme"])
+    if person is None or labels[: len(person)] != person or meta["n_y"] != len(labels):
+        raise ModelFileError(
+            f"damaged metadata (scheme {meta['scheme']!r}, labels {labels}, {meta['n_y']} outputs)", path
+        )
     if min(meta["hidden"], meta["n_x"]) < 1:
         raise ModelFileError("damaged metadata (sizes must be positive)", path)
     return meta

@@ -15,7 +15,7 @@ import numpy as np
 
 from . import context, rnn
 from .features import Features
-from .tags import Span, decode, spans_from_tags
+from .tags import Span, decode, labels_for, spans_from_tags
 from .tokenize import Token, sentence_bounds, token_spans, tokenize_words
 
 BATCH_SIZE = 512  # at most this many sentences per forward pass when tagging ...
@@ -71,10 +71,15 @@ class Tagger:
         scheme: str = "io",
         meta: dict | None = None,
         doc_context: bool = False,
+        labels: list[str] | None = None,
     ):
         self.params = params
         self.features = features
         self.scheme = scheme
+        # the output classes: O, the person tags, then (io) other entity types, which are
+        # learned only to tell names from places and organisations and never output
+        self.labels = list(labels or labels_for(scheme))
+        self._person = [1] if scheme == "io" else [1, 2]
         self.meta = meta or {}
         self.doc_context = doc_context  # tag twice, with evidence from other mentions (ner_rnn.context)
         self._bi = rnn.is_bidirectional(params)
@@ -175,7 +180,7 @@ class Tagger:
         flat, offsets = self.predict_flat(sentences)
         if not self.doc_context or groups is None:
             return flat, offsets
-        p_name = 1.0 - flat[:, 0]
+        p_name = self.p_name(flat)
         ev = context.evidence(sentences, [p_name[a:b] for a, b in zip(offsets[:-1], offsets[1:])], groups)
         again = [i for i, e in enumerate(ev) if e.any()]
         if again:
@@ -189,6 +194,10 @@ class Tagger:
         flat, offsets = self.predict_flat(sentences, evidence)
         return [flat[a:b] for a, b in zip(offsets[:-1], offsets[1:])]
 
+    def p_name(self, flat: np.ndarray) -> np.ndarray:
+        """Each token's probability of being part of a person name."""
+        return flat[:, 1] if len(self._person) == 1 else flat[:, 1] + flat[:, 2]
+
     def iob2(self, flat: np.ndarray, offsets: np.ndarray) -> np.ndarray:
         """Decode every token at once: 0 = O, 1 = B-PER, 2 = I-PER.
 
@@ -196,7 +205,7 @@ class Tagger:
         ``bio`` model says B; a stray I starts a name, as in conlleval.
         """
         ids = flat.argmax(axis=1)
-        name = ids != 0
+        name = (ids == 1) | (ids == 2) if self.scheme == "bio" else ids == 1
         prev = np.zeros_like(name)
         prev[1:] = name[:-1]
         prev[offsets[:-1][offsets[:-1] < len(name)]] = False  # sentence starts
@@ -207,7 +216,7 @@ class Tagger:
         """Person spans per sentence and each token's probability of being in a name."""
         flat, offsets = self.predict_flat_in_context(sentences, groups)
         codes = self.iob2(flat, offsets)
-        p_name = 1.0 - flat[:, 0]
+        p_name = self.p_name(flat)
         return [(decode(codes[a:b].tolist(), "bio"), p_name[a:b]) for a, b in zip(offsets[:-1], offsets[1:])]
 
     # -- raw text ---------------------------------------------------------------------------
@@ -229,7 +238,7 @@ class Tagger:
                 groups.append(n)
         flat, offsets = self.predict_flat_in_context(pieces, groups)
         tags = IOB2[self.iob2(flat, offsets)].tolist()
-        p_name = 1.0 - flat[:, 0]
+        p_name = self.p_name(flat)
         docs, a = [], 0
         for n, (text, words) in enumerate(zip(texts, words_per_text)):  # a text's pieces are consecutive
             b = a + len(words)

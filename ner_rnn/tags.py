@@ -95,6 +95,30 @@ def encode(spans: Iterable[Span], length: int, scheme: str) -> list[int]:
     return y
 
 
+def labels_for(scheme: str, other_types: Sequence[str] = ()) -> list[str]:
+    """The model's output classes: person tags first, then (``io`` only) the other types."""
+    return list(SCHEMES[scheme]) + (sorted(other_types) if scheme == "io" else [])
+
+
+def encode_all(tags: Sequence[str], types: frozenset[str], labels: Sequence[str]) -> list[int]:
+    """A sentence's class ids: person spans as in :func:`encode`, then every other entity
+    type that is a class of the model (LOC, ORG, ...) on its own tokens."""
+    scheme = "io" if len(labels) < 3 or labels[2] != "I-PER" else "bio"
+    y = encode(spans_from_tags(tags, types), len(tags), scheme)
+    for k, label in enumerate(labels[len(SCHEMES[scheme]) :], start=len(SCHEMES[scheme])):
+        for start, end in spans_from_tags(tags, frozenset({label})):
+            for i in range(start, end):
+                if y[i] == 0:
+                    y[i] = k
+    return y
+
+
+def other_types(sentences_tags, types: frozenset[str]) -> list[str]:
+    """The entity types of a corpus other than the person types, sorted."""
+    found = {t[2:].upper() for tags in sentences_tags for t in tags if t != "O"}
+    return sorted(found - types)
+
+
 def decode(ids: Sequence[int], scheme: str) -> list[Span]:
     """The model's tag ids -> spans. In ``bio`` a stray I starts a span, as conlleval does."""
     spans: list[Span] = []

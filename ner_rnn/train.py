@@ -19,7 +19,7 @@ from .errors import ConfigError, TrainingError
 from .evaluate import Scores, evaluate
 from .features import EVIDENCE_BUCKETS, EVIDENCE_SLOT, LEXICON_SLOT, FeatureConfig, Features, build_features
 from .tagger import Tagger
-from .tags import SCHEMES, encode, entity_types, spans_from_tags
+from .tags import SCHEMES, encode_all, entity_types, labels_for, other_types, spans_from_tags
 
 
 @dataclass
@@ -27,6 +27,7 @@ class TrainConfig:
     hidden: int = 64  # n_a: size of a<t> in each direction
     bidirectional: bool = True  # False: exactly the left-to-right equations
     scheme: str = "io"  # the model's tags: io (O/PER) or bio (O/B-PER/I-PER)
+    other_types: bool = True  # io only: LOC, ORG, ... of the data are classes of their own too
     epochs: int = 15  # at most; early stopping on the dev set usually ends sooner
     patience: int = 3  # stop after this many epochs without a better dev F1
     batch_size: int = 32  # sentences per update
@@ -104,7 +105,7 @@ class Encoded:
 def encode_corpus(
     sentences: Sequence[Sentence],
     features: Features,
-    scheme: str,
+    classes: Sequence[str],
     types: frozenset[str],
     cased: bool = False,
     renamed: list[list[str]] | None = None,
@@ -120,7 +121,7 @@ def encode_corpus(
     variants = None
     if cased:
         variants = [(ids([w.lower() for w in s.words]), ids([w.upper() for w in s.words])) for s in sentences]
-    labels = [np.array(encode(spans_from_tags(s.tags, types), len(s.words), scheme)) for s in sentences]
+    labels = [np.array(encode_all(s.tags, types, classes)) for s in sentences]
     renamed_ids = [ids(words) for words in renamed] if renamed is not None else None
     words = list(type_id)
     idx, val = features.encode(words)
@@ -340,10 +341,12 @@ def train(
     if config.name_augment and not names:
         raise ConfigError("name augmentation needs a pool of names (the Faker lexicon)")
     renamed = rename(train_sents, types, names, rng) if config.name_augment else None
-    data = encode_corpus(train_sents, features, config.scheme, types, config.case_augment > 0, renamed)
+    others = other_types((s.tags for s in train_sents), types) if config.other_types else []
+    classes = labels_for(config.scheme, others)
+    data = encode_corpus(train_sents, features, classes, types, config.case_augment > 0, renamed)
     data.evidence = evidence
     n_tokens = sum(len(s) for s in data.sentences)
-    n_y = len(SCHEMES[config.scheme])
+    n_y = len(classes)
     if resume is None:
         params = rnn.init_params(features.n_x, config.hidden, n_y, config.bidirectional, rng)
         avg = {k: v.copy(order="K") for k, v in params.items()} if config.average else params
@@ -355,7 +358,7 @@ def train(
             st.avg = st.params
 
     def tagger_of(params: rnn.Params) -> Tagger:
-        return Tagger(params, features, config.scheme, doc_context=config.doc_context)
+        return Tagger(params, features, config.scheme, doc_context=config.doc_context, labels=classes)
 
     with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is caught as a non-finite loss
         for epoch in range(st.epoch + 1, config.epochs + 1):

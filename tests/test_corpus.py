@@ -6,7 +6,7 @@ import pytest
 
 from ner_rnn.corpus import check_scheme, read_conll
 from ner_rnn.errors import CorpusError
-from ner_rnn.tags import decode, encode, entity_types, spans_from_tags, to_conll
+from ner_rnn.tags import decode, encode, encode_all, entity_types, labels_for, other_types, spans_from_tags, to_conll
 
 WORDS = "Peter Blackburn met John Smith Bob Jones and Paris".split()
 SCHEMES = {
@@ -107,3 +107,14 @@ def test_encode_decode_round_trip(scheme):
     ids = encode(spans, 10, scheme)
     assert decode(ids, scheme) == spans
     assert spans_from_tags(to_conll(spans, 10)) == spans
+
+
+def test_other_entity_types_become_classes_of_their_own():
+    tags = "B-PER I-PER O B-LOC I-LOC B-ORG B-PER".split()
+    types = entity_types(None)
+    assert other_types([tags, ["B-MISC"]], types) == ["LOC", "MISC", "ORG"]
+    labels = labels_for("io", ["LOC", "MISC", "ORG"])
+    assert labels == ["O", "PER", "LOC", "MISC", "ORG"]
+    assert encode_all(tags, types, labels) == [1, 1, 0, 2, 2, 4, 1]
+    assert labels_for("bio", ["LOC"]) == ["O", "B-PER", "I-PER"]  # bio models learn persons only
+    assert encode_all(tags, types, labels_for("bio")) == [1, 2, 0, 0, 0, 0, 1]

@@ -137,16 +137,17 @@ def test_padding_changes_nothing(bidirectional):
 
 def test_tiny_model_overfits_three_sentences():
     sentences = [
-        Sentence("Anna Berg met Tom Ode in Oslo .".split(), "B-PER I-PER O B-PER I-PER O O O".split(), 1),
-        Sentence("The Oslo office hired Berg .".split(), "O O O O B-PER O".split(), 10),
-        Sentence("Tom bought bread in Oslo".split(), "B-PER O O O O".split(), 20),
+        Sentence("Anna Berg met Tom Ode in Oslo .".split(), "B-PER I-PER O B-PER I-PER O B-LOC O".split(), 1),
+        Sentence("The Oslo office hired Berg .".split(), "O B-LOC O O B-PER O".split(), 10),
+        Sentence("Tom bought bread in Oslo".split(), "B-PER O O O B-LOC".split(), 20),
     ]
     config = TrainConfig(hidden=16, epochs=60, patience=60, batch_size=3, lr=0.02, lr_decay=1.0, dropout=0.0,
                          word_dropout=0.0, seed=1)  # fmt: skip
     result = train(sentences, None, config)
     assert result.history[-1].loss < 0.05, result.history[-1].loss
     predicted = [spans for spans, _ in result.tagger.spans([s.words for s in sentences])]
-    assert predicted == [[(0, 2), (3, 5)], [(4, 5)], [(0, 1)]]
+    assert predicted == [[(0, 2), (3, 5)], [(4, 5)], [(0, 1)]]  # names only, though LOC was learned too
+    assert result.tagger.labels == ["O", "PER", "LOC"]
 
 
 def test_same_seed_same_model_bit_for_bit(small_train):
