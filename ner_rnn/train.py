@@ -27,7 +27,7 @@ class TrainConfig:
     hidden: int = 64  # n_a: size of a<t> in each direction
     bidirectional: bool = True  # False: exactly the left-to-right equations
     scheme: str = "io"  # the model's tags: io (O/PER) or bio (O/B-PER/I-PER)
-    other_types: bool = True  # io only: LOC, ORG, ... of the data are classes of their own too
+    other_types: bool = False  # io only: LOC, ORG, ... of the data are classes of their own too
     epochs: int = 15  # at most; early stopping on the dev set usually ends sooner
     patience: int = 3  # stop after this many epochs without a better dev F1
     batch_size: int = 32  # sentences per update

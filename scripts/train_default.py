@@ -37,7 +37,7 @@ CONFIG = TrainConfig(
     word_dropout=0.1,
     case_augment=0.1,
     name_augment=0.5,
-    lexicon_dropout=0.2,
+    lexicon_dropout=0.3,
     seed=0,
 )
 

@@ -142,7 +142,7 @@ def test_tiny_model_overfits_three_sentences():
         Sentence("Tom bought bread in Oslo".split(), "B-PER O O O B-LOC".split(), 20),
     ]
     config = TrainConfig(hidden=16, epochs=60, patience=60, batch_size=3, lr=0.02, lr_decay=1.0, dropout=0.0,
-                         word_dropout=0.0, seed=1)  # fmt: skip
+                         word_dropout=0.0, seed=1, other_types=True)  # fmt: skip
     result = train(sentences, None, config)
     assert result.history[-1].loss < 0.05, result.history[-1].loss
     predicted = [spans for spans, _ in result.tagger.spans([s.words for s in sentences])]
