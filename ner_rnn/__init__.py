@@ -1,3 +1,42 @@
-"""ner-rnn: find person names in text with a recurrent network written in NumPy."""
+"""ner-rnn: find person names in text with a recurrent network written in NumPy.
+
+    >>> import ner_rnn
+    >>> doc = ner_rnn.tag("Teddy Roosevelt was a great President.")
+    >>> [(e.text, e.start, e.end) for e in doc.entities]
+    [('Teddy Roosevelt', 0, 15)]
+
+``ner_rnn.load(path)`` reads a model file (the shipped model without a path) and returns
+a :class:`~ner_rnn.tagger.Tagger`, whose ``tag_texts`` tags many texts at once. The
+pieces (tokenizer, features, the RNN, training, evaluation) are plain modules of this
+package; nothing is imported until it is used, so the command line starts fast.
+"""
+
+from __future__ import annotations
 
 __version__ = "0.1.0"
+__all__ = ["Doc", "Tagger", "load", "tag"]
+
+_default = None
+
+
+def load(path=None):
+    """A tagger from a model file; the model shipped with the package when ``path`` is None."""
+    from .modelfile import load_model
+
+    return load_model(path)
+
+
+def tag(text: str):
+    """Tag one text with the shipped model (loaded once): a :class:`~ner_rnn.tagger.Doc`."""
+    global _default
+    if _default is None:
+        _default = load()
+    return _default.tag(text)
+
+
+def __getattr__(name: str):
+    if name in ("Doc", "Tagger"):
+        from . import tagger
+
+        return getattr(tagger, name)
+    raise AttributeError(f"module 'ner_rnn' has no attribute {name!r}")

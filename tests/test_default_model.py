@@ -41,3 +41,12 @@ def test_f1_on_conll2003_test(shipped, conll_dir):
     assert scores.gold_entities == 1617
     assert scores.f1 == pytest.approx(shipped.meta["test"]["f1"], abs=1e-9)
     assert shipped.meta["data"]["eng.testb"] == file_sha256(path)
+
+
+def test_the_public_api_example_runs():
+    import doctest
+
+    import ner_rnn
+
+    results = doctest.testmod(ner_rnn)
+    assert results.attempted == 3 and results.failed == 0
