@@ -20,7 +20,8 @@ import typer
 from typer.core import TyperGroup
 
 from .errors import ConfigError, InputError, NerRnnError
-from .formats import Format
+from .formats import Format, marked
+from .tags import DATA_SCHEMES, SCHEMES
 
 if TYPE_CHECKING:  # imported lazily: `tag` should start fast
     from rich.console import Console
@@ -214,29 +215,18 @@ def _print_highlighted(tagger, lines, fmt: Format) -> None:
     before, after = ("[", "]") if fmt is Format.text else ("<PERSON>", "</PERSON>")
     for chunk in chunks(lines):
         for doc in tagger.tag_texts(chunk):
-            text, pos = Text(), 0
-            for e in doc.entities:
-                text.append(doc.text[pos : e.start])
-                text.append(before + e.text + after, style="bold magenta")
-                pos = e.end
-            text.append(doc.text[pos:])
+            text = Text()
+            for piece, is_name in marked(doc, before, after):
+                text.append(piece, style="bold magenta" if is_name else None)
             console.print(text)
 
 
 # ---- train ------------------------------------------------------------------------------------
 
 
-class ModelScheme(str, Enum):
-    io = "io"
-    bio = "bio"
-
-
-class DataScheme(str, Enum):
-    auto = "auto"
-    iob1 = "iob1"
-    iob2 = "iob2"
-    iobes = "iobes"
-    io = "io"
+# the choices come from ner_rnn.tags, which defines what each scheme means
+ModelScheme = Enum("ModelScheme", {name: name for name in SCHEMES}, type=str)
+DataScheme = Enum("DataScheme", {name: name for name in DATA_SCHEMES}, type=str)
 
 
 def read_data(path: Path, scheme: str):

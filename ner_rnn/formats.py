@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from enum import Enum
+from typing import Iterator
 
 from .tagger import Doc
 
@@ -25,14 +26,19 @@ class Format(str, Enum):
     jsonl = "jsonl"
 
 
+def marked(doc: Doc, before: str, after: str) -> Iterator[tuple[str, bool]]:
+    """The text in pieces, each name with ``before``/``after`` around it: (piece, is it a name)."""
+    pos = 0
+    for e in doc.entities:
+        yield doc.text[pos : e.start], False
+        yield before + doc.text[e.start : e.end] + after, True
+        pos = e.end
+    yield doc.text[pos:], False
+
+
 def mark(doc: Doc, before: str, after: str) -> str:
     """The text with ``before``/``after`` around every name."""
-    out, pos = [], 0
-    for e in doc.entities:
-        out += [doc.text[pos : e.start], before, doc.text[e.start : e.end], after]
-        pos = e.end
-    out.append(doc.text[pos:])
-    return "".join(out)
+    return "".join(piece for piece, _ in marked(doc, before, after))
 
 
 def to_text(doc: Doc) -> str:
