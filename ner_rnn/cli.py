@@ -267,14 +267,19 @@ def train_cli(
         0.1, "--case-augment", help="Share of sentences shown all lower-case or ALL CAPS."
     ),
     lexicon: Optional[str] = typer.Option(
-        None, "--lexicon", help="Name lexicon: 'faker' (needs ner-rnn[train]) or a file of name<TAB>first|last|both."
+        None,
+        "--lexicon",
+        help="Name lexicon: 'faker' or 'faker+census' (need ner-rnn[train]), or a file of name<TAB>first|last|both.",
     ),
     lexicon_dropout: float = typer.Option(0.2, "--lexicon-dropout", help="Chance a word's lexicon entry is hidden."),
     name_augment: float = typer.Option(
         0.0, "--name-augment", help="Share of sentences whose person names are swapped for Faker names."
     ),
     doc_context: bool = typer.Option(
-        False, "--doc-context", help="Learn to use other mentions in a -DOCSTART- document (needs such files)."
+        False, "--doc-context", help="Learn to use a name's other mentions nearby (two passes; trains 3 models)."
+    ),
+    context_window: int = typer.Option(
+        20, "--context-window", help="With --doc-context: how many sentences either side are a mention's context."
     ),
     entity: Optional[str] = typer.Option(
         None, "--entity", help="The tag type that counts as a person name.", show_default="PER or PERSON"
@@ -322,16 +327,17 @@ def train_cli(
         word_dropout=word_dropout,
         case_augment=case_augment,
         doc_context=doc_context,
+        context_window=context_window,
         name_augment=name_augment,
         lexicon_dropout=lexicon_dropout,
         seed=seed,
         entity=entity,
     )
     config.check()
-    from .lexicon import latin_names, load_lexicon
+    from .lexicon import LEXICONS, latin_names, load_lexicon
 
     names, lexicon_source = load_lexicon(lexicon)
-    if name_augment and lexicon != "faker":
+    if name_augment and lexicon not in LEXICONS:
         raise ConfigError("--name-augment draws its names from Faker: add --lexicon faker")
     pool = latin_names() if name_augment else None
     log = err_console(quiet)

@@ -18,6 +18,7 @@ replaced by the predictions of models that never saw the document (see
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from typing import Sequence
 
@@ -27,6 +28,11 @@ import numpy as np
 # probability of being a name is < 0.1, < 0.5, < 0.9, >= 0.9 (features.EVIDENCE_BUCKETS == 5)
 EDGES = np.array([0.1, 0.5, 0.9])
 
+# how many sentences either side of a mention are its context: about a news story's
+# length, so that in running text without document marks a name's evidence comes from
+# its own story and perhaps the next
+WINDOW = 20
+
 
 def mentionable(word: str) -> bool:
     """Words that take part: capitalised, with a letter ("Shearer", "HENKE", "O'Brien")."""
@@ -34,33 +40,31 @@ def mentionable(word: str) -> bool:
 
 
 def evidence(
-    sentences: Sequence[Sequence[str]], p_name: Sequence[np.ndarray], groups: Sequence[int]
+    sentences: Sequence[Sequence[str]],
+    p_name: Sequence[np.ndarray],
+    groups: Sequence[int],
+    window: int = WINDOW,
 ) -> list[np.ndarray]:
     """The evidence bucket of every token: (len,) int per sentence.
 
     ``p_name[i][t]`` is the first pass's probability that token t of sentence i is in a
-    name; ``groups[i]`` the record the sentence belongs to.
+    name; ``groups[i]`` the record the sentence belongs to. A mention counts as context
+    when it is in the same record and at most ``window`` sentences away.
     """
-    # best and second-best probability per (record, word), and where the best one is
-    best: dict[tuple[int, str], list] = defaultdict(lambda: [-1.0, None, -1.0])
+    # every capitalised mention, per (record, word), in sentence order
+    mentions: dict[tuple[int, str], list[tuple[int, int, float]]] = defaultdict(list)
     for i, (words, p, g) in enumerate(zip(sentences, p_name, groups)):
         for t, w in enumerate(words):
             if mentionable(w):
-                b = best[g, w.lower()]
-                q = float(p[t])
-                if q > b[0]:
-                    b[2] = b[0]
-                    b[0], b[1] = q, (i, t)
-                elif q > b[2]:
-                    b[2] = q
-    out = []
-    for i, (words, g) in enumerate(zip(sentences, groups)):
-        buckets = np.zeros(len(words), dtype=np.int64)
-        for t, w in enumerate(words):
-            if mentionable(w):
-                top, where, second = best[g, w.lower()]
-                other = second if where == (i, t) else top
-                if other >= 0.0:
-                    buckets[t] = 1 + int(np.searchsorted(EDGES, other, side="right"))
-        out.append(buckets)
+                mentions[g, w.lower()].append((i, t, float(p[t])))
+    out = [np.zeros(len(words), dtype=np.int64) for words in sentences]
+    for found in mentions.values():
+        if len(found) < 2:
+            continue
+        where = [i for i, _, _ in found]
+        for k, (i, t, _) in enumerate(found):
+            lo, hi = bisect_left(where, i - window), bisect_right(where, i + window)
+            other = max((found[j][2] for j in range(lo, hi) if j != k), default=-1.0)
+            if other >= 0.0:
+                out[i][t] = 1 + int(np.searchsorted(EDGES, other, side="right"))
     return out

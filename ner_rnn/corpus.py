@@ -79,15 +79,12 @@ def iter_conll(path: str | Path) -> Iterator[Sentence]:
 def read_conll(path: str | Path) -> list[Sentence]:
     """Read a whole CoNLL file; an empty file is an error.
 
-    Without ``-DOCSTART-`` lines every sentence is a document of its own, so no context
-    is shared between sentences that may be unrelated.
+    Sentences carry the index of their ``-DOCSTART-`` document; a file without such lines
+    is one running text (document 0), where a sentence's context is its neighbours.
     """
     sentences = list(iter_conll(path))
     if not sentences:
         raise CorpusError("holds no sentences", path)
-    if all(s.doc == 0 for s in sentences):
-        for i, s in enumerate(sentences):
-            s.doc = i
     return sentences
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import rnn
+from . import context, rnn
 from .errors import ModelFileError
 from .features import Features
 from .tagger import Tagger
@@ -50,6 +50,7 @@ def save_model(path: str | Path, tagger: Tagger, info: dict | None = None, force
         "scheme": tagger.scheme,
         "labels": tagger.labels,
         "doc_context": tagger.doc_context,
+        "context_window": tagger.context_window,
         "bidirectional": rnn.is_bidirectional(p),
         "hidden": int(p["Waa"].shape[0]),
         "n_x": int(p["Wax"].shape[1]),
@@ -132,7 +133,15 @@ def load_model(path: str | Path | None = None) -> Tagger:
         raise ModelFileError(f"damaged or not a ner-rnn model file ({type(e).__name__}: {e})", path) from None
     if features.n_x != meta["n_x"]:
         raise ModelFileError(f"its vocabulary gives {features.n_x} input columns, its arrays {meta['n_x']}", path)
-    return Tagger(params, features, meta["scheme"], meta, bool(meta.get("doc_context", False)), meta["labels"])
+    return Tagger(
+        params,
+        features,
+        meta["scheme"],
+        meta,
+        bool(meta.get("doc_context", False)),
+        meta["labels"],
+        int(meta.get("context_window", context.WINDOW)),
+    )
 
 
 def _read_meta(npz, path: Path) -> dict:

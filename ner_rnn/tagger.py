@@ -72,6 +72,7 @@ class Tagger:
         meta: dict | None = None,
         doc_context: bool = False,
         labels: list[str] | None = None,
+        context_window: int = context.WINDOW,
     ):
         self.params = params
         self.features = features
@@ -82,6 +83,7 @@ class Tagger:
         self._person = [1] if scheme == "io" else [1, 2]
         self.meta = meta or {}
         self.doc_context = doc_context  # tag twice, with evidence from other mentions (ner_rnn.context)
+        self.context_window = context_window  # sentences either side that count as context
         self._bi = rnn.is_bidirectional(params)
         self._n_a = params["Waa"].shape[0]
         self._n_y = params["Wya"].shape[0]
@@ -181,7 +183,8 @@ class Tagger:
         if not self.doc_context or groups is None:
             return flat, offsets
         p_name = self.p_name(flat)
-        ev = context.evidence(sentences, [p_name[a:b] for a, b in zip(offsets[:-1], offsets[1:])], groups)
+        per_sentence = [p_name[a:b] for a, b in zip(offsets[:-1], offsets[1:])]
+        ev = context.evidence(sentences, per_sentence, groups, self.context_window)
         again = [i for i, e in enumerate(ev) if e.any()]
         if again:
             second, _ = self.predict_flat([sentences[i] for i in again], [ev[i] for i in again])

@@ -41,6 +41,7 @@ class TrainConfig:
     word_dropout: float = 0.1  # a training token's word column is replaced by <UNK>
     case_augment: float = 0.1  # a training sentence is shown all lower-case or ALL CAPS
     doc_context: bool = False  # learn to use other mentions in the document (ner_rnn.context)
+    context_window: int = context.WINDOW  # sentences either side that count as context
     name_augment: float = 0.0  # a training sentence's person names are replaced by random names
     lexicon_dropout: float = 0.0  # a training token's lexicon column is replaced by "not a name"
     seed: int = 0
@@ -63,6 +64,7 @@ class TrainConfig:
             (self.input_lr > 0, f"input_lr must be positive, got {self.input_lr}"),
             (0 <= self.case_augment <= 1, f"--case-augment must be in [0, 1], got {self.case_augment}"),
             (0 <= self.name_augment <= 1, f"--name-augment must be in [0, 1], got {self.name_augment}"),
+            (self.context_window >= 0, f"--context-window must be at least 0, got {self.context_window}"),
             (0 <= self.lexicon_dropout < 1, f"lexicon_dropout must be in [0, 1), got {self.lexicon_dropout}"),
             (0 <= self.word_dropout < 1, f"--word-dropout must be in [0, 1), got {self.word_dropout}"),
             (self.scheme in SCHEMES, f"scheme must be one of {', '.join(SCHEMES)}, got {self.scheme!r}"),
@@ -183,7 +185,8 @@ def make_batch(
     if data.evidence is not None:
         # half the sentences are shown with the evidence of their document, half without,
         # so the network works in both passes (see ner_rnn.context)
-        for j in np.flatnonzero(rng.random(m) < 0.5):
+        # (a lower-cased copy has none: its words are not capitalised mentions)
+        for j in np.flatnonzero((rng.random(m) < 0.5) & ~(recase & ~upper)):
             ev[: lengths[j], j] = data.evidence[chosen[j]]
     # a distinct input row per (word, evidence bucket) pair
     distinct, words = np.unique(tok * EVIDENCE_BUCKETS + ev, return_inverse=True)
@@ -335,11 +338,11 @@ def train(
 
     config.check()
     types = entity_types(config.entity)
-    evidence = jackknife_evidence(train_sents, dev_sents, config, lexicon) if config.doc_context else None
-    rng = np.random.default_rng(config.seed)
-    features = build_features((w for s in train_sents for w in s.words), config.features, lexicon)
     if config.name_augment and not names:
         raise ConfigError("name augmentation needs a pool of names (the Faker lexicon)")
+    evidence = jackknife_evidence(train_sents, dev_sents, config, lexicon, names) if config.doc_context else None
+    rng = np.random.default_rng(config.seed)
+    features = build_features((w for s in train_sents for w in s.words), config.features, lexicon)
     renamed = rename(train_sents, types, names, rng) if config.name_augment else None
     others = other_types((s.tags for s in train_sents), types) if config.other_types else []
     classes = labels_for(config.scheme, others)
@@ -358,7 +361,14 @@ def train(
             st.avg = st.params
 
     def tagger_of(params: rnn.Params) -> Tagger:
-        return Tagger(params, features, config.scheme, doc_context=config.doc_context, labels=classes)
+        return Tagger(
+            params,
+            features,
+            config.scheme,
+            doc_context=config.doc_context,
+            labels=classes,
+            context_window=config.context_window,
+        )
 
     with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is caught as a non-finite loss
         for epoch in range(st.epoch + 1, config.epochs + 1):
@@ -413,22 +423,33 @@ def train(
     return TrainResult(tagger_of(st.best_params), st.history, st.best_epoch)
 
 
+JACKKNIFE_BLOCK = 200  # sentences, about ten news stories
+
+
 def jackknife_evidence(
-    train_sents: Sequence[Sentence], dev_sents: Sequence[Sentence] | None, config: TrainConfig, lexicon
+    train_sents: Sequence[Sentence],
+    dev_sents: Sequence[Sentence] | None,
+    config: TrainConfig,
+    lexicon: dict[str, int] | None,
+    names: tuple[list[str], list[str]] | None = None,
 ) -> list[np.ndarray]:
     """Document evidence for the training sentences, as imperfect as it will be at test time.
 
-    The documents are split in two halves; a model trained (without context) on one half
-    tags the other, so no sentence's evidence comes from a model that saw its document.
+    The documents (or, in a file without them, blocks of ``JACKKNIFE_BLOCK`` sentences) are
+    split in two halves; a model trained (without context) on one half tags the other, so
+    no sentence's evidence comes from a model that saw its story.
     """
-    fold = [s.doc % 2 for s in train_sents]
+    if any(s.doc for s in train_sents):
+        fold = [s.doc % 2 for s in train_sents]
+    else:
+        fold = [i // JACKKNIFE_BLOCK % 2 for i in range(len(train_sents))]
     p_name = [np.zeros(len(s.words)) for s in train_sents]
     for f in (0, 1):
         held = [i for i, x in enumerate(fold) if x == f]
         rest = [s for s, x in zip(train_sents, fold) if x != f]
         if not held or not rest:
             continue
-        sub = train(rest, dev_sents, replace(config, doc_context=False, seed=config.seed + 1 + f), lexicon)
+        sub = train(rest, dev_sents, replace(config, doc_context=False, seed=config.seed + 1 + f), lexicon, names=names)
         for i, p in zip(held, sub.tagger.predict([train_sents[i].words for i in held])):
             p_name[i] = 1.0 - p[:, 0]
-    return context.evidence([s.words for s in train_sents], p_name, [s.doc for s in train_sents])
+    return context.evidence([s.words for s in train_sents], p_name, [s.doc for s in train_sents], config.context_window)

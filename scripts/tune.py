@@ -25,16 +25,16 @@ CONLL = Path(os.environ.get("NER_RNN_CONLL_DIR", Path(__file__).resolve().parent
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("overrides", nargs="?", default="{}")
-    ap.add_argument("--lexicon", choices=["none", "faker"], default="none")
+    ap.add_argument("--lexicon", choices=["none", "faker", "faker+census"], default="none")
     args = ap.parse_args()
     over = json.loads(args.overrides)
     feats = FeatureConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in over.pop("features", {}).items()})
     config = TrainConfig(**over, features=feats)
     lexicon = names = None
-    if args.lexicon == "faker":
-        from ner_rnn.lexicon import faker_lexicon, latin_names
+    if args.lexicon != "none":
+        from ner_rnn.lexicon import latin_names, load_lexicon
 
-        lexicon = faker_lexicon()
+        lexicon, _ = load_lexicon(args.lexicon)
         names = latin_names()
     train_sents = read_conll(CONLL / "eng.train")
     dev_sents = read_conll(CONLL / "eng.testa")

@@ -25,6 +25,24 @@ def test_other_mentions_in_the_same_record_only():
     assert ev[0].tolist() == [0, 0, 0, 0]
 
 
+def test_only_mentions_within_the_window_count():
+    # one running text (a single record): "Ode" in sentence 0 and sentence 5
+    sentences = [["Ode", "won"]] + [["it", "rained"]] * 4 + [["Ode", "said"]]
+    p_name = [np.array([0.95, 0.0])] + [np.zeros(2)] * 4 + [np.array([0.3, 0.0])]
+    near = evidence(sentences, p_name, groups=[0] * 6, window=5)
+    assert near[5].tolist() == [4, 0] and near[0].tolist() == [2, 0]
+    far = evidence(sentences, p_name, groups=[0] * 6, window=4)
+    assert far[5].tolist() == [0, 0] and far[0].tolist() == [0, 0]
+
+
+def test_a_file_without_docstart_is_one_running_text(tmp_path):
+    from ner_rnn.corpus import read_conll
+
+    path = tmp_path / "plain.conll"
+    path.write_text("Ode B-PER\nwon O\n\nOde B-PER\nsaid O\n", encoding="utf-8")
+    assert [s.doc for s in read_conll(path)] == [0, 0]
+
+
 def test_training_with_document_context_runs_both_passes(tmp_path):
     from ner_rnn.corpus import read_conll
     from ner_rnn.train import TrainConfig, train
