@@ -51,6 +51,7 @@ def save_model(path: str | Path, tagger: Tagger, info: dict | None = None, force
         "labels": tagger.labels,
         "doc_context": tagger.doc_context,
         "context_window": tagger.context_window,
+        "extend": tagger.extend,
         "bidirectional": rnn.is_bidirectional(p),
         "hidden": int(p["Waa"].shape[0]),
         "n_x": int(p["Wax"].shape[1]),
@@ -141,6 +142,7 @@ def load_model(path: str | Path | None = None) -> Tagger:
         bool(meta.get("doc_context", False)),
         meta["labels"],
         int(meta.get("context_window", context.WINDOW)),
+        meta.get("extend"),
     )
 
 
@@ -175,6 +177,12 @@ def _read_meta(npz, path: Path) -> dict:
         )
     if min(meta["hidden"], meta["n_x"]) < 1:
         raise ModelFileError("damaged metadata (sizes must be positive)", path)
+    extend = meta.get("extend")
+    if extend is not None and not (isinstance(extend, (int, float)) and 0 < extend < 1):
+        raise ModelFileError(f"damaged metadata (extend {extend!r} is not a probability)", path)
+    window = meta.get("context_window", 0)
+    if not isinstance(window, int) or window < 0:
+        raise ModelFileError(f"damaged metadata (context_window {window!r})", path)
     return meta
 
 

@@ -73,6 +73,7 @@ class Tagger:
         doc_context: bool = False,
         labels: list[str] | None = None,
         context_window: int = context.WINDOW,
+        extend: float | None = None,
     ):
         self.params = params
         self.features = features
@@ -84,6 +85,9 @@ class Tagger:
         self.meta = meta or {}
         self.doc_context = doc_context  # tag twice, with evidence from other mentions (ner_rnn.context)
         self.context_window = context_window  # sentences either side that count as context
+        # a token next to a name joins it when its probability of being in a name is at least
+        # this (chosen on dev after training; None: each token's argmax alone)
+        self.extend = extend
         self._bi = rnn.is_bidirectional(params)
         self._n_a = params["Waa"].shape[0]
         self._n_y = params["Wya"].shape[0]
@@ -204,20 +208,40 @@ class Tagger:
     def iob2(self, flat: np.ndarray, offsets: np.ndarray) -> np.ndarray:
         """Decode every token at once: 0 = O, 1 = B-PER, 2 = I-PER.
 
-        A name token continues the name before it unless it starts a sentence, or the
-        ``bio`` model says B; a stray I starts a name, as in conlleval.
+        A token is in a name if that is its most likely tag, or if it touches a name and its
+        probability of being in one is at least ``self.extend`` (a name seen with
+        confidence pulls in a less certain neighbour: "Niall Quinn", not just "Quinn"). A
+        name token continues the name before it unless it starts a sentence, or the ``bio``
+        model says B; a stray I starts a name, as in conlleval.
         """
         ids = flat.argmax(axis=1)
         name = (ids == 1) | (ids == 2) if self.scheme == "bio" else ids == 1
+        starts = offsets[:-1][offsets[:-1] < len(name)]
+        if self.extend is not None and name.any():
+            near = self.p_name(flat) >= self.extend
+            after_start = np.zeros_like(name)  # a token may not join across a sentence start
+            after_start[starts] = True
+            while True:
+                left = np.zeros_like(name)  # the token before is in a name
+                left[1:] = name[:-1]
+                right = np.zeros_like(name)  # the token after is in a name
+                right[:-1] = name[1:] & ~after_start[1:]
+                grown = name | (near & ((left & ~after_start) | right))
+                if (grown == name).all():
+                    break
+                name = grown
         prev = np.zeros_like(name)
         prev[1:] = name[:-1]
-        prev[offsets[:-1][offsets[:-1] < len(name)]] = False  # sentence starts
+        prev[starts] = False  # sentence starts
         begins = ~prev if self.scheme == "io" else ~prev | (ids == 1)
         return np.where(name, np.where(begins, 1, 2), 0)
 
     def spans(self, sentences: list[list[str]], groups: list[int] | None = None) -> list[tuple[list[Span], np.ndarray]]:
         """Person spans per sentence and each token's probability of being in a name."""
-        flat, offsets = self.predict_flat_in_context(sentences, groups)
+        return self.spans_of(*self.predict_flat_in_context(sentences, groups))
+
+    def spans_of(self, flat: np.ndarray, offsets: np.ndarray) -> list[tuple[list[Span], np.ndarray]]:
+        """:meth:`spans` from the output of :meth:`predict_flat_in_context`."""
         codes = self.iob2(flat, offsets)
         p_name = self.p_name(flat)
         return [(decode(codes[a:b].tolist(), "bio"), p_name[a:b]) for a, b in zip(offsets[:-1], offsets[1:])]

@@ -16,7 +16,7 @@ import numpy as np
 from . import context, rnn
 from .corpus import Sentence
 from .errors import ConfigError, TrainingError
-from .evaluate import Scores, evaluate
+from .evaluate import Scores, evaluate, score
 from .features import EVIDENCE_BUCKETS, EVIDENCE_SLOT, LEXICON_SLOT, FeatureConfig, Features, build_features
 from .tagger import Tagger
 from .tags import SCHEMES, encode_all, entity_types, labels_for, other_types, spans_from_tags
@@ -420,7 +420,27 @@ def train(
             if on_checkpoint:
                 st.rng = rng.bit_generator.state
                 on_checkpoint(st, features)
-    return TrainResult(tagger_of(st.best_params), st.history, st.best_epoch)
+    tagger = tagger_of(st.best_params)
+    if dev_sents:
+        tagger.extend = choose_extend(tagger, dev_sents, types)
+    return TrainResult(tagger, st.history, st.best_epoch)
+
+
+EXTEND_GRID = (0.4, 0.3, 0.2, 0.1)
+
+
+def choose_extend(tagger: Tagger, dev_sents: Sequence[Sentence], types: frozenset[str]) -> float | None:
+    """The :attr:`Tagger.extend` threshold with the best dev F1 (None, argmax alone, on ties)."""
+    flat, offsets = tagger.predict_flat_in_context([s.words for s in dev_sents], [s.doc for s in dev_sents])
+    gold = [spans_from_tags(s.tags, types) for s in dev_sents]
+    lengths = [len(s.words) for s in dev_sents]
+    best, best_f1 = None, -1.0
+    for extend in (None, *EXTEND_GRID):
+        tagger.extend = extend
+        f1 = score(gold, [spans for spans, _ in tagger.spans_of(flat, offsets)], lengths).f1
+        if f1 > best_f1:
+            best, best_f1 = extend, f1
+    return best
 
 
 JACKKNIFE_BLOCK = 200  # sentences, about ten news stories

@@ -38,6 +38,7 @@ CONFIG = TrainConfig(
     case_augment=0.1,
     name_augment=0.5,
     lexicon_dropout=0.3,
+    doc_context=True,
     seed=0,
 )
 
