@@ -269,7 +269,7 @@ def train_cli(
     lexicon: Optional[str] = typer.Option(
         None,
         "--lexicon",
-        help="Name lexicon: 'faker' or 'faker+census' (need ner-rnn[train]), or a file of name<TAB>first|last|both.",
+        help="Name lexicon: 'faker' (needs ner-rnn[train]) or a file of name<TAB>first|last|both.",
     ),
     lexicon_dropout: float = typer.Option(0.2, "--lexicon-dropout", help="Chance a word's lexicon entry is hidden."),
     name_augment: float = typer.Option(
@@ -334,10 +334,10 @@ def train_cli(
         entity=entity,
     )
     config.check()
-    from .lexicon import LEXICONS, latin_names, load_lexicon
+    from .lexicon import latin_names, load_lexicon
 
     names, lexicon_source = load_lexicon(lexicon)
-    if name_augment and lexicon not in LEXICONS:
+    if name_augment and lexicon != "faker":
         raise ConfigError("--name-augment draws its names from Faker: add --lexicon faker")
     pool = latin_names() if name_augment else None
     log = err_console(quiet)
@@ -558,7 +558,16 @@ def info_cli(
             f"n-grams, 4 lexicon, {EVIDENCE_BUCKETS} context",
         ),  # fmt: skip
         ("lexicon", f"{len(f.lexicon):,} names" + (f", {m['lexicon']['source']}" if m.get("lexicon") else "")),
-        ("document context", "used" if m.get("doc_context") else "not used"),
+        (
+            "document context",
+            f"used: mentions up to {tagger.context_window} sentences away" if tagger.doc_context else "not used",
+        ),
+        (
+            "decoding",
+            "argmax per token"
+            if tagger.extend is None
+            else f"argmax, then a neighbour of a name joins it at P(name) >= {tagger.extend}",
+        ),
         ("trained with", m.get("command", "?")),
         ("seed", str(m.get("config", {}).get("seed", "?"))),
     ]

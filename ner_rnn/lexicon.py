@@ -8,11 +8,8 @@ Sources:
 
 - a file of your own: one name per line, ``name<TAB>first|last|both`` (``read_lexicon``);
 - Faker's person providers (``faker_lexicon``), MIT-licensed, ~31,000 first names and
-  ~29,000 surnames from 86 locales in their own scripts;
-- with ``faker+census``, also the US Census Bureau's 1990 name lists (public domain:
-  88,799 surnames, 5,494 first names), as packaged by ``names`` (MIT licence).
-
-Both packages are needed only to train (``pip install 'ner-rnn[train]'``), never to tag.
+  ~29,000 surnames from 86 locales in their own scripts. Faker is needed only to train
+  (``pip install 'ner-rnn[train]'``), never to tag.
 
 A name in the lexicon is a hint, not a verdict: "Paris", "Will" and "Ford" are in it,
 and the network learns from context when to trust it.
@@ -91,54 +88,19 @@ def faker_lexicon() -> dict[str, int]:
     return lexicon
 
 
-def census_names() -> tuple[set[str], set[str]]:
-    """The US Census 1990 first names and surnames, from the ``names`` package's data files."""
-    try:
-        from importlib.resources import files
-
-        data = files("names")
-    except ImportError:
-        raise ConfigError("the census lexicon needs names: pip install 'ner-rnn[train]'") from None
-
-    def column(name: str) -> set[str]:
-        return {line.split()[0] for line in data.joinpath(name).read_text(encoding="ascii").splitlines() if line}
-
-    return column("dist.male.first") | column("dist.female.first"), column("dist.all.last")
-
-
-def census_lexicon(lexicon: dict[str, int]) -> dict[str, int]:
-    """``lexicon`` with the census names added."""
-    first, last = census_names()
-    out = dict(lexicon)
-    for name in sorted(first):
-        add(out, name, CODES["first"])
-    for name in sorted(last):
-        add(out, name, CODES["last"])
-    return out
-
-
-LEXICONS = ("faker", "faker+census")
-
-
 def load_lexicon(spec: str | None) -> tuple[dict[str, int] | None, str | None]:
-    """``--lexicon``: None, "faker", "faker+census" or a file; returns the lexicon and
-    where it came from."""
+    """``--lexicon``: None, "faker", or a file; returns the lexicon and where it came from."""
     if spec is None:
         return None, None
-    if spec not in LEXICONS:
-        return read_lexicon(spec), spec
-    lexicon = faker_lexicon()  # checks that Faker is there
-    source = f"Faker {version('faker')} person providers (MIT licence), all locales"
-    if spec == "faker+census":
-        lexicon = census_lexicon(lexicon)
-        source += f"; US Census 1990 name lists (public domain) from names {version('names')} (MIT licence)"
-    return lexicon, source
+    if spec == "faker":
+        return faker_lexicon(), f"Faker {faker_version()} person providers (MIT licence), all locales"
+    return read_lexicon(spec), spec
 
 
-def version(package: str) -> str:
-    from importlib.metadata import version as installed
+def faker_version() -> str:
+    from importlib.metadata import version
 
-    return installed(package)
+    return version("faker")
 
 
 def latin_names() -> tuple[list[str], list[str]]:

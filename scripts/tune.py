@@ -25,16 +25,16 @@ CONLL = Path(os.environ.get("NER_RNN_CONLL_DIR", Path(__file__).resolve().parent
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("overrides", nargs="?", default="{}")
-    ap.add_argument("--lexicon", choices=["none", "faker", "faker+census"], default="none")
+    ap.add_argument("--lexicon", choices=["none", "faker"], default="none")
     args = ap.parse_args()
     over = json.loads(args.overrides)
     feats = FeatureConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in over.pop("features", {}).items()})
     config = TrainConfig(**over, features=feats)
     lexicon = names = None
-    if args.lexicon != "none":
-        from ner_rnn.lexicon import latin_names, load_lexicon
+    if args.lexicon == "faker":
+        from ner_rnn.lexicon import faker_lexicon, latin_names
 
-        lexicon, _ = load_lexicon(args.lexicon)
+        lexicon = faker_lexicon()
         names = latin_names()
     train_sents = read_conll(CONLL / "eng.train")
     dev_sents = read_conll(CONLL / "eng.testa")
@@ -57,8 +57,10 @@ def main() -> None:
         ).scores.f1
         for how, change in (("lower", str.lower), ("upper", str.upper))
     }
+    final = evaluate(result.tagger, dev_sents, types).scores.f1  # with the decoding chosen on dev
     print(
         f"RESULT {args.overrides} {args.lexicon} best epoch {result.best_epoch} dev F1 {best.f1:.4f} "
+        f"decoded (extend {result.tagger.extend}) {final:.4f} "
         f"lower {recased['lower']:.4f} upper {recased['upper']:.4f} "
         f"n_x {result.tagger.features.n_x} total {time.perf_counter() - t0:.0f}s",
         flush=True,

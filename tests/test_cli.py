@@ -142,6 +142,7 @@ def test_save_load_gives_identical_predictions(tiny_model, tmp_path, small_dev):
         (["tag", "-i", "{tmp}", "text"], 2, "not both"),
         (["train", "{train}", "-o", "{tmp}/m.npz", "--epochs", "0"], 2, "--epochs"),
         (["train", "{train}", "-o", "{tmp}/m.npz", "--hidden", "-3"], 2, "--hidden"),
+        (["train", "{train}", "-o", "{tmp}/m.npz", "--doc-context", "--context-window", "-1"], 2, "--context-window"),
         (["train", "{train}", "--dev", "{train}", "-o", "{tmp}/m.npz"], 2, "--dev is the training file"),
         (["train", "{missing}", "-o", "{tmp}/m.npz"], 1, "no such file"),
         (["evaluate", "{missing}"], 1, "no such file"),

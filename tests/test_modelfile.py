@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from ner_rnn.errors import ModelFileError
-from ner_rnn.modelfile import load_model, save_model
+from ner_rnn.modelfile import FORMAT_VERSION, load_model, save_model
 
 
 def refused(path, fragment):
@@ -111,7 +111,7 @@ def test_writes_are_atomic_and_never_overwrite(tiny_model, tmp_path):
     assert target.read_bytes() == b"keep me"  # the failed write left the old file alone
     assert [p.name for p in tmp_path.iterdir()] == ["m.npz"]  # and no temporary file behind
     save_model(target, tagger, force=True)
-    assert load_model(target).meta["format_version"] == 1
+    assert load_model(target).meta["format_version"] == FORMAT_VERSION
 
 
 @pytest.mark.parametrize("kind", ["truncated", "pickled", "not-npz"])
