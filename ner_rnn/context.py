@@ -3,13 +3,14 @@
 News and encyclopedic text give a person's full name once ("Alan Shearer") and then the
 surname alone, often where nothing in the sentence shows it is a name ("Shearer takes
 the captaincy ..."; "HENKE TAKES LEAD" in a headline). So the tagger reads a record
-(an input line, or a ``-DOCSTART-`` document of a CoNLL file) in two passes:
+(an input line, or a ``-DOCSTART-`` document of a CoNLL file, or a CoNLL file without
+them) in two passes:
 
 1. every sentence is tagged on its own;
 2. each capitalised word gets the strongest first-pass probability of being a name
-   among its *other* mentions in the record (same word, any case), put in a bucket,
-   and that bucket is one more one-hot block of x<t>; sentences whose words have such
-   evidence are tagged again.
+   among its mentions (same word, any case) in the other sentences of the record, up to
+   ``WINDOW`` sentences away, put in a bucket, and that bucket is one more one-hot block
+   of x<t>; sentences whose words have such evidence are tagged again.
 
 The network learns how far to trust the evidence: in training, the first pass is
 replaced by the predictions of models that never saw the document (see
@@ -48,23 +49,52 @@ def evidence(
     """The evidence bucket of every token: (len,) int per sentence.
 
     ``p_name[i][t]`` is the first pass's probability that token t of sentence i is in a
-    name; ``groups[i]`` the record the sentence belongs to. A mention counts as context
-    when it is in the same record and at most ``window`` sentences away.
+    name; ``groups[i]`` the record the sentence belongs to (a record's sentences are
+    consecutive). A mention counts as context when it is in another sentence of the same
+    record, at most ``window`` sentences away: the network already reads the whole of its
+    own sentence, both ways.
     """
-    # every capitalised mention, per (record, word), in sentence order
-    mentions: dict[tuple[int, str], list[tuple[int, int, float]]] = defaultdict(list)
-    for i, (words, p, g) in enumerate(zip(sentences, p_name, groups)):
-        for t, w in enumerate(words):
-            if mentionable(w):
-                mentions[g, w.lower()].append((i, t, float(p[t])))
-    out = [np.zeros(len(words), dtype=np.int64) for words in sentences]
+    found = sparse_evidence(sentences, p_name, groups, window)
+    return [found.get(i, np.zeros(len(words), dtype=np.int64)) for i, words in enumerate(sentences)]
+
+
+def sparse_evidence(
+    sentences: Sequence[Sequence[str]],
+    p_name: Sequence[np.ndarray],
+    groups: Sequence[int],
+    window: int = WINDOW,
+) -> dict[int, np.ndarray]:
+    """:func:`evidence` for the sentences that have any, by index (what tagging needs)."""
+    out: dict[int, np.ndarray] = {}
+    n = len(sentences)
+    start = 0
+    while start < n:  # one record at a time
+        end = start + 1
+        while end < n and groups[end] == groups[start]:
+            end += 1
+        if end - start > 1:  # a record of one sentence has nothing the network does not see
+            _record_evidence(sentences, p_name, start, end, window, out)
+        start = end
+    return out
+
+
+def _record_evidence(sentences, p_name, start: int, end: int, window: int, out: dict[int, np.ndarray]) -> None:
+    # every capitalised mention of the record, per word, in sentence order (mentionable(),
+    # inlined: this loop sees every token tagged)
+    mentions: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for i in range(start, end):
+        for t, w in enumerate(sentences[i]):
+            if w[:1].isupper() and len(w) > 1:
+                mentions[w.lower()].append((i, t))
     for found in mentions.values():
         if len(found) < 2:
             continue
-        where = [i for i, _, _ in found]
-        for k, (i, t, _) in enumerate(found):
+        where = [i for i, _ in found]
+        p = [float(p_name[i][t]) for i, t in found]
+        for k, (i, t) in enumerate(found):
             lo, hi = bisect_left(where, i - window), bisect_right(where, i + window)
-            other = max((found[j][2] for j in range(lo, hi) if j != k), default=-1.0)
+            other = max((p[j] for j in range(lo, hi) if where[j] != i), default=-1.0)
             if other >= 0.0:
+                if i not in out:
+                    out[i] = np.zeros(len(sentences[i]), dtype=np.int64)
                 out[i][t] = 1 + int(np.searchsorted(EDGES, other, side="right"))
-    return out

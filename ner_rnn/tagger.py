@@ -184,12 +184,12 @@ class Tagger:
         ``groups[i]`` is the record (input line, document) of sentence i.
         """
         flat, offsets = self.predict_flat(sentences)
-        if not self.doc_context or groups is None:
-            return flat, offsets
+        if not self.doc_context or groups is None or len(set(groups)) == len(groups):
+            return flat, offsets  # (every record a single sentence: no context to use)
         p_name = self.p_name(flat)
         per_sentence = [p_name[a:b] for a, b in zip(offsets[:-1], offsets[1:])]
-        ev = context.evidence(sentences, per_sentence, groups, self.context_window)
-        again = [i for i, e in enumerate(ev) if e.any()]
+        ev = context.sparse_evidence(sentences, per_sentence, groups, self.context_window)
+        again = sorted(ev)
         if again:
             second, _ = self.predict_flat([sentences[i] for i in again], [ev[i] for i in again])
             dest = np.concatenate([np.arange(offsets[i], offsets[i + 1]) for i in again])

@@ -25,6 +25,15 @@ def test_other_mentions_in_the_same_record_only():
     assert ev[0].tolist() == [0, 0, 0, 0]
 
 
+def test_mentions_in_the_same_sentence_do_not_count():
+    # the network reads its whole sentence already; context is what lies outside it
+    p = [np.array([0.99, 0.0, 0.2]), np.array([0.05, 0.0])]
+    assert evidence([["Smith", "and", "Smith"]], p[:1], [0])[0].tolist() == [0, 0, 0]
+    ev = evidence([["Smith", "and", "Smith"], ["Smith", "won"]], p, [0, 0])
+    assert ev[0].tolist() == [1, 0, 1]  # only sentence 1's 0.05 counts
+    assert ev[1].tolist() == [4, 0]  # the best of sentence 0: 0.99
+
+
 def test_only_mentions_within_the_window_count():
     # one running text (a single record): "Ode" in sentence 0 and sentence 5
     sentences = [["Ode", "won"]] + [["it", "rained"]] * 4 + [["Ode", "said"]]
