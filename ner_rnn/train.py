@@ -42,6 +42,7 @@ class TrainConfig:
     case_augment: float = 0.1  # a training sentence is shown all lower-case or ALL CAPS
     doc_context: bool = False  # learn to use other mentions in the document (ner_rnn.context)
     context_window: int = context.WINDOW  # sentences either side that count as context
+    context_share: float = 0.5  # share of training sentences shown with their context evidence
     name_augment: float = 0.0  # a training sentence's person names are replaced by random names
     lexicon_dropout: float = 0.0  # a training token's lexicon column is replaced by "not a name"
     seed: int = 0
@@ -65,6 +66,7 @@ class TrainConfig:
             (0 <= self.case_augment <= 1, f"--case-augment must be in [0, 1], got {self.case_augment}"),
             (0 <= self.name_augment <= 1, f"--name-augment must be in [0, 1], got {self.name_augment}"),
             (self.context_window >= 0, f"--context-window must be at least 0, got {self.context_window}"),
+            (0 <= self.context_share <= 1, f"context_share must be in [0, 1], got {self.context_share}"),
             (0 <= self.lexicon_dropout < 1, f"lexicon_dropout must be in [0, 1), got {self.lexicon_dropout}"),
             (0 <= self.word_dropout < 1, f"--word-dropout must be in [0, 1), got {self.word_dropout}"),
             (self.scheme in SCHEMES, f"scheme must be one of {', '.join(SCHEMES)}, got {self.scheme!r}"),
@@ -162,6 +164,7 @@ def make_batch(
     case_augment: float = 0.0,
     name_augment: float = 0.0,
     lexicon_dropout: float = 0.0,
+    context_share: float = 0.5,
 ) -> rnn.Batch:
     """Pad the chosen sentences to the longest and gather the rows of their distinct words."""
     lengths = np.array([len(data.sentences[i]) for i in chosen])
@@ -183,10 +186,10 @@ def make_batch(
         y[: lengths[j], j] = data.labels[i]
     ev = np.zeros((T, m), dtype=np.int64)
     if data.evidence is not None:
-        # half the sentences are shown with the evidence of their document, half without,
-        # so the network works in both passes (see ner_rnn.context)
+        # a share of the sentences are shown with the evidence of their document, the rest
+        # without, so the network works in both passes (see ner_rnn.context)
         # (a lower-cased copy has none: its words are not capitalised mentions)
-        for j in np.flatnonzero((rng.random(m) < 0.5) & ~(recase & ~upper)):
+        for j in np.flatnonzero((rng.random(m) < context_share) & ~(recase & ~upper)):
             ev[: lengths[j], j] = data.evidence[chosen[j]]
     # a distinct input row per (word, evidence bucket) pair
     distinct, words = np.unique(tok * EVIDENCE_BUCKETS + ev, return_inverse=True)
@@ -386,6 +389,7 @@ def train(
                     config.case_augment,
                     config.name_augment,
                     config.lexicon_dropout,
+                    config.context_share,
                 )
                 y_hat, cache = rnn.forward(st.params, batch, config.dropout, rng, config.input_dropout)
                 batch_loss = rnn.loss(y_hat, batch.y, batch.mask)
