@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ner_rnn.context import EDGES, evidence
 from ner_rnn.features import EVIDENCE_BUCKETS
@@ -76,3 +78,39 @@ def test_training_with_document_context_runs_both_passes(tmp_path):
     assert sum(int(e.any()) for e in ev) == len(sentences)  # every surname has a mention elsewhere
     second, offsets = tagger.predict_flat_in_context(words, groups)
     assert not np.allclose(second, np.concatenate(first))  # and the second pass used it
+
+
+def _naive_evidence(sentences, p_name, groups, window):
+    """The definition, word by word, in quadratic time."""
+    out = []
+    for i, words in enumerate(sentences):
+        buckets = []
+        for w in words:
+            other = -1.0
+            if w[:1].isupper() and len(w) > 1:
+                for j, words_j in enumerate(sentences):
+                    if j != i and groups[j] == groups[i] and abs(i - j) <= window:
+                        for v, q in zip(words_j, p_name[j]):
+                            if v.lower() == w.lower() and v[:1].isupper() and len(v) > 1:
+                                other = max(other, float(q))
+            buckets.append(0 if other < 0 else 1 + int(np.searchsorted(EDGES, other, side="right")))
+        out.append(buckets)
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["Ode", "ODE", "ode", "Berg", "berg", "A", "the", "."]), max_size=5), max_size=12
+    ),
+    st.integers(0, 4),
+    st.randoms(use_true_random=False),
+)
+def test_evidence_matches_its_definition(sentences, window, rnd):
+    groups, g = [], 0
+    for _ in sentences:  # records of consecutive sentences
+        g += rnd.random() < 0.3
+        groups.append(g)
+    p_name = [np.array([rnd.random() for _ in words]) for words in sentences]
+    got = [e.tolist() for e in evidence(sentences, p_name, groups, window)]
+    assert got == _naive_evidence(sentences, p_name, groups, window)
