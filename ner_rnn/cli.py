@@ -98,6 +98,12 @@ def tag_cli(
     workers: int = typer.Option(
         0, "-w", "--workers", min=0, help="Processes for large inputs.", show_default="0: one per core"
     ),
+    paragraphs: bool = typer.Option(
+        False,
+        "--paragraphs",
+        help="Let a name's mentions help each other across the lines of a paragraph (up to a blank line), "
+        "not just within a line. Output is still one record per line.",
+    ),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress on stderr."),
 ):
     """Find person names in TEXT, in --input files, or in standard input (one text per line).
@@ -141,16 +147,16 @@ def tag_cli(
             yield from read_lines(sys.stdin.buffer, "<stdin>", replace_invalid, consumed)
 
     if output is None and fmt in (Format.text, Format.inline) and _colour(sys.stdout):
-        _print_highlighted(tagger, lines(), fmt)
+        _print_highlighted(tagger, lines(), fmt, paragraphs)
         return
     if workers == 0:
         workers = min(os.cpu_count() or 1, 8)
     if workers > 1:
         from .modelfile import DEFAULT_MODEL
 
-        records = tag_lines_parallel(tagger, model or DEFAULT_MODEL, lines(), fmt, workers)
+        records = tag_lines_parallel(tagger, model or DEFAULT_MODEL, lines(), fmt, workers, paragraphs)
     else:
-        records = tag_lines(tagger, lines(), fmt)
+        records = tag_lines(tagger, lines(), fmt, paragraphs)
     sized = bool(inputs) and all(str(p) != "-" for p in inputs)
     total = sum(p.stat().st_size for p in inputs) if sized else None
     with _tag_progress(quiet or bool(texts), total) as advance:
@@ -204,17 +210,17 @@ def _colour(stream) -> bool:
     return stream.isatty() and not os.environ.get("NO_COLOR")
 
 
-def _print_highlighted(tagger, lines, fmt: Format) -> None:
+def _print_highlighted(tagger, lines, fmt: Format, paragraphs: bool) -> None:
     """On a terminal: each name marked as in the format, and in bold colour."""
     from rich.console import Console
     from rich.text import Text
 
-    from .stream import chunks
+    from .stream import chunks, paragraph_records
 
     console = Console(highlight=False, soft_wrap=True)
     before, after = ("[", "]") if fmt is Format.text else ("<PERSON>", "</PERSON>")
-    for chunk in chunks(lines):
-        for doc in tagger.tag_texts(chunk):
+    for chunk in chunks(lines, paragraphs):
+        for doc in tagger.tag_texts(chunk, records=paragraph_records(chunk) if paragraphs else None):
             text = Text()
             for piece, is_name in marked(doc, before, after):
                 text.append(piece, style="bold magenta" if is_name else None)

@@ -248,10 +248,13 @@ class Tagger:
 
     # -- raw text ---------------------------------------------------------------------------
 
-    def tag_texts(self, texts: list[str], with_offsets: bool = True) -> list[Doc]:
-        """Tokenize, split into sentences, tag (each text is one record for document
-        context), and return one :class:`Doc` per text. ``with_offsets=False`` skips the
-        character offsets where only words and tags are wanted (the conll format)."""
+    def tag_texts(self, texts: list[str], with_offsets: bool = True, records: list[int] | None = None) -> list[Doc]:
+        """Tokenize, split into sentences, tag, and return one :class:`Doc` per text.
+
+        Each text is one record for document context, unless ``records[n]`` says which
+        record text n belongs to (consecutive texts, e.g. the lines of a paragraph).
+        ``with_offsets=False`` skips the character offsets where only words and tags are
+        wanted (the conll format)."""
         spans_per_text = [token_spans(t) for t in texts] if with_offsets else None
         if spans_per_text is None:
             words_per_text = [tokenize_words(t) for t in texts]
@@ -262,7 +265,7 @@ class Tagger:
         for n, words in enumerate(words_per_text):
             for start, end in sentence_bounds(words):
                 pieces.append(words if end - start == len(words) else words[start:end])
-                groups.append(n)
+                groups.append(n if records is None else records[n])
         flat, offsets = self.predict_flat_in_context(pieces, groups)
         tags = IOB2[self.iob2(flat, offsets)].tolist()
         p_name = self.p_name(flat)

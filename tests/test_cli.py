@@ -187,3 +187,45 @@ def test_train_refuses_to_overwrite_without_force(tmp_path, small_train):
     r = run("train", small_train, "-o", model, "--epochs", "1", "--hidden", "4", "--force", "--quiet")
     assert r.exit_code == 0, r.stderr
     assert model.read_bytes() != b"precious"
+
+
+def _tags(conll_output: str) -> list[list[str]]:
+    """Tags per output record of the conll format (each record ends with a blank line)."""
+    records, current = [], []
+    for row in conll_output.splitlines():
+        if row:
+            current.append(row.split("\t")[1])
+        else:
+            records.append(current)
+            current = []
+    return records
+
+
+def test_paragraphs_tag_lines_as_one_record_and_output_one_record_per_line():
+    """With --paragraphs the lines of a paragraph share document context: the tags are those
+    of the paragraph given as one line; output stays one record per input line."""
+    story = ["Paul Ince signed for Newcastle on Monday .", "Ince said the move was right ."]
+    other = "It rained in Leeds ."
+    text = "\n".join([*story, "", other]) + "\n"
+    out = ner_rnn("tag", "-f", "conll", "--paragraphs", input=text.encode())
+    assert out.returncode == 0, out.stderr
+    records = _tags(out.stdout.decode())
+    assert len(records) == 4 and records[2] == []  # one record per line, the blank one empty
+    whole = _tags(ner_rnn("tag", "-f", "conll", input=(" ".join(story) + "\n").encode()).stdout.decode())
+    assert records[0] + records[1] == whole[0]
+    # the shipped model finds "Ince" in the second line only with the first line as context
+    alone = _tags(ner_rnn("tag", "-f", "conll", input=(story[1] + "\n").encode()).stdout.decode())
+    assert alone[0][0] == "O" and records[1][0] == "B-PER"
+
+
+def test_paragraph_chunks_end_at_blank_lines(monkeypatch):
+    from ner_rnn import stream
+
+    monkeypatch.setattr(stream, "CHUNK_LINES", 3)
+    lines = ["a", "b", "c", "d", "", "e", "f", "g", "h", "i", ""]
+    assert list(stream.chunks(lines)) == [["a", "b", "c"], ["d", "", "e"], ["f", "g", "h"], ["i", ""]]
+    assert list(stream.chunks(lines, paragraphs=True)) == [lines[:5], lines[5:]]
+    monkeypatch.setattr(stream, "PARAGRAPH_LINES", 4)  # an endless paragraph is still cut
+    assert list(stream.chunks(lines, paragraphs=True)) == [lines[:4], lines[4:9], lines[9:]]
+    assert list(stream.chunks(["x"] * 12, paragraphs=True)) == [["x"] * 4] * 3  # and cut again
+    assert stream.paragraph_records(lines) == [0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2]
