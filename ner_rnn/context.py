@@ -35,11 +35,6 @@ EDGES = np.array([0.1, 0.5, 0.9])
 WINDOW = 20
 
 
-def mentionable(word: str) -> bool:
-    """Words that take part: capitalised, with a letter ("Shearer", "HENKE", "O'Brien")."""
-    return word[:1].isupper() and len(word) > 1
-
-
 def evidence(
     sentences: Sequence[Sequence[str]],
     p_name: Sequence[np.ndarray],
@@ -79,8 +74,8 @@ def sparse_evidence(
 
 
 def _record_evidence(sentences, p_name, start: int, end: int, window: int, out: dict[int, np.ndarray]) -> None:
-    # every capitalised mention of the record, per word, in sentence order (mentionable(),
-    # inlined: this loop sees every token tagged)
+    # every mention of the record, per word, in sentence order: the words that take part
+    # are capitalised and longer than one letter ("Shearer", "HENKE", "O'Brien")
     mentions: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for i in range(start, end):
         for t, w in enumerate(sentences[i]):
