@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Optional
 import typer
 from typer.core import TyperGroup
 
+from .context import WINDOW
 from .errors import ConfigError, InputError, NerRnnError
 from .formats import Format, marked
 from .tags import DATA_SCHEMES, SCHEMES
@@ -215,12 +216,12 @@ def _print_highlighted(tagger, lines, fmt: Format, paragraphs: bool) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    from .stream import chunks, paragraph_records
+    from .stream import chunks, tag_docs
 
     console = Console(highlight=False, soft_wrap=True)
     before, after = ("[", "]") if fmt is Format.text else ("<PERSON>", "</PERSON>")
     for chunk in chunks(lines, paragraphs):
-        for doc in tagger.tag_texts(chunk, records=paragraph_records(chunk) if paragraphs else None):
+        for doc in tag_docs(tagger, chunk, True, paragraphs):
             text = Text()
             for piece, is_name in marked(doc, before, after):
                 text.append(piece, style="bold magenta" if is_name else None)
@@ -285,7 +286,7 @@ def train_cli(
         False, "--doc-context", help="Learn to use a name's other mentions nearby (two passes; trains 3 models)."
     ),
     context_window: int = typer.Option(
-        20, "--context-window", help="With --doc-context: how many sentences either side are a mention's context."
+        WINDOW, "--context-window", help="With --doc-context: how many sentences either side are a mention's context."
     ),
     entity: Optional[str] = typer.Option(
         None, "--entity", help="The tag type that counts as a person name.", show_default="PER or PERSON"

@@ -14,7 +14,7 @@ from typing import BinaryIO, Iterable, Iterator
 
 from .errors import InputError
 from .formats import NEEDS_OFFSETS, WRITERS, Format
-from .tagger import Tagger
+from .tagger import Doc, Tagger
 
 CHUNK_LINES = 2000  # lines tagged together ...
 CHUNK_CHARS = 1 << 19  # ... or fewer, once they hold this many characters
@@ -79,9 +79,15 @@ def paragraph_records(lines: list[str]) -> list[int]:
     return out
 
 
+def tag_docs(tagger: Tagger, chunk: list[str], with_offsets: bool, paragraphs: bool) -> list[Doc]:
+    """One chunk of lines -> one :class:`Doc` per line; a record for
+    document context is a line, or with ``paragraphs`` a paragraph."""
+    return tagger.tag_texts(chunk, with_offsets, paragraph_records(chunk) if paragraphs else None)
+
+
 def tag_chunk(tagger: Tagger, chunk: list[str], fmt: Format, paragraphs: bool = False) -> tuple[str, int]:
     """One chunk of lines -> (its output records, its token count)."""
-    docs = tagger.tag_texts(chunk, NEEDS_OFFSETS[fmt], paragraph_records(chunk) if paragraphs else None)
+    docs = tag_docs(tagger, chunk, NEEDS_OFFSETS[fmt], paragraphs)
     return "".join(map(WRITERS[fmt], docs)), sum(len(d.words) for d in docs)
 
 
