@@ -63,6 +63,23 @@ class Doc:
         return out
 
 
+def _may_join(candidates: np.ndarray, sentences: list[list[str]], offsets: np.ndarray, n: int) -> np.ndarray:
+    """Which tokens may join a neighbouring name on weak evidence (see :meth:`Tagger.iob2`).
+
+    Only the ``candidates`` (flat token indices) are looked at; every other token may.
+    """
+    ok = np.ones(n, dtype=bool)
+    which = np.searchsorted(offsets, candidates, side="right") - 1  # each candidate's sentence
+    cased: dict[int, bool] = {}
+    for i, s in zip(candidates.tolist(), which.tolist()):
+        word = sentences[s][i - offsets[s]]
+        if not word[:1].isupper():
+            if s not in cased:
+                cased[s] = any(w[:1].isupper() for w in sentences[s])
+            ok[i] = not cased[s]
+    return ok
+
+
 class Tagger:
     def __init__(
         self,
@@ -205,20 +222,25 @@ class Tagger:
         """Each token's probability of being part of a person name."""
         return flat[:, 1] if len(self._person) == 1 else flat[:, 1] + flat[:, 2]
 
-    def iob2(self, flat: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    def iob2(self, flat: np.ndarray, offsets: np.ndarray, sentences: list[list[str]] | None = None) -> np.ndarray:
         """Decode every token at once: 0 = O, 1 = B-PER, 2 = I-PER.
 
         A token is in a name if that is its most likely tag, or if it touches a name and its
         probability of being in one is at least ``self.extend`` (a name seen with
-        confidence pulls in a less certain neighbour: "Niall Quinn", not just "Quinn"). A
-        name token continues the name before it unless it starts a sentence, or the ``bio``
-        model says B; a stray I starts a name, as in conlleval.
+        confidence pulls in a less certain neighbour: "Niall Quinn", not just "Quinn").
+        Given the ``sentences``, a neighbour joins that way only if it begins with a capital
+        letter or its sentence has none ("bowler Martin McCague" and "Gonzalez smacked" stay
+        out; in text written all in lower case, any word may join). A name token continues
+        the name before it unless it starts a sentence, or the ``bio`` model says B; a stray
+        I starts a name, as in conlleval.
         """
         ids = flat.argmax(axis=1)
         name = (ids == 1) | (ids == 2) if self.scheme == "bio" else ids == 1
         starts = offsets[:-1][offsets[:-1] < len(name)]
         if self.extend is not None and name.any():
             near = self.p_name(flat) >= self.extend
+            if sentences is not None:
+                near &= _may_join(np.flatnonzero(near & ~name), sentences, offsets, len(name))
             after_start = np.zeros_like(name)  # a token may not join across a sentence start
             after_start[starts] = True
             while True:
@@ -238,11 +260,13 @@ class Tagger:
 
     def spans(self, sentences: list[list[str]], groups: list[int] | None = None) -> list[tuple[list[Span], np.ndarray]]:
         """Person spans per sentence and each token's probability of being in a name."""
-        return self.spans_of(*self.predict_flat_in_context(sentences, groups))
+        return self.spans_of(*self.predict_flat_in_context(sentences, groups), sentences)
 
-    def spans_of(self, flat: np.ndarray, offsets: np.ndarray) -> list[tuple[list[Span], np.ndarray]]:
-        """:meth:`spans` from the output of :meth:`predict_flat_in_context`."""
-        codes = self.iob2(flat, offsets)
+    def spans_of(
+        self, flat: np.ndarray, offsets: np.ndarray, sentences: list[list[str]] | None = None
+    ) -> list[tuple[list[Span], np.ndarray]]:
+        """:meth:`spans` from the output of :meth:`predict_flat_in_context` (on ``sentences``)."""
+        codes = self.iob2(flat, offsets, sentences)
         p_name = self.p_name(flat)
         return [(decode(codes[a:b].tolist(), "bio"), p_name[a:b]) for a, b in zip(offsets[:-1], offsets[1:])]
 
@@ -267,7 +291,7 @@ class Tagger:
                 pieces.append(words if end - start == len(words) else words[start:end])
                 groups.append(n if records is None else records[n])
         flat, offsets = self.predict_flat_in_context(pieces, groups)
-        tags = IOB2[self.iob2(flat, offsets)].tolist()
+        tags = IOB2[self.iob2(flat, offsets, pieces)].tolist()
         p_name = self.p_name(flat)
         docs, a = [], 0
         for n, (text, words) in enumerate(zip(texts, words_per_text)):  # a text's pieces are consecutive

@@ -435,13 +435,14 @@ EXTEND_GRID = (0.4, 0.3, 0.2, 0.1)
 
 def choose_extend(tagger: Tagger, dev_sents: Sequence[Sentence], types: frozenset[str]) -> float | None:
     """The :attr:`Tagger.extend` threshold with the best dev F1 (None, argmax alone, on ties)."""
-    flat, offsets = tagger.predict_flat_in_context([s.words for s in dev_sents], [s.doc for s in dev_sents])
+    words = [s.words for s in dev_sents]
+    flat, offsets = tagger.predict_flat_in_context(words, [s.doc for s in dev_sents])
     gold = [spans_from_tags(s.tags, types) for s in dev_sents]
     lengths = [len(s.words) for s in dev_sents]
     best, best_f1 = None, -1.0
     for extend in (None, *EXTEND_GRID):
         tagger.extend = extend
-        f1 = score(gold, [spans for spans, _ in tagger.spans_of(flat, offsets)], lengths).f1
+        f1 = score(gold, [spans for spans, _ in tagger.spans_of(flat, offsets, words)], lengths).f1
         if f1 > best_f1:
             best, best_f1 = extend, f1
     return best

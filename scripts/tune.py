@@ -16,6 +16,7 @@ from pathlib import Path
 from ner_rnn.corpus import Sentence, read_conll
 from ner_rnn.evaluate import evaluate
 from ner_rnn.features import FeatureConfig
+from ner_rnn.modelfile import save_model
 from ner_rnn.tags import entity_types
 from ner_rnn.train import TrainConfig, train
 
@@ -26,6 +27,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("overrides", nargs="?", default="{}")
     ap.add_argument("--lexicon", choices=["none", "faker"], default="none")
+    ap.add_argument("--save", type=Path, help="also save the trained model here (a new file)")
     args = ap.parse_args()
     over = json.loads(args.overrides)
     feats = FeatureConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in over.pop("features", {}).items()})
@@ -65,6 +67,8 @@ def main() -> None:
         f"n_x {result.tagger.features.n_x} total {time.perf_counter() - t0:.0f}s",
         flush=True,
     )
+    if args.save:
+        save_model(args.save, result.tagger, {"command": "scripts/tune.py", "config": config.to_json()})
 
 
 if __name__ == "__main__":

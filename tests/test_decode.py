@@ -39,3 +39,29 @@ def test_extension_joins_likely_neighbours_within_a_sentence(extend, codes):
 def test_extension_never_starts_a_name():
     flat = np.stack([np.full(4, 0.6), np.full(4, 0.4)], axis=1)
     assert _tagger(0.1).iob2(flat, np.array([0, 4])).tolist() == [0, 0, 0, 0]
+
+
+@pytest.mark.parametrize(
+    ("words", "codes"),
+    [
+        (["bowler", "Martin", "McCague", "took"], [0, 1, 2, 0]),  # cased text: lower-case words stay out
+        (["Fast", "Martin", "McCague", "took"], [1, 2, 2, 0]),  # a capitalised word may join
+        (["bowler", "martin", "mccague", "took"], [1, 2, 2, 2]),  # text without capitals: any word may
+        (["PACE", "MARTIN", "MCCAGUE", "TOOK"], [1, 2, 2, 2]),  # all capitals: any word may
+    ],
+)
+def test_extension_in_cased_text_takes_only_capitalised_neighbours(words, codes):
+    p_name = np.array([0.3, 0.6, 0.9, 0.3])
+    flat = np.stack([1 - p_name, p_name], axis=1)
+    offsets = np.array([0, 4])
+    assert _tagger(0.2).iob2(flat, offsets, [words]).tolist() == codes
+    assert _tagger(0.2).iob2(flat, offsets).tolist() == [1, 2, 2, 2]  # without the words: no case rule
+
+
+def test_case_rule_finds_each_token_in_its_own_sentence():
+    # an empty sentence between two others must not shift the lookup
+    sentences = [["Bob", "ran"], [], ["the", "Bob"]]
+    offsets = np.array([0, 2, 2, 4])
+    p_name = np.array([0.9, 0.3, 0.3, 0.9])
+    flat = np.stack([1 - p_name, p_name], axis=1)
+    assert _tagger(0.2).iob2(flat, offsets, sentences).tolist() == [1, 0, 0, 1]
