@@ -545,7 +545,6 @@ def info_cli(
     from rich.console import Console
     from rich.table import Table
 
-    from .features import EVIDENCE_BUCKETS
     from .modelfile import DEFAULT_MODEL, load_model
 
     tagger = load_model(model)
@@ -562,7 +561,7 @@ def info_cli(
         (
             "x<t> columns",
             f"{m['n_x']:,}: {len(f.words):,} words, {len(f.shapes):,} shapes, {len(f.ngrams):,} "
-            f"n-grams, 4 lexicon, {EVIDENCE_BUCKETS} context",
+            f"n-grams, 4 lexicon, {f.evidence_buckets} context",
         ),  # fmt: skip
         ("lexicon", f"{len(f.lexicon):,} names" + (f", {m['lexicon']['source']}" if m.get("lexicon") else "")),
         (

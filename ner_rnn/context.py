@@ -7,10 +7,13 @@ the captaincy ..."; "HENKE TAKES LEAD" in a headline). So the tagger reads a rec
 them) in two passes:
 
 1. every sentence is tagged on its own;
-2. each capitalised word gets the strongest first-pass probability of being a name
-   among its mentions (same word, any case) in the other sentences of the record, up to
-   ``WINDOW`` sentences away, put in a bucket, and that bucket is one more one-hot block
-   of x<t>; sentences whose words have such evidence are tagged again.
+2. each capitalised word gets the highest and the lowest first-pass probability of being
+   a name among its mentions (same word, any case) in the other sentences of the record,
+   up to ``WINDOW`` sentences away, each put in one of four buckets; the pair is one
+   more one-hot block of x<t>; sentences whose words have such evidence are tagged again.
+   The highest says "somewhere nearby this is clearly a name" (a surname after the full
+   name); the lowest says "somewhere nearby this is clearly not one" ("Pirelli SpA",
+   "Magna 's shares" against a doubtful "Pirelli said").
 
 The network learns how far to trust the evidence: in training, the first pass is
 replaced by the predictions of models that never saw the document (see
@@ -25,9 +28,14 @@ from typing import Sequence
 
 import numpy as np
 
-# bucket 0: no other capitalised mention (or no context used); 1..4: the best other mention's
-# probability of being a name is < 0.1, < 0.5, < 0.9, >= 0.9 (features.EVIDENCE_BUCKETS == 5)
+from .features import EVIDENCE_BUCKETS, LEGACY_EVIDENCE_BUCKETS
+
+# a probability's bucket: 0..3 for < 0.1, < 0.5, < 0.9, >= 0.9
 EDGES = np.array([0.1, 0.5, 0.9])
+LEVELS = len(EDGES) + 1
+# a token's evidence: 0 when no other capitalised mention counts (or no context is used),
+# else 1 + LEVELS * bucket(highest) + bucket(lowest): features.EVIDENCE_BUCKETS codes. Models
+# saved before the lowest was added have features.LEGACY_EVIDENCE_BUCKETS codes: 1 + bucket(highest).
 
 # how many sentences either side of a mention are its context: about a news story's
 # length, so that in running text without document marks a name's evidence comes from
@@ -40,16 +48,17 @@ def evidence(
     p_name: Sequence[np.ndarray],
     groups: Sequence[int],
     window: int = WINDOW,
+    buckets: int = EVIDENCE_BUCKETS,
 ) -> list[np.ndarray]:
-    """The evidence bucket of every token: (len,) int per sentence.
+    """The evidence code of every token: (len,) int per sentence.
 
     ``p_name[i][t]`` is the first pass's probability that token t of sentence i is in a
     name; ``groups[i]`` the record the sentence belongs to (a record's sentences are
     consecutive). A mention counts as context when it is in another sentence of the same
     record, at most ``window`` sentences away: the network already reads the whole of its
-    own sentence, both ways.
+    own sentence, both ways. ``buckets`` is the size of the model's evidence block.
     """
-    found = sparse_evidence(sentences, p_name, groups, window)
+    found = sparse_evidence(sentences, p_name, groups, window, buckets)
     return [found.get(i, np.zeros(len(words), dtype=np.int64)) for i, words in enumerate(sentences)]
 
 
@@ -58,6 +67,7 @@ def sparse_evidence(
     p_name: Sequence[np.ndarray],
     groups: Sequence[int],
     window: int = WINDOW,
+    buckets: int = EVIDENCE_BUCKETS,
 ) -> dict[int, np.ndarray]:
     """:func:`evidence` for the sentences that have any, by index (what tagging needs)."""
     out: dict[int, np.ndarray] = {}
@@ -68,12 +78,12 @@ def sparse_evidence(
         while end < n and groups[end] == groups[start]:
             end += 1
         if end - start > 1:  # a record of one sentence has nothing the network does not see
-            _record_evidence(sentences, p_name, start, end, window, out)
+            _record_evidence(sentences, p_name, start, end, window, buckets == LEGACY_EVIDENCE_BUCKETS, out)
         start = end
     return out
 
 
-def _record_evidence(sentences, p_name, start: int, end: int, window: int, out: dict[int, np.ndarray]) -> None:
+def _record_evidence(sentences, p_name, start, end, window: int, legacy: bool, out: dict[int, np.ndarray]) -> None:
     # every mention of the record, per word, in sentence order: the words that take part
     # are capitalised and longer than one letter ("Shearer", "HENKE", "O'Brien")
     mentions: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -88,8 +98,14 @@ def _record_evidence(sentences, p_name, start: int, end: int, window: int, out: 
         p = [float(p_name[i][t]) for i, t in found]
         for k, (i, t) in enumerate(found):
             lo, hi = bisect_left(where, i - window), bisect_right(where, i + window)
-            other = max((p[j] for j in range(lo, hi) if where[j] != i), default=-1.0)
-            if other >= 0.0:
+            others = [p[j] for j in range(lo, hi) if where[j] != i]
+            if others:
                 if i not in out:
                     out[i] = np.zeros(len(sentences[i]), dtype=np.int64)
-                out[i][t] = 1 + int(np.searchsorted(EDGES, other, side="right"))
+                out[i][t] = code(max(others), min(others), legacy)
+
+
+def code(highest: float, lowest: float, legacy: bool = False) -> int:
+    """The evidence code of a word whose other mentions' probabilities span [lowest, highest]."""
+    top = int(np.searchsorted(EDGES, highest, side="right"))
+    return 1 + top if legacy else 1 + LEVELS * top + int(np.searchsorted(EDGES, lowest, side="right"))

@@ -30,7 +30,8 @@ import numpy as np
 UNK = "<UNK>"
 LEXICON_SLOT = 2  # position of the lexicon column in every row of Features.encode
 EVIDENCE_SLOT = 3  # position of the evidence column
-EVIDENCE_BUCKETS = 5  # the one-hot block filled in by ner_rnn.context
+EVIDENCE_BUCKETS = 17  # the one-hot block filled in by ner_rnn.context
+LEGACY_EVIDENCE_BUCKETS = 5  # its size in models saved before 0.x (highest other mention only)
 MAX_NGRAM_CHARS = 20  # a longer word contributes the n-grams of its first and last 10 characters
 
 
@@ -112,6 +113,7 @@ class Features:
     shapes: list[str]  # shapes[0] == UNK
     ngrams: list[str]  # ngrams[0] == UNK (a word with no known n-gram)
     lexicon: dict[str, int] = field(default_factory=dict)  # word -> 1 first name, 2 surname, 3 both
+    evidence_buckets: int = EVIDENCE_BUCKETS  # size of the document-evidence block (ner_rnn.context)
 
     def __post_init__(self) -> None:
         self._word = {w: i for i, w in enumerate(self.words)}
@@ -121,7 +123,7 @@ class Features:
         self.ngram_offset = self.shape_offset + len(self.shapes)
         self.lexicon_offset = self.ngram_offset + len(self.ngrams)
         self.evidence_offset = self.lexicon_offset + 4  # lexicon block: none, first, last, both
-        self.n_x = self.evidence_offset + EVIDENCE_BUCKETS
+        self.n_x = self.evidence_offset + self.evidence_buckets
 
     def columns(self, word: str, evidence: int = 0) -> tuple[list[int], list[float]]:
         """The non-zero entries of x for ``word``: column indices and their values.
@@ -163,13 +165,21 @@ class Features:
             "shapes": self.shapes,
             "ngrams": self.ngrams,
             "lexicon": self.lexicon,
+            "evidence_buckets": self.evidence_buckets,
         }
 
     @classmethod
     def from_json(cls, d: dict) -> "Features":
         cfg = dict(d["config"])
         cfg["ngram_sizes"] = tuple(cfg["ngram_sizes"])
-        return cls(FeatureConfig(**cfg), d["words"], d["shapes"], d["ngrams"], dict(d.get("lexicon", {})))
+        return cls(
+            FeatureConfig(**cfg),
+            d["words"],
+            d["shapes"],
+            d["ngrams"],
+            dict(d.get("lexicon", {})),
+            d.get("evidence_buckets", LEGACY_EVIDENCE_BUCKETS),
+        )
 
 
 def build_features(

@@ -21,7 +21,7 @@ import numpy as np
 
 from . import context, rnn
 from .errors import ModelFileError
-from .features import Features
+from .features import EVIDENCE_BUCKETS, LEGACY_EVIDENCE_BUCKETS, Features
 from .tagger import Tagger
 
 FORMAT = "ner-rnn model"
@@ -132,6 +132,8 @@ def load_model(path: str | Path | None = None) -> Tagger:
         raise ModelFileError(f"not a ner-rnn model file ({e})", path) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, TypeError) as e:
         raise ModelFileError(f"damaged or not a ner-rnn model file ({type(e).__name__}: {e})", path) from None
+    if features.evidence_buckets not in (EVIDENCE_BUCKETS, LEGACY_EVIDENCE_BUCKETS):
+        raise ModelFileError(f"damaged metadata ({features.evidence_buckets} evidence buckets)", path)
     if features.n_x != meta["n_x"]:
         raise ModelFileError(f"its vocabulary gives {features.n_x} input columns, its arrays {meta['n_x']}", path)
     return Tagger(

@@ -205,7 +205,9 @@ class Tagger:
             return flat, offsets  # (every record a single sentence: no context to use)
         p_name = self.p_name(flat)
         per_sentence = [p_name[a:b] for a, b in zip(offsets[:-1], offsets[1:])]
-        ev = context.sparse_evidence(sentences, per_sentence, groups, self.context_window)
+        ev = context.sparse_evidence(
+            sentences, per_sentence, groups, self.context_window, self.features.evidence_buckets
+        )
         again = sorted(ev)
         if again:
             second, _ = self.predict_flat([sentences[i] for i in again], [ev[i] for i in again])

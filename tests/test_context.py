@@ -6,22 +6,33 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ner_rnn.context import EDGES, evidence
-from ner_rnn.features import EVIDENCE_BUCKETS
+from ner_rnn.context import EDGES, LEVELS, code, evidence
+from ner_rnn.features import EVIDENCE_BUCKETS, LEGACY_EVIDENCE_BUCKETS
 
 
-def test_buckets_match_the_feature_block():
-    assert len(EDGES) + 2 == EVIDENCE_BUCKETS
+def test_codes_fill_the_feature_block():
+    probabilities = [0.0, 0.05, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0]
+    codes = {code(hi, lo) for hi in probabilities for lo in probabilities}
+    assert codes == set(range(1, EVIDENCE_BUCKETS))  # 0 is "no evidence"
+    assert {code(hi, 0.0, legacy=True) for hi in probabilities} == set(range(1, LEGACY_EVIDENCE_BUCKETS))
+    assert LEVELS == len(EDGES) + 1
+
+
+def E(highest, lowest=None):
+    """The code of a word whose other mentions' probabilities span [lowest, highest]."""
+    return code(highest, highest if lowest is None else lowest)
 
 
 def test_other_mentions_in_the_same_record_only():
     sentences = [["Shearer", "takes", "over"], ["Alan", "Shearer", "said"], ["SHEARER", "wins"], ["Shearer", "too"]]
     p_name = [np.array([0.2, 0, 0]), np.array([0.97, 0.95, 0]), np.array([0.4, 0]), np.array([0.3, 0])]
     ev = evidence(sentences, p_name, groups=[0, 0, 0, 1])
-    assert ev[0].tolist() == [4, 0, 0]  # best other mention: 0.95, in sentence 1
-    assert ev[1].tolist() == [0, 2, 0]  # its own 0.95 does not count: the best other is 0.4
-    assert ev[2].tolist() == [4, 0]  # any case: "SHEARER" is "Shearer"
+    assert ev[0].tolist() == [E(0.95, 0.4), 0, 0]  # other mentions: 0.95 in sentence 1, 0.4 in 2
+    assert ev[1].tolist() == [0, E(0.4, 0.2), 0]  # its own 0.95 does not count
+    assert ev[2].tolist() == [E(0.95, 0.2), 0]  # any case: "SHEARER" is "Shearer"
     assert ev[3].tolist() == [0, 0]  # another record: no evidence
+    legacy = evidence(sentences, p_name, [0, 0, 0, 1], buckets=LEGACY_EVIDENCE_BUCKETS)
+    assert [e.tolist() for e in legacy] == [[4, 0, 0], [0, 2, 0], [4, 0], [0, 0]]  # highest only, as before
     # lower-case words and one-letter words take no part
     ev = evidence([["will", "Will", "A", "A"]], [np.array([0.9, 0.1, 0.9, 0.9])], [0])
     assert ev[0].tolist() == [0, 0, 0, 0]
@@ -32,8 +43,8 @@ def test_mentions_in_the_same_sentence_do_not_count():
     p = [np.array([0.99, 0.0, 0.2]), np.array([0.05, 0.0])]
     assert evidence([["Smith", "and", "Smith"]], p[:1], [0])[0].tolist() == [0, 0, 0]
     ev = evidence([["Smith", "and", "Smith"], ["Smith", "won"]], p, [0, 0])
-    assert ev[0].tolist() == [1, 0, 1]  # only sentence 1's 0.05 counts
-    assert ev[1].tolist() == [4, 0]  # the best of sentence 0: 0.99
+    assert ev[0].tolist() == [E(0.05), 0, E(0.05)]  # only sentence 1's 0.05 counts
+    assert ev[1].tolist() == [E(0.99, 0.2), 0]  # sentence 0's two mentions
 
 
 def test_only_mentions_within_the_window_count():
@@ -41,7 +52,7 @@ def test_only_mentions_within_the_window_count():
     sentences = [["Ode", "won"]] + [["it", "rained"]] * 4 + [["Ode", "said"]]
     p_name = [np.array([0.95, 0.0])] + [np.zeros(2)] * 4 + [np.array([0.3, 0.0])]
     near = evidence(sentences, p_name, groups=[0] * 6, window=5)
-    assert near[5].tolist() == [4, 0] and near[0].tolist() == [2, 0]
+    assert near[5].tolist() == [E(0.95), 0] and near[0].tolist() == [E(0.3), 0]
     far = evidence(sentences, p_name, groups=[0] * 6, window=4)
     assert far[5].tolist() == [0, 0] and far[0].tolist() == [0, 0]
 
@@ -86,14 +97,18 @@ def _naive_evidence(sentences, p_name, groups, window):
     for i, words in enumerate(sentences):
         buckets = []
         for w in words:
-            other = -1.0
+            others = []
             if w[:1].isupper() and len(w) > 1:
                 for j, words_j in enumerate(sentences):
                     if j != i and groups[j] == groups[i] and abs(i - j) <= window:
                         for v, q in zip(words_j, p_name[j]):
                             if v.lower() == w.lower() and v[:1].isupper() and len(v) > 1:
-                                other = max(other, float(q))
-            buckets.append(0 if other < 0 else 1 + int(np.searchsorted(EDGES, other, side="right")))
+                                others.append(float(q))
+            if not others:
+                buckets.append(0)
+            else:
+                top, bottom = (int(np.searchsorted(EDGES, p, side="right")) for p in (max(others), min(others)))
+                buckets.append(1 + LEVELS * top + bottom)
         out.append(buckets)
     return out
 

@@ -136,3 +136,30 @@ def test_bad_model_through_the_command_line(tiny_model, tmp_path, kind):
     assert r.exit_code == 1 and r.stdout == ""
     assert r.stderr.startswith(f"ner-rnn: error: {bad}: ") and r.stderr.count("\n") == 1, r.stderr
     assert not flag.exists()
+
+
+def test_a_model_saved_before_the_lowest_mention_evidence_still_loads(tiny_model, tmp_path, monkeypatch):
+    """Models of the previous release have a 5-column evidence block (highest other mention
+    only) and no ``evidence_buckets`` key; they load, and their evidence is coded the old way."""
+    from ner_rnn import context
+    from ner_rnn.features import EVIDENCE_BUCKETS, LEGACY_EVIDENCE_BUCKETS
+
+    cut = EVIDENCE_BUCKETS - LEGACY_EVIDENCE_BUCKETS
+
+    def to_legacy(arrays, meta):
+        del meta["features"]["evidence_buckets"]
+        meta["n_x"] -= cut
+        meta["doc_context"] = True
+        for k in ("Wax", "Wax_b"):
+            arrays[k] = arrays[k][:, :-cut]
+
+    old = load_model(rewrite(tiny_model, tmp_path / "old.npz", to_legacy))
+    assert old.features.evidence_buckets == LEGACY_EVIDENCE_BUCKETS
+    sentences = [["Ode", "won"], ["Ode", "said"]]
+    seen = []
+    real = context.sparse_evidence
+    monkeypatch.setattr(context, "sparse_evidence", lambda *a: seen.append(a[-1]) or real(*a))
+    old.predict_flat_in_context(sentences, [0, 0])
+    assert seen == [LEGACY_EVIDENCE_BUCKETS]
+    bad = rewrite(tiny_model, tmp_path / "bad.npz", lambda arrays, meta: meta["features"].update(evidence_buckets=9))
+    refused(bad, "evidence buckets")
