@@ -572,7 +572,8 @@ def info_cli(
             "decoding",
             "argmax per token"
             if tagger.extend is None
-            else f"argmax, then a neighbour of a name joins it at P(name) >= {tagger.extend}",
+            else f"argmax, then a neighbour of a name joins it at P(name) >= {tagger.extend} "
+            "(in text with capitals, only a capitalised one)",
         ),
         ("trained with", m.get("command", "?")),
         ("seed", str(m.get("config", {}).get("seed", "?"))),
