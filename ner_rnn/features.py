@@ -9,8 +9,8 @@ The input x<t> of the RNN is a long sparse vector made of blocks laid end to end
 - n-grams: character 2-4-grams of "<word>" (so prefixes and suffixes too); the k known
            n-grams of a word each get the value 1/k, so the block sums to 1
 - lexicon: whether the lower-cased word is a known first name, surname, both or neither
-- evidence: how likely the word's other mentions in the same record are names
-           (0 = none or not looked at; see :mod:`ner_rnn.context`)
+- evidence: how likely the word's other mentions in the same record are names, at most
+           and at least (0 = none or not looked at; see :mod:`ner_rnn.context`)
 
 The word alone cannot tag a name never seen in training; shape and n-grams can
 ("Kowalczyk" is Xxxx and ends in "-czyk"). Nothing here builds x<t> as a dense vector:
