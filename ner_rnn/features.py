@@ -31,7 +31,7 @@ UNK = "<UNK>"
 LEXICON_SLOT = 2  # position of the lexicon column in every row of Features.encode
 EVIDENCE_SLOT = 3  # position of the evidence column
 EVIDENCE_BUCKETS = 17  # the one-hot block filled in by ner_rnn.context
-LEGACY_EVIDENCE_BUCKETS = 5  # its size in models saved before 0.x (highest other mention only)
+LEGACY_EVIDENCE_BUCKETS = 5  # in models saved before the lowest mention was added (no "evidence_buckets" key)
 MAX_NGRAM_CHARS = 20  # a longer word contributes the n-grams of its first and last 10 characters
 
 
