@@ -441,6 +441,8 @@ def train_cli(
         )
         signum = e.args[0] if e.args else signal.SIGINT
         raise typer.Exit(128 + signum) from None
+    if dev_sents is not None:
+        log.print(f"decoding, chosen on dev: {result.tagger.decoding()}")
     if test_sents is not None:
         from .evaluate import evaluate
 
@@ -568,13 +570,7 @@ def info_cli(
             "document context",
             f"used: mentions up to {tagger.context_window} sentences away" if tagger.doc_context else "not used",
         ),
-        (
-            "decoding",
-            "argmax per token"
-            if tagger.extend is None
-            else f"argmax, then a neighbour of a name joins it at P(name) >= {tagger.extend} "
-            "(in text with capitals, only a capitalised one)",
-        ),
+        ("decoding", tagger.decoding()),
         ("trained with", m.get("command", "?")),
         ("seed", str(m.get("config", {}).get("seed", "?"))),
     ]

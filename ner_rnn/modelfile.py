@@ -44,7 +44,8 @@ def save_model(path: str | Path, tagger: Tagger, info: dict | None = None, force
     path = Path(path)
     check_writable(path, force)
     p = tagger.params
-    meta = {
+    meta = {  # how the model was made (info, or what it was loaded with), then what it is
+        **(info if info is not None else tagger.meta),
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "scheme": tagger.scheme,
@@ -52,12 +53,13 @@ def save_model(path: str | Path, tagger: Tagger, info: dict | None = None, force
         "doc_context": tagger.doc_context,
         "context_window": tagger.context_window,
         "extend": tagger.extend,
+        "threshold": tagger.threshold,
+        "threshold_uncased": tagger.threshold_uncased,
         "bidirectional": rnn.is_bidirectional(p),
         "hidden": int(p["Waa"].shape[0]),
         "n_x": int(p["Wax"].shape[1]),
         "n_y": int(p["Wya"].shape[0]),
         "features": tagger.features.to_json(),
-        **(info if info is not None else tagger.meta),
     }
     arrays = {k: v.astype(np.float16 if k in HALF else np.float32) for k, v in p.items()}
     arrays["__meta__"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
@@ -145,6 +147,8 @@ def load_model(path: str | Path | None = None) -> Tagger:
         meta["labels"],
         int(meta.get("context_window", context.WINDOW)),
         meta.get("extend"),
+        meta.get("threshold"),
+        meta.get("threshold_uncased"),
     )
 
 
@@ -179,9 +183,10 @@ def _read_meta(npz, path: Path) -> dict:
         )
     if min(meta["hidden"], meta["n_x"]) < 1:
         raise ModelFileError("damaged metadata (sizes must be positive)", path)
-    extend = meta.get("extend")
-    if extend is not None and not (isinstance(extend, (int, float)) and 0 < extend < 1):
-        raise ModelFileError(f"damaged metadata (extend {extend!r} is not a probability)", path)
+    for key in ("extend", "threshold", "threshold_uncased"):  # decoding thresholds; absent in older models
+        value = meta.get(key)
+        if value is not None and not (isinstance(value, (int, float)) and 0 < value < 1):
+            raise ModelFileError(f"damaged metadata ({key} {value!r} is not a probability)", path)
     window = meta.get("context_window", 0)
     if not isinstance(window, int) or window < 0:
         raise ModelFileError(f"damaged metadata (context_window {window!r})", path)

@@ -63,20 +63,43 @@ class Doc:
         return out
 
 
+def _has_capitals(words: list[str]) -> bool:
+    return any(w[:1].isupper() for w in words)
+
+
+def _shows_case(words: list[str]) -> bool:
+    """Written in mixed case: some word is capitalised and some letter is lower case
+    (not all lower case, not ALL CAPS)."""
+    return _has_capitals(words) and any(not w.isupper() and w.lower() != w.upper() for w in words)
+
+
+def _of_sentence(test, candidates: np.ndarray, sentences: list[list[str]], offsets: np.ndarray) -> np.ndarray:
+    """``test(words)`` of each candidate's sentence (candidates: flat token indices);
+    only those sentences are looked at, each once."""
+    which = np.searchsorted(offsets, candidates, side="right") - 1
+    seen: dict[int, bool] = {}
+    out = np.empty(len(candidates), dtype=bool)
+    for n, s in enumerate(which.tolist()):
+        if s not in seen:
+            seen[s] = test(sentences[s])
+        out[n] = seen[s]
+    return out
+
+
 def _may_join(candidates: np.ndarray, sentences: list[list[str]], offsets: np.ndarray, n: int) -> np.ndarray:
-    """Which tokens may join a neighbouring name on weak evidence (see :meth:`Tagger.iob2`).
+    """Which tokens may join a neighbouring name on weak evidence (see :meth:`Tagger.iob2`):
+    a capitalised word, or any word of a sentence without capitals.
 
     Only the ``candidates`` (flat token indices) are looked at; every other token may.
     """
     ok = np.ones(n, dtype=bool)
-    which = np.searchsorted(offsets, candidates, side="right") - 1  # each candidate's sentence
-    cased: dict[int, bool] = {}
-    for i, s in zip(candidates.tolist(), which.tolist()):
-        word = sentences[s][i - offsets[s]]
-        if not word[:1].isupper():
-            if s not in cased:
-                cased[s] = any(w[:1].isupper() for w in sentences[s])
-            ok[i] = not cased[s]
+    which = np.searchsorted(offsets, candidates, side="right") - 1
+    lower = np.array(
+        [not sentences[s][i - offsets[s]][:1].isupper() for i, s in zip(candidates.tolist(), which.tolist())],
+        dtype=bool,
+    )
+    if lower.any():
+        ok[candidates[lower]] = ~_of_sentence(_has_capitals, candidates[lower], sentences, offsets)
     return ok
 
 
@@ -91,6 +114,8 @@ class Tagger:
         labels: list[str] | None = None,
         context_window: int = context.WINDOW,
         extend: float | None = None,
+        threshold: float | None = None,
+        threshold_uncased: float | None = None,
     ):
         self.params = params
         self.features = features
@@ -105,6 +130,13 @@ class Tagger:
         # a token next to a name joins it when its probability of being in a name is at least
         # this (chosen on dev after training; None: each token's argmax alone)
         self.extend = extend
+        # a token is in a name when its probability of being in one is at least this (chosen
+        # on dev after training, like extend; None: when that is its most likely tag)
+        self.threshold = threshold
+        # the same for a sentence that does not show case, all lower case or ALL CAPS (chosen on
+        # lower- and upper-cased copies of dev; None: as in other sentences). There a name looks
+        # like any other word, so the network is less sure of it
+        self.threshold_uncased = threshold_uncased
         self._bi = rnn.is_bidirectional(params)
         self._n_a = params["Waa"].shape[0]
         self._n_y = params["Wya"].shape[0]
@@ -224,10 +256,24 @@ class Tagger:
         """Each token's probability of being part of a person name."""
         return flat[:, 1] if len(self._person) == 1 else flat[:, 1] + flat[:, 2]
 
+    def decoding(self) -> str:
+        """How :meth:`iob2` turns probabilities into names, in words (for ``ner-rnn info``)."""
+        rule = "argmax per token" if self.threshold is None else f"a token with P(name) >= {self.threshold} is a name"
+        if self.threshold_uncased is not None:
+            rule += f" (in a sentence all in lower case or in capitals, at P(name) >= {self.threshold_uncased})"
+        if self.extend is not None:
+            rule += (
+                f", then a neighbour of a name joins it at P(name) >= {self.extend}"
+                " (in text with capitals, only a capitalised one)"
+            )
+        return rule
+
     def iob2(self, flat: np.ndarray, offsets: np.ndarray, sentences: list[list[str]] | None = None) -> np.ndarray:
         """Decode every token at once: 0 = O, 1 = B-PER, 2 = I-PER.
 
-        A token is in a name if that is its most likely tag, or if it touches a name and its
+        A token is in a name if that is its most likely tag (or, given ``self.threshold``, if
+        its probability of being in a name is at least that; given the ``sentences``, in a
+        sentence all in lower case or ALL CAPS, ``self.threshold_uncased``), or if it touches a name and its
         probability of being in one is at least ``self.extend`` (a name seen with
         confidence pulls in a less certain neighbour: "Niall Quinn", not just "Quinn").
         Given the ``sentences``, a neighbour joins that way only if it begins with a capital
@@ -237,7 +283,17 @@ class Tagger:
         I starts a name, as in conlleval.
         """
         ids = flat.argmax(axis=1)
-        name = (ids == 1) | (ids == 2) if self.scheme == "bio" else ids == 1
+        if self.threshold is None:
+            name = (ids == 1) | (ids == 2) if self.scheme == "bio" else ids == 1
+        else:
+            name = self.p_name(flat) >= self.threshold
+        if self.threshold_uncased is not None and sentences is not None:
+            # the tokens whose decision the other threshold changes, where their sentence shows no case
+            other = self.p_name(flat) >= self.threshold_uncased
+            differ = np.flatnonzero(other != name)
+            if len(differ):
+                caseless = differ[~_of_sentence(_shows_case, differ, sentences, offsets)]
+                name[caseless] = other[caseless]
         starts = offsets[:-1][offsets[:-1] < len(name)]
         if self.extend is not None and name.any():
             near = self.p_name(flat) >= self.extend

@@ -62,7 +62,7 @@ def main() -> None:
     final = evaluate(result.tagger, dev_sents, types).scores.f1  # with the decoding chosen on dev
     print(
         f"RESULT {args.overrides} {args.lexicon} best epoch {result.best_epoch} dev F1 {best.f1:.4f} "
-        f"decoded (extend {result.tagger.extend}) {final:.4f} "
+        f"decoded ({result.tagger.decoding()}) {final:.4f} "
         f"lower {recased['lower']:.4f} upper {recased['upper']:.4f} "
         f"n_x {result.tagger.features.n_x} total {time.perf_counter() - t0:.0f}s",
         flush=True,

@@ -163,3 +163,20 @@ def test_a_model_saved_before_the_lowest_mention_evidence_still_loads(tiny_model
     assert seen == [LEGACY_EVIDENCE_BUCKETS]
     bad = rewrite(tiny_model, tmp_path / "bad.npz", lambda arrays, meta: meta["features"].update(evidence_buckets=9))
     refused(bad, "evidence buckets")
+
+
+def test_decoding_thresholds_are_saved_checked_and_optional(tiny_model, tmp_path):
+    tagger = load_model(tiny_model)
+    tagger.threshold, tagger.extend, tagger.threshold_uncased = 0.7, 0.2, 0.15
+    back = load_model(save_model(tmp_path / "t.npz", tagger))
+    assert (back.threshold, back.extend, back.threshold_uncased) == (0.7, 0.2, 0.15)
+    assert all(f">= {x}" in back.decoding() for x in (0.7, 0.2, 0.15))
+
+    def older(arrays, meta):  # models saved before the thresholds were chosen: argmax, as they were
+        meta.pop("threshold", None)
+        meta.pop("threshold_uncased", None)
+
+    old = load_model(rewrite(tiny_model, tmp_path / "old.npz", older))
+    assert old.threshold is None and old.threshold_uncased is None
+    bad = rewrite(tiny_model, tmp_path / "bad.npz", lambda arrays, meta: meta.update(threshold=1.5))
+    refused(bad, "threshold 1.5 is not a probability")
