@@ -9,11 +9,13 @@ them) in two passes:
 1. every sentence is tagged on its own;
 2. each capitalised word gets the highest and the lowest first-pass probability of being
    a name among its mentions (same word, any case) in the other sentences of the record,
-   up to ``WINDOW`` sentences away, each put in one of four buckets; the pair is one
-   more one-hot block of x<t>; sentences whose words have such evidence are tagged again.
-   The highest says "somewhere nearby this is clearly a name" (a surname after the full
-   name); the lowest says "somewhere nearby this is clearly not one" ("Pirelli SpA",
-   "Magna 's shares" against a doubtful "Pirelli said").
+   up to ``WINDOW`` sentences away, each put in one of four buckets, and whether one of
+   those mentions is part of a longer name; together one more one-hot block of x<t>.
+   Sentences whose words have such evidence are tagged again.
+   The highest says "somewhere nearby this is clearly a name"; the lowest says "somewhere
+   nearby this is clearly not one" ("Pirelli SpA", "Magna 's shares" against a doubtful
+   "Pirelli said"); the longer name says "this is the surname of a full name given nearby"
+   ("Neil Jordan" for a later "Jordan", which alone reads as the country).
 
 The network learns how far to trust the evidence: in training, the first pass is
 replaced by the predictions of models that never saw the document (see
@@ -28,14 +30,16 @@ from typing import Sequence
 
 import numpy as np
 
-from .features import EVIDENCE_BUCKETS, LEGACY_EVIDENCE_BUCKETS
+from .features import EVIDENCE_BUCKETS, LEGACY_EVIDENCE_BUCKETS, LOW_HIGH_EVIDENCE_BUCKETS
 
 # a probability's bucket: 0..3 for < 0.1, < 0.5, < 0.9, >= 0.9
 EDGES = np.array([0.1, 0.5, 0.9])
 LEVELS = len(EDGES) + 1
+# a mention is part of a longer name when it and a neighbour in its sentence are at least this likely names
+IN_NAME = 0.5
 # a token's evidence: 0 when no other capitalised mention counts (or no context is used),
-# else 1 + LEVELS * bucket(highest) + bucket(lowest): features.EVIDENCE_BUCKETS codes. Models
-# saved before the lowest was added have features.LEGACY_EVIDENCE_BUCKETS codes: 1 + bucket(highest).
+# else 1 + LEVELS * bucket(highest) + bucket(lowest), plus LEVELS² if an other mention is part
+# of a longer name: features.EVIDENCE_BUCKETS codes. Older models have smaller blocks (see code).
 
 # how many sentences either side of a mention are its context: about a news story's
 # length, so that in running text without document marks a name's evidence comes from
@@ -78,12 +82,12 @@ def sparse_evidence(
         while end < n and groups[end] == groups[start]:
             end += 1
         if end - start > 1:  # a record of one sentence has nothing the network does not see
-            _record_evidence(sentences, p_name, start, end, window, buckets == LEGACY_EVIDENCE_BUCKETS, out)
+            _record_evidence(sentences, p_name, start, end, window, buckets, out)
         start = end
     return out
 
 
-def _record_evidence(sentences, p_name, start, end, window: int, legacy: bool, out: dict[int, np.ndarray]) -> None:
+def _record_evidence(sentences, p_name, start, end, window: int, buckets: int, out: dict[int, np.ndarray]) -> None:
     # every mention of the record, per word, in sentence order: the words that take part
     # are capitalised and longer than one letter ("Shearer", "HENKE", "O'Brien")
     mentions: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -96,16 +100,28 @@ def _record_evidence(sentences, p_name, start, end, window: int, legacy: bool, o
             continue
         where = [i for i, _ in found]
         p = [float(p_name[i][t]) for i, t in found]
-        for k, (i, t) in enumerate(found):
+        longer = [_in_longer_name(p_name[i], t) for i, t in found]
+        for i, t in found:
             lo, hi = bisect_left(where, i - window), bisect_right(where, i + window)
-            others = [p[j] for j in range(lo, hi) if where[j] != i]
+            others = [j for j in range(lo, hi) if where[j] != i]
             if others:
                 if i not in out:
                     out[i] = np.zeros(len(sentences[i]), dtype=np.int64)
-                out[i][t] = code(max(others), min(others), legacy)
+                ps = [p[j] for j in others]
+                out[i][t] = code(max(ps), min(ps), any(longer[j] for j in others), buckets)
 
 
-def code(highest: float, lowest: float, legacy: bool = False) -> int:
-    """The evidence code of a word whose other mentions' probabilities span [lowest, highest]."""
+def _in_longer_name(q: np.ndarray, t: int) -> bool:
+    """Is token t of a sentence (first-pass probabilities q) part of a name of several words?"""
+    return q[t] >= IN_NAME and ((t > 0 and q[t - 1] >= IN_NAME) or (t + 1 < len(q) and q[t + 1] >= IN_NAME))
+
+
+def code(highest: float, lowest: float, longer: bool = False, buckets: int = EVIDENCE_BUCKETS) -> int:
+    """The evidence code of a word whose other mentions' probabilities span [lowest, highest],
+    ``longer`` if one of them is part of a longer name, in a block of ``buckets`` codes
+    (older models' blocks leave out what they were not trained with)."""
     top = int(np.searchsorted(EDGES, highest, side="right"))
-    return 1 + top if legacy else 1 + LEVELS * top + int(np.searchsorted(EDGES, lowest, side="right"))
+    if buckets == LEGACY_EVIDENCE_BUCKETS:
+        return 1 + top
+    pair = 1 + LEVELS * top + int(np.searchsorted(EDGES, lowest, side="right"))
+    return pair if buckets == LOW_HIGH_EVIDENCE_BUCKETS or not longer else pair + LEVELS * LEVELS

@@ -10,7 +10,8 @@ The input x<t> of the RNN is a long sparse vector made of blocks laid end to end
            n-grams of a word each get the value 1/k, so the block sums to 1
 - lexicon: whether the lower-cased word is a known first name, surname, both or neither
 - evidence: how likely the word's other mentions in the same record are names, at most
-           and at least (0 = none or not looked at; see :mod:`ner_rnn.context`)
+           and at least, and whether one of them is part of a longer name (0 = none or
+           not looked at; see :mod:`ner_rnn.context`)
 
 The word alone cannot tag a name never seen in training; shape and n-grams can
 ("Kowalczyk" is Xxxx and ends in "-czyk"). Nothing here builds x<t> as a dense vector:
@@ -30,8 +31,11 @@ import numpy as np
 UNK = "<UNK>"
 LEXICON_SLOT = 2  # position of the lexicon column in every row of Features.encode
 EVIDENCE_SLOT = 3  # position of the evidence column
-EVIDENCE_BUCKETS = 17  # the one-hot block filled in by ner_rnn.context
-LEGACY_EVIDENCE_BUCKETS = 5  # in models saved before the lowest mention was added (no "evidence_buckets" key)
+EVIDENCE_BUCKETS = 33  # the one-hot block filled in by ner_rnn.context
+# the sizes of the block in older models, which keep their coding (ner_rnn.context.code):
+LEGACY_EVIDENCE_BUCKETS = 5  # the highest other mention only (models without an "evidence_buckets" key)
+LOW_HIGH_EVIDENCE_BUCKETS = 17  # the highest and the lowest, but not whether one is in a longer name
+KNOWN_EVIDENCE_BUCKETS = (LEGACY_EVIDENCE_BUCKETS, LOW_HIGH_EVIDENCE_BUCKETS, EVIDENCE_BUCKETS)
 MAX_NGRAM_CHARS = 20  # a longer word contributes the n-grams of its first and last 10 characters
 
 

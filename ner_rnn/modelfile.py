@@ -21,7 +21,7 @@ import numpy as np
 
 from . import context, rnn
 from .errors import ModelFileError
-from .features import EVIDENCE_BUCKETS, LEGACY_EVIDENCE_BUCKETS, Features
+from .features import KNOWN_EVIDENCE_BUCKETS, Features
 from .tagger import Tagger
 
 FORMAT = "ner-rnn model"
@@ -53,8 +53,7 @@ def save_model(path: str | Path, tagger: Tagger, info: dict | None = None, force
         "doc_context": tagger.doc_context,
         "context_window": tagger.context_window,
         "extend": tagger.extend,
-        "threshold": tagger.threshold,
-        "threshold_uncased": tagger.threshold_uncased,
+        "caseless_threshold": tagger.caseless_threshold,
         "bidirectional": rnn.is_bidirectional(p),
         "hidden": int(p["Waa"].shape[0]),
         "n_x": int(p["Wax"].shape[1]),
@@ -134,7 +133,7 @@ def load_model(path: str | Path | None = None) -> Tagger:
         raise ModelFileError(f"not a ner-rnn model file ({e})", path) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, TypeError) as e:
         raise ModelFileError(f"damaged or not a ner-rnn model file ({type(e).__name__}: {e})", path) from None
-    if features.evidence_buckets not in (EVIDENCE_BUCKETS, LEGACY_EVIDENCE_BUCKETS):
+    if features.evidence_buckets not in KNOWN_EVIDENCE_BUCKETS:
         raise ModelFileError(f"damaged metadata ({features.evidence_buckets} evidence buckets)", path)
     if features.n_x != meta["n_x"]:
         raise ModelFileError(f"its vocabulary gives {features.n_x} input columns, its arrays {meta['n_x']}", path)
@@ -147,8 +146,7 @@ def load_model(path: str | Path | None = None) -> Tagger:
         meta["labels"],
         int(meta.get("context_window", context.WINDOW)),
         meta.get("extend"),
-        meta.get("threshold"),
-        meta.get("threshold_uncased"),
+        meta.get("caseless_threshold"),
     )
 
 
@@ -183,7 +181,7 @@ def _read_meta(npz, path: Path) -> dict:
         )
     if min(meta["hidden"], meta["n_x"]) < 1:
         raise ModelFileError("damaged metadata (sizes must be positive)", path)
-    for key in ("extend", "threshold", "threshold_uncased"):  # decoding thresholds; absent in older models
+    for key in ("extend", "caseless_threshold"):  # decoding thresholds; absent in older models
         value = meta.get(key)
         if value is not None and not (isinstance(value, (int, float)) and 0 < value < 1):
             raise ModelFileError(f"damaged metadata ({key} {value!r} is not a probability)", path)

@@ -114,8 +114,7 @@ class Tagger:
         labels: list[str] | None = None,
         context_window: int = context.WINDOW,
         extend: float | None = None,
-        threshold: float | None = None,
-        threshold_uncased: float | None = None,
+        caseless_threshold: float | None = None,
     ):
         self.params = params
         self.features = features
@@ -130,13 +129,11 @@ class Tagger:
         # a token next to a name joins it when its probability of being in a name is at least
         # this (chosen on dev after training; None: each token's argmax alone)
         self.extend = extend
-        # a token is in a name when its probability of being in one is at least this (chosen
-        # on dev after training, like extend; None: when that is its most likely tag)
-        self.threshold = threshold
-        # the same for a sentence that does not show case, all lower case or ALL CAPS (chosen on
-        # lower- and upper-cased copies of dev; None: as in other sentences). There a name looks
-        # like any other word, so the network is less sure of it
-        self.threshold_uncased = threshold_uncased
+        # in a sentence that does not show case (all lower case or ALL CAPS), a token is in a
+        # name when its probability of being in one is at least this, not when that is its most
+        # likely tag: there a name looks like any other word, and the network is less sure of it
+        # (chosen on lower- and upper-cased copies of dev; None: argmax there too)
+        self.caseless_threshold = caseless_threshold
         self._bi = rnn.is_bidirectional(params)
         self._n_a = params["Waa"].shape[0]
         self._n_y = params["Wya"].shape[0]
@@ -258,9 +255,9 @@ class Tagger:
 
     def decoding(self) -> str:
         """How :meth:`iob2` turns probabilities into names, in words (for ``ner-rnn info``)."""
-        rule = "argmax per token" if self.threshold is None else f"a token with P(name) >= {self.threshold} is a name"
-        if self.threshold_uncased is not None:
-            rule += f" (in a sentence all in lower case or in capitals, at P(name) >= {self.threshold_uncased})"
+        rule = "argmax per token"
+        if self.caseless_threshold is not None:
+            rule += f" (in a sentence all in lower case or in capitals: P(name) >= {self.caseless_threshold})"
         if self.extend is not None:
             rule += (
                 f", then a neighbour of a name joins it at P(name) >= {self.extend}"
@@ -271,9 +268,9 @@ class Tagger:
     def iob2(self, flat: np.ndarray, offsets: np.ndarray, sentences: list[list[str]] | None = None) -> np.ndarray:
         """Decode every token at once: 0 = O, 1 = B-PER, 2 = I-PER.
 
-        A token is in a name if that is its most likely tag (or, given ``self.threshold``, if
-        its probability of being in a name is at least that; given the ``sentences``, in a
-        sentence all in lower case or ALL CAPS, ``self.threshold_uncased``), or if it touches a name and its
+        A token is in a name if that is its most likely tag (given the ``sentences``, in a
+        sentence all in lower case or ALL CAPS, if its probability of being in a name is at
+        least ``self.caseless_threshold``), or if it touches a name and its
         probability of being in one is at least ``self.extend`` (a name seen with
         confidence pulls in a less certain neighbour: "Niall Quinn", not just "Quinn").
         Given the ``sentences``, a neighbour joins that way only if it begins with a capital
@@ -283,13 +280,10 @@ class Tagger:
         I starts a name, as in conlleval.
         """
         ids = flat.argmax(axis=1)
-        if self.threshold is None:
-            name = (ids == 1) | (ids == 2) if self.scheme == "bio" else ids == 1
-        else:
-            name = self.p_name(flat) >= self.threshold
-        if self.threshold_uncased is not None and sentences is not None:
-            # the tokens whose decision the other threshold changes, where their sentence shows no case
-            other = self.p_name(flat) >= self.threshold_uncased
+        name = (ids == 1) | (ids == 2) if self.scheme == "bio" else ids == 1
+        if self.caseless_threshold is not None and sentences is not None:
+            # the tokens whose decision the threshold changes, where their sentence shows no case
+            other = self.p_name(flat) >= self.caseless_threshold
             differ = np.flatnonzero(other != name)
             if len(differ):
                 caseless = differ[~_of_sentence(_shows_case, differ, sentences, offsets)]

@@ -430,50 +430,43 @@ def train(
     return TrainResult(tagger, st.history, st.best_epoch)
 
 
-THRESHOLD_GRID = (0.6, 0.7, 0.8)  # tried after None (argmax, i.e. 0.5 for the io scheme)
 EXTEND_GRID = (0.4, 0.3, 0.2, 0.1)
-UNCASED_GRID = (0.4, 0.3, 0.2, 0.15, 0.1)  # tried after None (as in sentences that show case)
+CASELESS_GRID = (0.4, 0.3, 0.2, 0.15, 0.1)
 
 
 def choose_decoding(
     tagger: Tagger, dev_sents: Sequence[Sentence], types: frozenset[str]
-) -> tuple[float | None, float | None, float | None]:
-    """:attr:`Tagger.threshold`, :attr:`Tagger.extend` and :attr:`Tagger.threshold_uncased`
-    with the best dev F1; the last on lower- and upper-cased copies of dev. Returns and sets them.
+) -> tuple[float | None, float | None]:
+    """:attr:`Tagger.extend` with the best dev F1, then :attr:`Tagger.caseless_threshold`
+    with the best F1 on lower- and upper-cased copies of dev. Returns and sets them.
 
-    The network is run once per copy; every choice decodes its output. On ties the choice
-    tried first wins: argmax before a threshold, no extension before one.
+    The network is run once per corpus; every choice decodes its output. On ties the choice
+    tried first wins: None (argmax alone) before a threshold.
     """
-    tagger.threshold_uncased = None
+    tagger.caseless_threshold = None
 
-    def best_of(sents: Sequence[Sentence], grid: list, apply: Callable) -> None:
+    def best_of(sents: Sequence[Sentence], attribute: str, grid: tuple) -> None:
         words = [s.words for s in sents]
         flat, offsets = tagger.predict_flat_in_context(words, [s.doc for s in sents])
         gold = [spans_from_tags(s.tags, types) for s in sents]
         lengths = [len(s.words) for s in sents]
         best, best_f1 = None, -1.0
-        for choice in grid:
-            apply(choice)
+        for choice in (None, *grid):
+            setattr(tagger, attribute, choice)
             f1 = score(gold, [spans for spans, _ in tagger.spans_of(flat, offsets, words)], lengths).f1
             if f1 > best_f1:
                 best, best_f1 = choice, f1
-        apply(best)
+        setattr(tagger, attribute, best)
 
-    def cased(choice):
-        tagger.threshold, tagger.extend = choice
-
-    def uncased(choice):
-        tagger.threshold_uncased = choice
-
-    best_of(dev_sents, [(t, e) for t in (None, *THRESHOLD_GRID) for e in (None, *EXTEND_GRID)], cased)
-    # lower- and upper-cased copies, as one corpus (each copy its own documents)
+    best_of(dev_sents, "extend", EXTEND_GRID)
+    # lower- and upper-cased copies as one corpus, each copy its own documents
     recased = [
         Sentence([change(w) for w in s.words], s.tags, s.line, 2 * s.doc + k)
         for k, change in enumerate((str.lower, str.upper))
         for s in dev_sents
     ]
-    best_of(recased, [None, *UNCASED_GRID], uncased)
-    return tagger.threshold, tagger.extend, tagger.threshold_uncased
+    best_of(recased, "caseless_threshold", CASELESS_GRID)
+    return tagger.extend, tagger.caseless_threshold
 
 
 JACKKNIFE_BLOCK = 200  # sentences, about ten news stories

@@ -6,36 +6,58 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ner_rnn.context import EDGES, LEVELS, code, evidence
-from ner_rnn.features import EVIDENCE_BUCKETS, LEGACY_EVIDENCE_BUCKETS
+from ner_rnn.context import EDGES, IN_NAME, LEVELS, code, evidence
+from ner_rnn.features import EVIDENCE_BUCKETS, LEGACY_EVIDENCE_BUCKETS, LOW_HIGH_EVIDENCE_BUCKETS
 
 
 def test_codes_fill_the_feature_block():
     probabilities = [0.0, 0.05, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0]
-    codes = {code(hi, lo) for hi in probabilities for lo in probabilities}
+    codes = {code(hi, lo, longer) for hi in probabilities for lo in probabilities for longer in (False, True)}
     assert codes == set(range(1, EVIDENCE_BUCKETS))  # 0 is "no evidence"
-    assert {code(hi, 0.0, legacy=True) for hi in probabilities} == set(range(1, LEGACY_EVIDENCE_BUCKETS))
+    # older models' smaller blocks: the same codes without what they were not trained with
+    legacy = {code(hi, lo, True, LEGACY_EVIDENCE_BUCKETS) for hi in probabilities for lo in probabilities}
+    assert legacy == set(range(1, LEGACY_EVIDENCE_BUCKETS))
+    low_high = {code(hi, lo, True, LOW_HIGH_EVIDENCE_BUCKETS) for hi in probabilities for lo in probabilities}
+    assert low_high == set(range(1, LOW_HIGH_EVIDENCE_BUCKETS))
     assert LEVELS == len(EDGES) + 1
 
 
-def E(highest, lowest=None):
+def E(highest, lowest=None, longer=False):
     """The code of a word whose other mentions' probabilities span [lowest, highest]."""
-    return code(highest, highest if lowest is None else lowest)
+    return code(highest, highest if lowest is None else lowest, longer)
 
 
 def test_other_mentions_in_the_same_record_only():
     sentences = [["Shearer", "takes", "over"], ["Alan", "Shearer", "said"], ["SHEARER", "wins"], ["Shearer", "too"]]
     p_name = [np.array([0.2, 0, 0]), np.array([0.97, 0.95, 0]), np.array([0.4, 0]), np.array([0.3, 0])]
     ev = evidence(sentences, p_name, groups=[0, 0, 0, 1])
-    assert ev[0].tolist() == [E(0.95, 0.4), 0, 0]  # other mentions: 0.95 in sentence 1, 0.4 in 2
+    assert ev[0].tolist() == [E(0.95, 0.4, True), 0, 0]  # other mentions: 0.95 in "Alan Shearer", 0.4
     assert ev[1].tolist() == [0, E(0.4, 0.2), 0]  # its own 0.95 does not count
-    assert ev[2].tolist() == [E(0.95, 0.2), 0]  # any case: "SHEARER" is "Shearer"
+    assert ev[2].tolist() == [E(0.95, 0.2, True), 0]  # any case: "SHEARER" is "Shearer"
     assert ev[3].tolist() == [0, 0]  # another record: no evidence
     legacy = evidence(sentences, p_name, [0, 0, 0, 1], buckets=LEGACY_EVIDENCE_BUCKETS)
     assert [e.tolist() for e in legacy] == [[4, 0, 0], [0, 2, 0], [4, 0], [0, 0]]  # highest only, as before
     # lower-case words and one-letter words take no part
     ev = evidence([["will", "Will", "A", "A"]], [np.array([0.9, 0.1, 0.9, 0.9])], [0])
     assert ev[0].tolist() == [0, 0, 0, 0]
+
+
+def test_a_mention_in_a_longer_name_is_marked():
+    # "Neil Jordan" in sentence 0; "Jordan" alone in 1 and 2
+    sentences = [["Neil", "Jordan", "directed"], ["Jordan", "said"], ["in", "Jordan"]]
+    p_name = [np.array([0.9, 0.6, 0.0]), np.array([0.3, 0.0]), np.array([0.0, 0.2])]
+    ev = evidence(sentences, p_name, [0, 0, 0])
+    assert ev[1].tolist() == [E(0.6, 0.2, True), 0]  # sentence 0's mention is part of "Neil Jordan"
+    assert ev[0].tolist() == [0, E(0.3, 0.2, False), 0]  # the others are alone
+    weak = [np.array([0.9, IN_NAME - 0.01, 0.0])] + p_name[1:]  # not likely enough a name itself
+    assert evidence(sentences, weak, [0, 0, 0])[1].tolist() == [E(IN_NAME - 0.01, 0.2, False), 0]
+    old = evidence(sentences, p_name, [0, 0, 0], buckets=LOW_HIGH_EVIDENCE_BUCKETS)  # models without the mark
+    assert old[1].tolist() == [E(0.6, 0.2, False), 0]
+    # the first word of a longer name counts too
+    first = evidence(
+        [["Jordan", "Henderson", "scored"], ["Jordan", "said"]], [np.array([0.8, 0.9, 0]), p_name[1]], [0, 0]
+    )
+    assert first[1].tolist() == [E(0.8, 0.8, True), 0]
 
 
 def test_mentions_in_the_same_sentence_do_not_count():
@@ -97,18 +119,21 @@ def _naive_evidence(sentences, p_name, groups, window):
     for i, words in enumerate(sentences):
         buckets = []
         for w in words:
-            others = []
+            others, longer = [], False
             if w[:1].isupper() and len(w) > 1:
                 for j, words_j in enumerate(sentences):
                     if j != i and groups[j] == groups[i] and abs(i - j) <= window:
-                        for v, q in zip(words_j, p_name[j]):
+                        q = p_name[j]
+                        for k, v in enumerate(words_j):
                             if v.lower() == w.lower() and v[:1].isupper() and len(v) > 1:
-                                others.append(float(q))
+                                others.append(float(q[k]))
+                                neighbours = [q[n] for n in (k - 1, k + 1) if 0 <= n < len(q)]
+                                longer |= q[k] >= IN_NAME and any(x >= IN_NAME for x in neighbours)
             if not others:
                 buckets.append(0)
             else:
                 top, bottom = (int(np.searchsorted(EDGES, p, side="right")) for p in (max(others), min(others)))
-                buckets.append(1 + LEVELS * top + bottom)
+                buckets.append(1 + LEVELS * top + bottom + (LEVELS * LEVELS if longer else 0))
         out.append(buckets)
     return out
 

@@ -10,10 +10,10 @@ from ner_rnn.features import build_features
 from ner_rnn.tagger import Tagger
 
 
-def _tagger(extend, threshold=None, threshold_uncased=None):
+def _tagger(extend, caseless_threshold=None):
     features = build_features(["a"])
     params = rnn.init_params(features.n_x, 4, 2, True, np.random.default_rng(0))
-    return Tagger(params, features, "io", extend=extend, threshold=threshold, threshold_uncased=threshold_uncased)
+    return Tagger(params, features, "io", extend=extend, caseless_threshold=caseless_threshold)
 
 
 # two sentences of three tokens: P(name) per token
@@ -37,23 +37,6 @@ def test_extension_joins_likely_neighbours_within_a_sentence(extend, codes):
 
 
 @pytest.mark.parametrize(
-    ("threshold", "extend", "codes"),
-    [
-        (None, None, [1, 0, 1, 2, 0, 0]),  # argmax: 0.55 and 0.85 are names
-        (0.6, None, [0, 0, 1, 2, 0, 0]),  # 0.55 no longer is; 0.6 is (at least the threshold)
-        (0.9, None, [0, 0, 0, 0, 0, 0]),
-        (0.9, 0.5, [0, 0, 0, 0, 0, 0]),  # extension only grows names, never starts one
-        (0.8, 0.5, [0, 0, 1, 2, 0, 0]),  # 0.6 joins 0.85 on weak evidence
-        (0.8, 0.3, [0, 0, 1, 2, 2, 0]),  # and 0.3 too
-    ],
-)
-def test_threshold_decides_which_tokens_start_names(threshold, extend, codes):
-    p_name = np.array([0.55, 0.1, 0.85, 0.6, 0.3, 0.2])
-    flat = np.stack([1 - p_name, p_name], axis=1)
-    assert _tagger(extend, threshold).iob2(flat, np.array([0, 6])).tolist() == codes
-
-
-@pytest.mark.parametrize(
     ("words", "codes"),
     [
         (["teddy", "roosevelt", "spoke", "."], [1, 2, 0, 0]),  # all lower case: the caseless threshold
@@ -66,14 +49,12 @@ def test_sentences_that_show_no_case_have_their_own_threshold(words, codes):
     p_name = np.array([0.3, 0.25, 0.1, 0.01])
     flat = np.stack([1 - p_name, p_name], axis=1)
     offsets = np.array([0, 4])
-    assert _tagger(None, None, 0.2).iob2(flat, offsets, [words]).tolist() == codes
-    assert _tagger(None, None, 0.2).iob2(flat, offsets).tolist() == [0, 0, 0, 0]  # without the words: argmax
+    assert _tagger(None, 0.2).iob2(flat, offsets, [words]).tolist() == codes
+    assert _tagger(None, 0.2).iob2(flat, offsets).tolist() == [0, 0, 0, 0]  # without the words: argmax
     # a higher one removes names from such sentences only
     p_high = np.array([0.9, 0.8, 0.6, 0.01])
     high = np.stack([1 - p_high, p_high], axis=1)
-    assert _tagger(None, None, 0.85).iob2(high, offsets, [words]).tolist() == (
-        [1, 0, 0, 0] if codes[0] else [1, 2, 2, 0]
-    )
+    assert _tagger(None, 0.85).iob2(high, offsets, [words]).tolist() == ([1, 0, 0, 0] if codes[0] else [1, 2, 2, 0])
 
 
 def test_extension_never_starts_a_name():

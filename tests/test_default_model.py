@@ -63,3 +63,18 @@ def test_document_context_and_decoding_help_on_dev(shipped, conll_dir):
           (("shipped", shipped), ("no context", no_context), ("no extension", no_extension))}  # fmt: skip
     assert f1["shipped"] > f1["no context"] + 0.01, f1
     assert f1["shipped"] > f1["no extension"], f1
+
+
+def test_the_caseless_threshold_helps_on_lower_cased_dev(shipped, conll_dir):
+    """The threshold for sentences without case (chosen on re-cased dev) finds more names in
+    lower-case text than argmax does."""
+    from ner_rnn.corpus import Sentence
+
+    lower = [Sentence([w.lower() for w in s.words], s.tags, s.line, s.doc) for s in read_conll(conll_dir / "eng.testa")]
+    argmax = load_model()
+    argmax.caseless_threshold = None
+    assert shipped.caseless_threshold is not None
+    f1 = {
+        name: evaluate(t, lower, entity_types(None)).scores.f1 for name, t in (("shipped", shipped), ("argmax", argmax))
+    }
+    assert f1["shipped"] > f1["argmax"] + 0.005, f1

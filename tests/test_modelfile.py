@@ -138,45 +138,50 @@ def test_bad_model_through_the_command_line(tiny_model, tmp_path, kind):
     assert not flag.exists()
 
 
-def test_a_model_saved_before_the_lowest_mention_evidence_still_loads(tiny_model, tmp_path, monkeypatch):
-    """Models of the previous release have a 5-column evidence block (highest other mention
-    only) and no ``evidence_buckets`` key; they load, and their evidence is coded the old way."""
+@pytest.mark.parametrize("buckets", [5, 17])
+def test_models_with_an_older_evidence_block_still_load(tiny_model, tmp_path, monkeypatch, buckets):
+    """Models of earlier releases have a 5-column evidence block (highest other mention only,
+    and no ``evidence_buckets`` key) or a 17-column one (highest and lowest, no mark for a
+    longer name); they load, and their evidence is coded their way."""
     from ner_rnn import context
     from ner_rnn.features import EVIDENCE_BUCKETS, LEGACY_EVIDENCE_BUCKETS
 
-    cut = EVIDENCE_BUCKETS - LEGACY_EVIDENCE_BUCKETS
+    cut = EVIDENCE_BUCKETS - buckets
 
-    def to_legacy(arrays, meta):
-        del meta["features"]["evidence_buckets"]
+    def to_older(arrays, meta):
+        if buckets == LEGACY_EVIDENCE_BUCKETS:
+            del meta["features"]["evidence_buckets"]
+        else:
+            meta["features"]["evidence_buckets"] = buckets
         meta["n_x"] -= cut
         meta["doc_context"] = True
         for k in ("Wax", "Wax_b"):
             arrays[k] = arrays[k][:, :-cut]
 
-    old = load_model(rewrite(tiny_model, tmp_path / "old.npz", to_legacy))
-    assert old.features.evidence_buckets == LEGACY_EVIDENCE_BUCKETS
-    sentences = [["Ode", "won"], ["Ode", "said"]]
+    old = load_model(rewrite(tiny_model, tmp_path / "old.npz", to_older))
+    assert old.features.evidence_buckets == buckets
+    sentences = [["Ode", "Berg", "won"], ["Ode", "said"]]
     seen = []
     real = context.sparse_evidence
-    monkeypatch.setattr(context, "sparse_evidence", lambda *a: seen.append(a[-1]) or real(*a))
+    monkeypatch.setattr(context, "sparse_evidence", lambda *a: seen.append(a) or real(*a))
     old.predict_flat_in_context(sentences, [0, 0])
-    assert seen == [LEGACY_EVIDENCE_BUCKETS]
+    assert [a[-1] for a in seen] == [buckets]
+    found = real(*seen[0])
+    assert all(0 < code < buckets for codes in found.values() for code in codes if code)
     bad = rewrite(tiny_model, tmp_path / "bad.npz", lambda arrays, meta: meta["features"].update(evidence_buckets=9))
     refused(bad, "evidence buckets")
 
 
 def test_decoding_thresholds_are_saved_checked_and_optional(tiny_model, tmp_path):
     tagger = load_model(tiny_model)
-    tagger.threshold, tagger.extend, tagger.threshold_uncased = 0.7, 0.2, 0.15
+    tagger.extend, tagger.caseless_threshold = 0.2, 0.15
     back = load_model(save_model(tmp_path / "t.npz", tagger))
-    assert (back.threshold, back.extend, back.threshold_uncased) == (0.7, 0.2, 0.15)
-    assert all(f">= {x}" in back.decoding() for x in (0.7, 0.2, 0.15))
+    assert (back.extend, back.caseless_threshold) == (0.2, 0.15)
+    assert ">= 0.2" in back.decoding() and ">= 0.15" in back.decoding()
 
-    def older(arrays, meta):  # models saved before the thresholds were chosen: argmax, as they were
-        meta.pop("threshold", None)
-        meta.pop("threshold_uncased", None)
+    def older(arrays, meta):  # models saved before the caseless threshold: argmax, as they were
+        meta.pop("caseless_threshold", None)
 
-    old = load_model(rewrite(tiny_model, tmp_path / "old.npz", older))
-    assert old.threshold is None and old.threshold_uncased is None
-    bad = rewrite(tiny_model, tmp_path / "bad.npz", lambda arrays, meta: meta.update(threshold=1.5))
-    refused(bad, "threshold 1.5 is not a probability")
+    assert load_model(rewrite(tiny_model, tmp_path / "old.npz", older)).caseless_threshold is None
+    bad = rewrite(tiny_model, tmp_path / "bad.npz", lambda arrays, meta: meta.update(caseless_threshold=1.5))
+    refused(bad, "caseless_threshold 1.5 is not a probability")
