@@ -7,8 +7,9 @@ the captaincy ..."; "HENKE TAKES LEAD" in a headline). So the tagger reads a rec
 them) in two passes:
 
 1. every sentence is tagged on its own;
-2. each capitalised word gets the highest and the lowest first-pass probability of being
-   a name among its mentions (same word, any case) in the other sentences of the record,
+2. each capitalised word (each word, in a record written without capitals) gets the
+   highest and the lowest first-pass probability of being a name among its mentions
+   (same word, any case) in the other sentences of the record,
    up to ``WINDOW`` sentences away, each put in one of four buckets, and whether one of
    those mentions is part of a longer name; together one more one-hot block of x<t>.
    Sentences whose words have such evidence are tagged again.
@@ -89,11 +90,14 @@ def sparse_evidence(
 
 def _record_evidence(sentences, p_name, start, end, window: int, buckets: int, out: dict[int, np.ndarray]) -> None:
     # every mention of the record, per word, in sentence order: the words that take part
-    # are capitalised and longer than one letter ("Shearer", "HENKE", "O'Brien")
+    # are capitalised and longer than one letter ("Shearer", "HENKE", "O'Brien"); in a record
+    # without capitals ("alan shearer scored ... shearer said"), every word of two letters or
+    # more that begins with a letter (models with smaller evidence blocks were not trained so)
     mentions: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    caseless = buckets == EVIDENCE_BUCKETS and not any(w[:1].isupper() for i in range(start, end) for w in sentences[i])
     for i in range(start, end):
         for t, w in enumerate(sentences[i]):
-            if w[:1].isupper() and len(w) > 1:
+            if (w[:1].isupper() or (caseless and w[:1].isalpha())) and len(w) > 1:
                 mentions[w.lower()].append((i, t))
     for found in mentions.values():
         if len(found) < 2:

@@ -102,6 +102,7 @@ class Encoded:
     labels: list[np.ndarray]  # tag ids per sentence
     variants: list[tuple[np.ndarray, np.ndarray]] | None = None  # (lower-case, UPPER-CASE) type ids
     evidence: list[np.ndarray] | None = None  # document-context bucket per token (ner_rnn.context)
+    evidence_lower: list[np.ndarray] | None = None  # the same for the lower-cased copies
     renamed: list[np.ndarray] | None = None  # type ids with the person names replaced
     lexicon_none: int = 0  # the lexicon block's "not a known name" column
 
@@ -188,9 +189,14 @@ def make_batch(
     if data.evidence is not None:
         # a share of the sentences are shown with the evidence of their document, the rest
         # without, so the network works in both passes (see ner_rnn.context)
-        # (a lower-cased copy has none: its words are not capitalised mentions)
-        for j in np.flatnonzero((rng.random(m) < context_share) & ~(recase & ~upper)):
-            ev[: lengths[j], j] = data.evidence[chosen[j]]
+        # (a lower-cased copy has that of its lower-cased document, where every word is a
+        # mention; a renamed sentence drawn for lower case shows its renamed words, without any)
+        lowered = recase & ~upper
+        for j in np.flatnonzero(rng.random(m) < context_share):
+            if not lowered[j]:
+                ev[: lengths[j], j] = data.evidence[chosen[j]]
+            elif data.evidence_lower is not None and not renamed[j]:
+                ev[: lengths[j], j] = data.evidence_lower[chosen[j]]
     # a distinct input row per (word, evidence bucket) pair
     distinct, words = np.unique(tok * EVIDENCE_BUCKETS + ev, return_inverse=True)
     words = words.reshape(T, m)
@@ -343,7 +349,9 @@ def train(
     types = entity_types(config.entity)
     if config.name_augment and not names:
         raise ConfigError("name augmentation needs a pool of names (the Faker lexicon)")
-    evidence = jackknife_evidence(train_sents, dev_sents, config, lexicon, names) if config.doc_context else None
+    evidence, evidence_lower = (
+        jackknife_evidence(train_sents, dev_sents, config, lexicon, names) if config.doc_context else (None, None)
+    )
     rng = np.random.default_rng(config.seed)
     features = build_features((w for s in train_sents for w in s.words), config.features, lexicon)
     renamed = rename(train_sents, types, names, rng) if config.name_augment else None
@@ -351,6 +359,7 @@ def train(
     classes = labels_for(config.scheme, others)
     data = encode_corpus(train_sents, features, classes, types, config.case_augment > 0, renamed)
     data.evidence = evidence
+    data.evidence_lower = evidence_lower
     n_tokens = sum(len(s) for s in data.sentences)
     n_y = len(classes)
     if resume is None:
@@ -478,8 +487,9 @@ def jackknife_evidence(
     config: TrainConfig,
     lexicon: dict[str, int] | None,
     names: tuple[list[str], list[str]] | None = None,
-) -> list[np.ndarray]:
-    """Document evidence for the training sentences, as imperfect as it will be at test time.
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Document evidence for the training sentences, as imperfect as it will be at test time;
+    and for their lower-cased copies, where every word takes part (see :mod:`ner_rnn.context`).
 
     The documents (or, in a file without them, blocks of ``JACKKNIFE_BLOCK`` sentences) are
     split in two halves; a model trained (without context) on one half tags the other, so
@@ -490,6 +500,8 @@ def jackknife_evidence(
     else:
         fold = [i // JACKKNIFE_BLOCK % 2 for i in range(len(train_sents))]
     p_name = [np.zeros(len(s.words)) for s in train_sents]
+    p_lower = [np.zeros(len(s.words)) for s in train_sents]
+    lowered = [[w.lower() for w in s.words] for s in train_sents]
     for f in (0, 1):
         held = [i for i, x in enumerate(fold) if x == f]
         rest = [s for s, x in zip(train_sents, fold) if x != f]
@@ -498,4 +510,10 @@ def jackknife_evidence(
         sub = train(rest, dev_sents, replace(config, doc_context=False, seed=config.seed + 1 + f), lexicon, names=names)
         for i, p in zip(held, sub.tagger.predict([train_sents[i].words for i in held])):
             p_name[i] = 1.0 - p[:, 0]
-    return context.evidence([s.words for s in train_sents], p_name, [s.doc for s in train_sents], config.context_window)
+        for i, p in zip(held, sub.tagger.predict([lowered[i] for i in held])):
+            p_lower[i] = 1.0 - p[:, 0]
+    groups = [s.doc for s in train_sents]
+    return (
+        context.evidence([s.words for s in train_sents], p_name, groups, config.context_window),
+        context.evidence(lowered, p_lower, groups, config.context_window),
+    )

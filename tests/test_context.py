@@ -42,6 +42,21 @@ def test_other_mentions_in_the_same_record_only():
     assert ev[0].tolist() == [0, 0, 0, 0]
 
 
+def test_in_a_record_without_capitals_every_word_takes_part():
+    sentences = [["alan", "shearer", "scored", "."], ["shearer", "said", "so", "."], ["Ode", "said"]]
+    p_name = [np.array([0.9, 0.95, 0.0, 0.0]), np.array([0.4, 0.0, 0.0, 0.0]), np.array([0.9, 0.0])]
+    ev = evidence(sentences, p_name, [0, 0, 1])
+    assert ev[1].tolist() == [E(0.95, 0.95, True), 0, 0, 0]  # "said" has no other mention in its record
+    assert ev[0].tolist() == [0, E(0.4), 0, 0]
+    assert ev[2].tolist() == [0, 0]  # the record with a capital keeps the capitalised-words rule
+    # one capital anywhere in the record: lower-case words take no part
+    cased = evidence(sentences[:2] + [["Ode"]], p_name[:2] + [np.array([0.9])], [0, 0, 0])
+    assert cased[0].tolist() == [0, 0, 0, 0] and cased[1].tolist() == [0, 0, 0, 0]
+    # models with a smaller evidence block were trained without it
+    old = evidence(sentences, p_name, [0, 0, 1], buckets=LOW_HIGH_EVIDENCE_BUCKETS)
+    assert old[1].tolist() == [0, 0, 0, 0]
+
+
 def test_a_mention_in_a_longer_name_is_marked():
     # "Neil Jordan" in sentence 0; "Jordan" alone in 1 and 2
     sentences = [["Neil", "Jordan", "directed"], ["Jordan", "said"], ["in", "Jordan"]]
@@ -112,20 +127,33 @@ def test_training_with_document_context_runs_both_passes(tmp_path):
     second, offsets = tagger.predict_flat_in_context(words, groups)
     assert not np.allclose(second, np.concatenate(first))  # and the second pass used it
 
+    # the lower-cased copies get evidence of their own in training: the surname, now
+    # written in lower case, is still a mention in the lower-cased document
+    from ner_rnn.train import jackknife_evidence
+
+    cased, lower = jackknife_evidence(sentences, None, config, None)
+    assert [(c > 0).tolist() for c in cased] == [(w > 0).tolist() for w in lower]
+    assert all(w.any() for w in lower)
+
 
 def _naive_evidence(sentences, p_name, groups, window):
     """The definition, word by word, in quadratic time."""
+
+    def takes_part(w, group):  # in a record without capitals, every word of 2+ characters from a letter
+        caseless = not any(v[:1].isupper() for j, ws in enumerate(sentences) if groups[j] == group for v in ws)
+        return len(w) > 1 and (w[:1].isupper() or (caseless and w[:1].isalpha()))
+
     out = []
     for i, words in enumerate(sentences):
         buckets = []
         for w in words:
             others, longer = [], False
-            if w[:1].isupper() and len(w) > 1:
+            if takes_part(w, groups[i]):
                 for j, words_j in enumerate(sentences):
                     if j != i and groups[j] == groups[i] and abs(i - j) <= window:
                         q = p_name[j]
                         for k, v in enumerate(words_j):
-                            if v.lower() == w.lower() and v[:1].isupper() and len(v) > 1:
+                            if v.lower() == w.lower() and takes_part(v, groups[j]):
                                 others.append(float(q[k]))
                                 neighbours = [q[n] for n in (k - 1, k + 1) if 0 <= n < len(q)]
                                 longer |= q[k] >= IN_NAME and any(x >= IN_NAME for x in neighbours)
