@@ -38,7 +38,7 @@ EDGES = np.array([0.1, 0.5, 0.9])
 LEVELS = len(EDGES) + 1
 # a mention is part of a longer name when it and a neighbour in its sentence are at least this likely names
 IN_NAME = 0.5
-# a token's evidence: 0 when no other capitalised mention counts (or no context is used),
+# a token's evidence: 0 when no other mention counts (or no context is used),
 # else 1 + LEVELS * bucket(highest) + bucket(lowest), plus LEVELS² if an other mention is part
 # of a longer name: features.EVIDENCE_BUCKETS codes. Older models have smaller blocks (see code).
 

@@ -73,12 +73,15 @@ def _shows_case(words: list[str]) -> bool:
     return _has_capitals(words) and any(not w.isupper() and w.lower() != w.upper() for w in words)
 
 
-def _of_sentence(test, candidates: np.ndarray, sentences: list[list[str]], offsets: np.ndarray) -> np.ndarray:
-    """``test(words)`` of each candidate's sentence (candidates: flat token indices);
-    only those sentences are looked at, each once."""
-    which = np.searchsorted(offsets, candidates, side="right") - 1
+def _sentence_of(candidates: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """The sentence of each flat token index."""
+    return np.searchsorted(offsets, candidates, side="right") - 1
+
+
+def _of_sentence(test, which: np.ndarray, sentences: list[list[str]]) -> np.ndarray:
+    """``test(words)`` of each of the sentences ``which`` (with repeats); each is looked at once."""
     seen: dict[int, bool] = {}
-    out = np.empty(len(candidates), dtype=bool)
+    out = np.empty(len(which), dtype=bool)
     for n, s in enumerate(which.tolist()):
         if s not in seen:
             seen[s] = test(sentences[s])
@@ -93,13 +96,13 @@ def _may_join(candidates: np.ndarray, sentences: list[list[str]], offsets: np.nd
     Only the ``candidates`` (flat token indices) are looked at; every other token may.
     """
     ok = np.ones(n, dtype=bool)
-    which = np.searchsorted(offsets, candidates, side="right") - 1
+    which = _sentence_of(candidates, offsets)
     lower = np.array(
         [not sentences[s][i - offsets[s]][:1].isupper() for i, s in zip(candidates.tolist(), which.tolist())],
         dtype=bool,
     )
     if lower.any():
-        ok[candidates[lower]] = ~_of_sentence(_has_capitals, candidates[lower], sentences, offsets)
+        ok[candidates[lower]] = ~_of_sentence(_has_capitals, which[lower], sentences)
     return ok
 
 
@@ -286,7 +289,7 @@ class Tagger:
             other = self.p_name(flat) >= self.caseless_threshold
             differ = np.flatnonzero(other != name)
             if len(differ):
-                caseless = differ[~_of_sentence(_shows_case, differ, sentences, offsets)]
+                caseless = differ[~_of_sentence(_shows_case, _sentence_of(differ, offsets), sentences)]
                 name[caseless] = other[caseless]
         starts = offsets[:-1][offsets[:-1] < len(name)]
         if self.extend is not None and name.any():

@@ -334,8 +334,10 @@ def train(
     on_checkpoint: Callable[[TrainState, Features], None] | None = None,
     resume: TrainState | None = None,
     names: tuple[list[str], list[str]] | None = None,
+    decoding: bool = True,
 ) -> TrainResult:
-    """Train a tagger; keep the parameters of the epoch with the best dev F1.
+    """Train a tagger; keep the parameters of the epoch with the best dev F1, and (with
+    ``decoding``) choose its decoding on dev (:func:`choose_decoding`).
 
     ``on_batch(tokens)`` is called after every update, ``on_epoch(report)`` after every
     epoch, ``on_best(tagger, report)`` whenever dev F1 improves (to save the model), and
@@ -434,7 +436,7 @@ def train(
                 st.rng = rng.bit_generator.state
                 on_checkpoint(st, features)
     tagger = tagger_of(st.best_params)
-    if dev_sents:
+    if dev_sents and decoding:
         choose_decoding(tagger, dev_sents, types)
     return TrainResult(tagger, st.history, st.best_epoch)
 
@@ -507,7 +509,8 @@ def jackknife_evidence(
         rest = [s for s, x in zip(train_sents, fold) if x != f]
         if not held or not rest:
             continue
-        sub = train(rest, dev_sents, replace(config, doc_context=False, seed=config.seed + 1 + f), lexicon, names=names)
+        helper = replace(config, doc_context=False, seed=config.seed + 1 + f)
+        sub = train(rest, dev_sents, helper, lexicon, names=names, decoding=False)  # only its probabilities are used
         for i, p in zip(held, sub.tagger.predict([train_sents[i].words for i in held])):
             p_name[i] = 1.0 - p[:, 0]
         for i, p in zip(held, sub.tagger.predict([lowered[i] for i in held])):
