@@ -14,6 +14,7 @@ from functools import cached_property
 import numpy as np
 
 from . import context, rnn
+from .conventions import is_regnal, is_title
 from .features import Features
 from .tags import Span, decode, labels_for, spans_from_tags
 from .tokenize import Token, sentence_bounds, token_spans, tokenize_words
@@ -104,6 +105,68 @@ def _may_join(candidates: np.ndarray, sentences: list[list[str]], offsets: np.nd
     if lower.any():
         ok[candidates[lower]] = ~_of_sentence(_has_capitals, which[lower], sentences)
     return ok
+
+
+def _sentence_starts(n: int, offsets: np.ndarray) -> np.ndarray:
+    """True at each flat token index that starts a sentence: no name runs across one."""
+    first = np.zeros(n, dtype=bool)
+    first[offsets[:-1][offsets[:-1] < n]] = True
+    return first
+
+
+def _neighbours(name: np.ndarray, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per token: is the token before it in a name, and the token after it (in its sentence)?"""
+    before = np.zeros_like(name)
+    before[1:] = name[:-1] & ~first[1:]
+    after = np.zeros_like(name)
+    after[:-1] = name[1:] & ~first[1:]
+    return before, after
+
+
+def _words_at(tokens: np.ndarray, offsets: np.ndarray, sentences: list[list[str]]) -> tuple[list[str], np.ndarray]:
+    """The word at each flat token index, and its sentence."""
+    which = _sentence_of(tokens, offsets)
+    return [sentences[s][i - offsets[s]] for i, s in zip(tokens.tolist(), which.tolist())], which
+
+
+def _conventions(name: np.ndarray, offsets: np.ndarray, sentences: list[list[str]]) -> np.ndarray:
+    """Apply :mod:`ner_rnn.conventions` to the name tokens ``name`` (a boolean per flat token):
+    a regnal number right after a name joins it, in a sentence that shows case ("Elizabeth I");
+    then titles leave the start of a name of two or more words ("Judge Olga Lavrentyeva")."""
+    first = _sentence_starts(len(name), offsets)
+    after = np.flatnonzero(~name[1:] & name[:-1] & ~first[1:]) + 1  # the token right after a name
+    if len(after):
+        words, which = _words_at(after, offsets, sentences)
+        hit = np.array([is_regnal(w) for w in words], dtype=bool)
+        if hit.any():
+            hit[hit] = _of_sentence(_shows_case, which[hit], sentences)
+            name[after[hit]] = True
+    while True:  # again, for titles of more than one word ("Prime Minister", "Vice President")
+        before, has_next = _neighbours(name, first)
+        starts = np.flatnonzero(name & ~before & has_next)
+        if not len(starts):
+            return name
+        hit = np.array([is_title(w) for w in _words_at(starts, offsets, sentences)[0]], dtype=bool)
+        if not hit.any():
+            return name
+        name[starts[hit]] = False
+
+
+def _not_companies(
+    name: np.ndarray, offsets: np.ndarray, sentences: list[list[str]], groups: list[int], window: int
+) -> np.ndarray:
+    """A name of one word that is part of a company's name nearby in its record is no name
+    there ("Pirelli said" near "Pirelli SpA"; see :func:`ner_rnn.context.companies_nearby`)."""
+    before, after = _neighbours(name, _sentence_starts(len(name), offsets))
+    alone = np.flatnonzero(name & ~before & ~after)
+    if not len(alone):
+        return name
+    words, which = _words_at(alone, offsets, sentences)
+    near = context.companies_nearby(sentences, groups, sorted(set(which.tolist())), window)
+    if near:
+        drop = [j for j, w, s in zip(alone.tolist(), words, which.tolist()) if s in near and w.lower() in near[s]]
+        name[drop] = False
+    return name
 
 
 class Tagger:
@@ -266,9 +329,18 @@ class Tagger:
                 f", then a neighbour of a name joins it at P(name) >= {self.extend}"
                 " (in text with capitals, only a capitalised one)"
             )
-        return rule
+        return rule + (
+            "; titles leave a name, regnal numbers join it (ner_rnn.conventions);"
+            " a one-word name that is part of a company's name nearby is dropped"
+        )
 
-    def iob2(self, flat: np.ndarray, offsets: np.ndarray, sentences: list[list[str]] | None = None) -> np.ndarray:
+    def iob2(
+        self,
+        flat: np.ndarray,
+        offsets: np.ndarray,
+        sentences: list[list[str]] | None = None,
+        groups: list[int] | None = None,
+    ) -> np.ndarray:
         """Decode every token at once: 0 = O, 1 = B-PER, 2 = I-PER.
 
         A token is in a name if that is its most likely tag (given the ``sentences``, in a
@@ -280,7 +352,10 @@ class Tagger:
         letter or its sentence has none ("bowler Martin McCague" and "Gonzalez smacked" stay
         out; in text written all in lower case, any word may join). A name token continues
         the name before it unless it starts a sentence, or the ``bio`` model says B; a stray
-        I starts a name, as in conlleval.
+        I starts a name, as in conlleval. Given the ``sentences``, last, the annotation's
+        conventions (:func:`_conventions`): titles leave a name, regnal numbers join it; and
+        given their records (``groups``), a one-word name that is part of a company's name
+        nearby is dropped (:func:`_not_companies`).
         """
         ids = flat.argmax(axis=1)
         name = (ids == 1) | (ids == 2) if self.scheme == "bio" else ids == 1
@@ -307,6 +382,10 @@ class Tagger:
                 if (grown == name).all():
                     break
                 name = grown
+        if sentences is not None and name.any():
+            name = _conventions(name, offsets, sentences)
+            if groups is not None:
+                name = _not_companies(name, offsets, sentences, groups, self.context_window)
         prev = np.zeros_like(name)
         prev[1:] = name[:-1]
         prev[starts] = False  # sentence starts
@@ -315,13 +394,17 @@ class Tagger:
 
     def spans(self, sentences: list[list[str]], groups: list[int] | None = None) -> list[tuple[list[Span], np.ndarray]]:
         """Person spans per sentence and each token's probability of being in a name."""
-        return self.spans_of(*self.predict_flat_in_context(sentences, groups), sentences)
+        return self.spans_of(*self.predict_flat_in_context(sentences, groups), sentences, groups)
 
     def spans_of(
-        self, flat: np.ndarray, offsets: np.ndarray, sentences: list[list[str]] | None = None
+        self,
+        flat: np.ndarray,
+        offsets: np.ndarray,
+        sentences: list[list[str]] | None = None,
+        groups: list[int] | None = None,
     ) -> list[tuple[list[Span], np.ndarray]]:
         """:meth:`spans` from the output of :meth:`predict_flat_in_context` (on ``sentences``)."""
-        codes = self.iob2(flat, offsets, sentences)
+        codes = self.iob2(flat, offsets, sentences, groups)
         p_name = self.p_name(flat)
         return [(decode(codes[a:b].tolist(), "bio"), p_name[a:b]) for a, b in zip(offsets[:-1], offsets[1:])]
 
@@ -346,7 +429,7 @@ class Tagger:
                 pieces.append(words if end - start == len(words) else words[start:end])
                 groups.append(n if records is None else records[n])
         flat, offsets = self.predict_flat_in_context(pieces, groups)
-        tags = IOB2[self.iob2(flat, offsets, pieces)].tolist()
+        tags = IOB2[self.iob2(flat, offsets, pieces, groups)].tolist()
         p_name = self.p_name(flat)
         docs, a = [], 0
         for n, (text, words) in enumerate(zip(texts, words_per_text)):  # a text's pieces are consecutive

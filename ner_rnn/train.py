@@ -458,13 +458,14 @@ def choose_decoding(
 
     def best_of(sents: Sequence[Sentence], attribute: str, grid: tuple) -> None:
         words = [s.words for s in sents]
-        flat, offsets = tagger.predict_flat_in_context(words, [s.doc for s in sents])
+        groups = [s.doc for s in sents]
+        flat, offsets = tagger.predict_flat_in_context(words, groups)
         gold = [spans_from_tags(s.tags, types) for s in sents]
         lengths = [len(s.words) for s in sents]
         best, best_f1 = None, -1.0
         for choice in (None, *grid):
             setattr(tagger, attribute, choice)
-            f1 = score(gold, [spans for spans, _ in tagger.spans_of(flat, offsets, words)], lengths).f1
+            f1 = score(gold, [spans for spans, _ in tagger.spans_of(flat, offsets, words, groups)], lengths).f1
             if f1 > best_f1:
                 best, best_f1 = choice, f1
         setattr(tagger, attribute, best)

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ner_rnn.context import EDGES, IN_NAME, LEVELS, code, evidence
+from ner_rnn.context import EDGES, IN_NAME, LEVELS, code, companies_nearby, company_words, evidence
 from ner_rnn.features import EVIDENCE_BUCKETS, LEGACY_EVIDENCE_BUCKETS, LOW_HIGH_EVIDENCE_BUCKETS
 
 
@@ -182,3 +182,20 @@ def test_evidence_matches_its_definition(sentences, window, rnd):
     p_name = [np.array([rnd.random() for _ in words]) for words in sentences]
     got = [e.tolist() for e in evidence(sentences, p_name, groups, window)]
     assert got == _naive_evidence(sentences, p_name, groups, window)
+
+
+def test_company_words_are_the_capitalised_run_before_a_designator():
+    assert company_words("shares of Magna International Inc rose".split()) == {"magna", "international"}
+    assert company_words("said Pirelli SpA chairman".split()) == {"pirelli"}
+    assert company_words("at Edward D. Jones & Co .".split()) == set()  # "&" ends the run
+    assert company_words("shares in the company rose".split()) == set()  # "company", not "Company"
+    assert company_words("A B C D E Corp".split()) == {"b", "c", "d", "e"}  # at most four words
+    assert company_words("PIRELLI SPA SAYS".split()) == {"pirelli"}  # headlines
+
+
+def test_companies_count_nearby_in_the_same_record_only():
+    sentences = [["Pirelli", "said"], ["Pirelli", "SpA", "rose"], ["Pirelli", "spoke"], ["Pirelli", "ran"], ["x"]]
+    near = companies_nearby(sentences, [0, 0, 0, 1, 0], range(5), window=1)
+    # sentence 0 and 2 are one sentence away; 3 is another record; 4 is too far
+    assert near == {0: {"pirelli"}, 1: {"pirelli"}, 2: {"pirelli"}}
+    assert companies_nearby(sentences, [0, 0, 0, 1, 0], [0]) == {0: {"pirelli"}}  # only the sentences asked for

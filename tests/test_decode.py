@@ -86,3 +86,64 @@ def test_case_rule_finds_each_token_in_its_own_sentence():
     p_name = np.array([0.9, 0.3, 0.3, 0.9])
     flat = np.stack([1 - p_name, p_name], axis=1)
     assert _tagger(0.2).iob2(flat, offsets, sentences).tolist() == [1, 0, 0, 1]
+
+
+def _decode(words_per_sentence, p_name, extend=None):
+    offsets = np.cumsum([0] + [len(w) for w in words_per_sentence])
+    flat = np.stack([1 - np.array(p_name), np.array(p_name)], axis=1)
+    return _tagger(extend).iob2(flat, offsets, words_per_sentence).tolist()
+
+
+@pytest.mark.parametrize(
+    ("words", "p_name", "codes"),
+    [
+        (["Judge", "Olga", "Lavrentyeva", "said"], [0.9, 0.9, 0.9, 0.0], [0, 1, 2, 0]),
+        (["Prime", "Minister", "John", "Major"], [0.6, 0.6, 0.9, 0.9], [0, 0, 1, 2]),  # a title of two words
+        (["judge", "olga", "lavrentyeva", "said"], [0.9, 0.9, 0.9, 0.0], [0, 1, 2, 0]),  # any case
+        (["Dr.", "Jones", "Mr", "Smith"], [0.9, 0.9, 0.9, 0.9], [0, 1, 2, 2]),  # only from a name's start
+        (["John", "Major", "spoke"], [0.9, 0.9, 0.0], [1, 2, 0]),  # a title word at the end stays
+        (["King", "said"], [0.9, 0.0], [1, 0]),  # a name of one word is never emptied ("King", the coach)
+        (["Bishop", "Lord"], [0.9, 0.9], [0, 1]),  # nor one made of title words only
+    ],
+)
+def test_titles_leave_the_start_of_a_name(words, p_name, codes):
+    assert _decode([words], p_name) == codes
+
+
+def test_titles_leave_names_that_extension_built():
+    # "Cardinal" joins "Wolsey" on weak evidence, then leaves it again
+    assert _decode([["as", "Cardinal", "Wolsey", "in"]], [0.0, 0.3, 0.9, 0.0], extend=0.2) == [0, 0, 1, 0]
+
+
+@pytest.mark.parametrize(
+    ("sentences", "p_name", "codes"),
+    [
+        ([["Queen", "Elizabeth", "I", "born"]], [0.9, 0.9, 0.1, 0.0], [0, 1, 2, 0]),
+        ([["Pope", "John", "Paul", "XXIII", "."]], [0.2, 0.9, 0.9, 0.1, 0.0], [0, 1, 2, 2, 0]),
+        ([["QUEEN", "ELIZABETH", "I", "BORN"]], [0.9, 0.9, 0.1, 0.0], [0, 1, 0, 0]),  # no case: "I" is a word
+        ([["so", "Bob", "I", "said"]], [0.0, 0.9, 0.1, 0.0], [0, 1, 2, 0]),  # the known cost: a pronoun joins too
+        ([["Bob"], ["I", "ran"]], [0.9, 0.1, 0.0], [1, 0, 0]),  # never across a sentence start
+        ([["I", "saw", "Bob"]], [0.1, 0.0, 0.9], [0, 0, 1]),  # only right after a name
+        ([["Bob", "Iv", "ran"]], [0.9, 0.1, 0.0], [1, 0, 0]),  # capitals only
+    ],
+)
+def test_regnal_numbers_join_the_name_before_them(sentences, p_name, codes):
+    assert _decode(sentences, p_name) == codes
+
+
+def test_conventions_need_the_words():
+    p_name = np.array([0.9, 0.9, 0.1])
+    flat = np.stack([1 - p_name, p_name], axis=1)
+    assert _tagger(None).iob2(flat, np.array([0, 3])).tolist() == [1, 2, 0]
+
+
+def test_a_one_word_name_that_names_a_company_nearby_is_dropped():
+    sentences = [["Pirelli", "said", "Marco", "Pirelli", "spoke"], ["Pirelli", "SpA", "rose"], ["Pirelli", "won"]]
+    p_name = [0.9, 0.0, 0.9, 0.9, 0.0] + [0.6, 0.0, 0.0] + [0.9, 0.0]
+    offsets = np.array([0, 5, 8, 10])
+    flat = np.stack([1 - np.array(p_name), np.array(p_name)], axis=1)
+    # alone it goes, in its own sentence too; as part of a longer name ("Marco Pirelli") it stays
+    assert _tagger(None).iob2(flat, offsets, sentences, [0, 0, 0]).tolist() == [0, 0, 1, 2, 0, 0, 0, 0, 0, 0]
+    # in another record it stays; without the records the rule is not applied
+    assert _tagger(None).iob2(flat, offsets, sentences, [0, 1, 2]).tolist() == [1, 0, 1, 2, 0, 0, 0, 0, 1, 0]
+    assert _tagger(None).iob2(flat, offsets, sentences).tolist() == [1, 0, 1, 2, 0, 1, 0, 0, 1, 0]
