@@ -54,6 +54,7 @@ def save_model(path: str | Path, tagger: Tagger, info: dict | None = None, force
         "context_window": tagger.context_window,
         "extend": tagger.extend,
         "caseless_threshold": tagger.caseless_threshold,
+        "caseless_extend": tagger.caseless_extend,
         "bidirectional": rnn.is_bidirectional(p),
         "hidden": int(p["Waa"].shape[0]),
         "n_x": int(p["Wax"].shape[1]),
@@ -147,6 +148,7 @@ def load_model(path: str | Path | None = None) -> Tagger:
         int(meta.get("context_window", context.WINDOW)),
         meta.get("extend"),
         meta.get("caseless_threshold"),
+        meta.get("caseless_extend"),
     )
 
 
@@ -181,7 +183,7 @@ def _read_meta(npz, path: Path) -> dict:
         )
     if min(meta["hidden"], meta["n_x"]) < 1:
         raise ModelFileError("damaged metadata (sizes must be positive)", path)
-    for key in ("extend", "caseless_threshold"):  # decoding thresholds; absent in older models
+    for key in ("extend", "caseless_threshold", "caseless_extend"):  # decoding thresholds; absent in older models
         value = meta.get(key)
         if value is not None and not (isinstance(value, (int, float)) and 0 < value < 1):
             raise ModelFileError(f"damaged metadata ({key} {value!r} is not a probability)", path)

@@ -90,6 +90,14 @@ def _of_sentence(test, which: np.ndarray, sentences: list[list[str]]) -> np.ndar
     return out
 
 
+def _in_caseless(decision: np.ndarray, other: np.ndarray, offsets: np.ndarray, sentences: list[list[str]]) -> None:
+    """Replace ``decision`` (a boolean per flat token) by ``other`` in the sentences that show no case."""
+    differ = np.flatnonzero(other != decision)  # only where the two differ is the sentence looked at
+    if len(differ):
+        caseless = differ[~_of_sentence(_shows_case, _sentence_of(differ, offsets), sentences)]
+        decision[caseless] = other[caseless]
+
+
 def _may_join(candidates: np.ndarray, sentences: list[list[str]], offsets: np.ndarray, n: int) -> np.ndarray:
     """Which tokens may join a neighbouring name on weak evidence (see :meth:`Tagger.iob2`):
     a capitalised word, or any word of a sentence without capitals.
@@ -181,6 +189,7 @@ class Tagger:
         context_window: int = context.WINDOW,
         extend: float | None = None,
         caseless_threshold: float | None = None,
+        caseless_extend: float | None = None,
     ):
         self.params = params
         self.features = features
@@ -200,6 +209,10 @@ class Tagger:
         # likely tag: there a name looks like any other word, and the network is less sure of it
         # (chosen on lower- and upper-cased copies of dev; None: argmax there too)
         self.caseless_threshold = caseless_threshold
+        # in such a sentence, a neighbour of a name joins it at this probability instead of
+        # ``extend``: any word may join there, where in cased text only a capitalised one may,
+        # so it needs more evidence (chosen with caseless_threshold; None: ``extend`` there too)
+        self.caseless_extend = caseless_extend
         self._bi = rnn.is_bidirectional(params)
         self._n_a = params["Waa"].shape[0]
         self._n_y = params["Wya"].shape[0]
@@ -325,9 +338,12 @@ class Tagger:
         if self.caseless_threshold is not None:
             rule += f" (in a sentence all in lower case or in capitals: P(name) >= {self.caseless_threshold})"
         if self.extend is not None:
+            caseless = ""
+            if self.caseless_extend is not None and self.caseless_extend != self.extend:
+                caseless = f"; in a sentence all in lower case or in capitals, at P(name) >= {self.caseless_extend}"
             rule += (
                 f", then a neighbour of a name joins it at P(name) >= {self.extend}"
-                " (in text with capitals, only a capitalised one)"
+                f" (in text with capitals, only a capitalised one{caseless})"
             )
         return rule + (
             "; titles leave a name, regnal numbers join it (ner_rnn.conventions);"
@@ -360,16 +376,13 @@ class Tagger:
         ids = flat.argmax(axis=1)
         name = (ids == 1) | (ids == 2) if self.scheme == "bio" else ids == 1
         if self.caseless_threshold is not None and sentences is not None:
-            # the tokens whose decision the threshold changes, where their sentence shows no case
-            other = self.p_name(flat) >= self.caseless_threshold
-            differ = np.flatnonzero(other != name)
-            if len(differ):
-                caseless = differ[~_of_sentence(_shows_case, _sentence_of(differ, offsets), sentences)]
-                name[caseless] = other[caseless]
+            _in_caseless(name, self.p_name(flat) >= self.caseless_threshold, offsets, sentences)
         starts = offsets[:-1][offsets[:-1] < len(name)]
         if self.extend is not None and name.any():
             near = self.p_name(flat) >= self.extend
             if sentences is not None:
+                if self.caseless_extend is not None and self.caseless_extend != self.extend:
+                    _in_caseless(near, self.p_name(flat) >= self.caseless_extend, offsets, sentences)
                 near &= _may_join(np.flatnonzero(near & ~name), sentences, offsets, len(name))
             after_start = np.zeros_like(name)  # a token may not join across a sentence start
             after_start[starts] = True

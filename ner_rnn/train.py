@@ -441,44 +441,49 @@ def train(
     return TrainResult(tagger, st.history, st.best_epoch)
 
 
-EXTEND_GRID = (0.4, 0.3, 0.2, 0.1)
+EXTEND_GRID = (0.4, 0.3, 0.2, 0.1, 0.07, 0.05, 0.03)
 CASELESS_GRID = (0.4, 0.3, 0.2, 0.15, 0.1)
+CASELESS_EXTEND_GRID = (0.4, 0.3, 0.2, 0.1)
 
 
 def choose_decoding(
     tagger: Tagger, dev_sents: Sequence[Sentence], types: frozenset[str]
-) -> tuple[float | None, float | None]:
-    """:attr:`Tagger.extend` with the best dev F1, then :attr:`Tagger.caseless_threshold`
-    with the best F1 on lower- and upper-cased copies of dev. Returns and sets them.
+) -> tuple[float | None, float | None, float | None]:
+    """:attr:`Tagger.extend` with the best dev F1, then :attr:`Tagger.caseless_threshold` and
+    :attr:`Tagger.caseless_extend` together, with the best F1 on lower- and upper-cased copies
+    of dev. Returns and sets them.
 
     The network is run once per corpus; every choice decodes its output. On ties the choice
-    tried first wins: None (argmax alone) before a threshold.
+    tried first wins: None (argmax alone; ``extend`` in caseless text too) before a threshold.
     """
-    tagger.caseless_threshold = None
+    tagger.caseless_threshold = tagger.caseless_extend = None
 
-    def best_of(sents: Sequence[Sentence], attribute: str, grid: tuple) -> None:
+    def best_of(sents: Sequence[Sentence], attributes: tuple[str, ...], grid: list[tuple]) -> None:
         words = [s.words for s in sents]
         groups = [s.doc for s in sents]
         flat, offsets = tagger.predict_flat_in_context(words, groups)
         gold = [spans_from_tags(s.tags, types) for s in sents]
         lengths = [len(s.words) for s in sents]
-        best, best_f1 = None, -1.0
-        for choice in (None, *grid):
-            setattr(tagger, attribute, choice)
+        best, best_f1 = grid[0], -1.0
+        for choice in grid:
+            for attribute, value in zip(attributes, choice):
+                setattr(tagger, attribute, value)
             f1 = score(gold, [spans for spans, _ in tagger.spans_of(flat, offsets, words, groups)], lengths).f1
             if f1 > best_f1:
                 best, best_f1 = choice, f1
-        setattr(tagger, attribute, best)
+        for attribute, value in zip(attributes, best):
+            setattr(tagger, attribute, value)
 
-    best_of(dev_sents, "extend", EXTEND_GRID)
+    best_of(dev_sents, ("extend",), [(e,) for e in (None, *EXTEND_GRID)])
     # lower- and upper-cased copies as one corpus, each copy its own documents
     recased = [
         Sentence([change(w) for w in s.words], s.tags, s.line, 2 * s.doc + k)
         for k, change in enumerate((str.lower, str.upper))
         for s in dev_sents
     ]
-    best_of(recased, "caseless_threshold", CASELESS_GRID)
-    return tagger.extend, tagger.caseless_threshold
+    grid = [(t, e) for t in (None, *CASELESS_GRID) for e in (None, *CASELESS_EXTEND_GRID)]
+    best_of(recased, ("caseless_threshold", "caseless_extend"), grid)
+    return tagger.extend, tagger.caseless_threshold, tagger.caseless_extend
 
 
 JACKKNIFE_BLOCK = 200  # sentences, about ten news stories

@@ -10,10 +10,11 @@ from ner_rnn.features import build_features
 from ner_rnn.tagger import Tagger
 
 
-def _tagger(extend, caseless_threshold=None):
+def _tagger(extend, caseless_threshold=None, caseless_extend=None):
     features = build_features(["a"])
     params = rnn.init_params(features.n_x, 4, 2, True, np.random.default_rng(0))
-    return Tagger(params, features, "io", extend=extend, caseless_threshold=caseless_threshold)
+    return Tagger(params, features, "io", extend=extend, caseless_threshold=caseless_threshold,
+                  caseless_extend=caseless_extend)  # fmt: skip
 
 
 # two sentences of three tokens: P(name) per token
@@ -77,6 +78,19 @@ def test_extension_in_cased_text_takes_only_capitalised_neighbours(words, codes)
     offsets = np.array([0, 4])
     assert _tagger(0.2).iob2(flat, offsets, [words]).tolist() == codes
     assert _tagger(0.2).iob2(flat, offsets).tolist() == [1, 2, 2, 2]  # without the words: no case rule
+
+
+def test_sentences_that_show_no_case_have_their_own_extension_threshold():
+    sentences = [["Bowler", "Martin", "McCague", "took"], ["bowler", "martin", "mccague", "took"]]
+    sentences.append(["BOWLER", "MARTIN", "MCCAGUE", "TOOK"])
+    p_name = np.tile([0.05, 0.3, 0.9, 0.2], 3)
+    flat = np.stack([1 - p_name, p_name], axis=1)
+    offsets = np.array([0, 4, 8, 12])
+    low = _tagger(0.03, None, 0.25).iob2(flat, offsets, sentences).tolist()
+    # cased: every capitalised neighbour down to 0.03; no case: down to 0.25 only
+    assert low == [1, 2, 2, 0] + [0, 1, 2, 0] + [0, 1, 2, 0]
+    same = _tagger(0.03).iob2(flat, offsets, sentences).tolist()  # None: extend everywhere
+    assert same == [1, 2, 2, 0] + [1, 2, 2, 2] + [1, 2, 2, 2]
 
 
 def test_case_rule_finds_each_token_in_its_own_sentence():

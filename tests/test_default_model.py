@@ -66,17 +66,17 @@ def test_document_context_and_decoding_help_on_dev(shipped, conll_dir):
 
 
 def test_document_context_works_in_text_without_capitals(shipped, conll_dir):
-    """In lower-cased dev, where every word is a mention, the second pass adds to F1 (it adds
-    5.7 points to the shipped model), and the caseless threshold (chosen on re-cased dev)
-    does no worse than argmax."""
+    """In lower-cased dev, where every word is a mention, the second pass adds to F1, and the
+    decoding chosen on re-cased dev for text without case does better there than the
+    decoding of cased text."""
     from ner_rnn.corpus import Sentence
 
     lower = [Sentence([w.lower() for w in s.words], s.tags, s.line, s.doc) for s in read_conll(conll_dir / "eng.testa")]
-    no_context, argmax = load_model(), load_model()
+    no_context, as_cased = load_model(), load_model()
     no_context.doc_context = False
-    argmax.caseless_threshold = None
-    assert shipped.caseless_threshold is not None
+    as_cased.caseless_threshold = as_cased.caseless_extend = None
+    assert (shipped.caseless_threshold, shipped.caseless_extend) != (None, None)
     f1 = {name: evaluate(t, lower, entity_types(None)).scores.f1 for name, t in
-          (("shipped", shipped), ("no context", no_context), ("argmax", argmax))}  # fmt: skip
+          (("shipped", shipped), ("no context", no_context), ("as cased", as_cased))}  # fmt: skip
     assert f1["shipped"] > f1["no context"] + 0.03, f1
-    assert f1["shipped"] >= f1["argmax"], f1
+    assert f1["shipped"] > f1["as cased"], f1

@@ -174,14 +174,18 @@ def test_models_with_an_older_evidence_block_still_load(tiny_model, tmp_path, mo
 
 def test_decoding_thresholds_are_saved_checked_and_optional(tiny_model, tmp_path):
     tagger = load_model(tiny_model)
-    tagger.extend, tagger.caseless_threshold = 0.2, 0.15
+    tagger.extend, tagger.caseless_threshold, tagger.caseless_extend = 0.2, 0.15, 0.35
     back = load_model(save_model(tmp_path / "t.npz", tagger))
-    assert (back.extend, back.caseless_threshold) == (0.2, 0.15)
-    assert ">= 0.2" in back.decoding() and ">= 0.15" in back.decoding()
+    assert (back.extend, back.caseless_threshold, back.caseless_extend) == (0.2, 0.15, 0.35)
+    assert all(f">= {t}" in back.decoding() for t in (0.2, 0.15, 0.35))
 
-    def older(arrays, meta):  # models saved before the caseless threshold: argmax, as they were
+    def older(arrays, meta):  # models saved before the caseless thresholds: argmax and extend, as they were
         meta.pop("caseless_threshold", None)
+        meta.pop("caseless_extend", None)
 
-    assert load_model(rewrite(tiny_model, tmp_path / "old.npz", older)).caseless_threshold is None
+    old = load_model(rewrite(tiny_model, tmp_path / "old.npz", older))
+    assert old.caseless_threshold is None and old.caseless_extend is None
     bad = rewrite(tiny_model, tmp_path / "bad.npz", lambda arrays, meta: meta.update(caseless_threshold=1.5))
     refused(bad, "caseless_threshold 1.5 is not a probability")
+    bad = rewrite(tiny_model, tmp_path / "bad2.npz", lambda arrays, meta: meta.update(caseless_extend=0))
+    refused(bad, "caseless_extend 0 is not a probability")
