@@ -142,12 +142,11 @@ def code(highest: float, lowest: float, longer: bool = False, buckets: int = EVI
 # words that end a company's name ("Magna International Inc", "Pirelli SpA", "LM Ericsson AB"),
 # in the forms news text writes them, and in capitals for headlines
 _DESIGNATORS = (
-    "Inc Corp Corporation Ltd Limited Co Company Plc PLC plc AG SA SpA NV BV AB ASA GmbH Group Holdings Bhd Pty LLC"
-)
+    "Inc Corp Corporation Ltd Limited Co Company Bros Plc PLC plc "
+    "AG SA SpA NV BV AB ASA GmbH Group Holdings Bhd Pty LLC"
+).split()
 DESIGNATORS = frozenset(
-    set(_DESIGNATORS.split())
-    | {d + "." for d in ("Inc", "Corp", "Ltd", "Co")}
-    | {d.upper() for d in _DESIGNATORS.split()}
+    [*_DESIGNATORS, *(d + "." for d in ("Inc", "Corp", "Ltd", "Co", "Bros")), *(d.upper() for d in _DESIGNATORS)]
 )
 COMPANY_WORDS = 4  # at most this many capitalised words before a designator are the company's name
 

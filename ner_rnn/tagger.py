@@ -164,8 +164,18 @@ def _not_companies(
     name: np.ndarray, offsets: np.ndarray, sentences: list[list[str]], groups: list[int], window: int
 ) -> np.ndarray:
     """A name of one word that is part of a company's name nearby in its record is no name
-    there ("Pirelli said" near "Pirelli SpA"; see :func:`ner_rnn.context.companies_nearby`)."""
-    before, after = _neighbours(name, _sentence_starts(len(name), offsets))
+    there ("Pirelli said" near "Pirelli SpA"; see :func:`ner_rnn.context.companies_nearby`);
+    nor are the words of a name up to a company designator in it ("Salomon Bros")."""
+    first = _sentence_starts(len(name), offsets)
+    tokens = np.flatnonzero(name)
+    words, _ = _words_at(tokens, offsets, sentences)
+    designators = tokens[[w in context.DESIGNATORS for w in words]]
+    for j in designators.tolist():  # the company's name ends there; what follows may be a person's
+        a = j
+        while a > 0 and name[a - 1] and not first[a]:
+            a -= 1
+        name[a : j + 1] = False
+    before, after = _neighbours(name, first)
     alone = np.flatnonzero(name & ~before & ~after)
     if not len(alone):
         return name

@@ -191,6 +191,7 @@ def test_company_words_are_the_capitalised_run_before_a_designator():
     assert company_words("shares in the company rose".split()) == set()  # "company", not "Company"
     assert company_words("A B C D E Corp".split()) == {"b", "c", "d", "e"}  # at most four words
     assert company_words("PIRELLI SPA SAYS".split()) == {"pirelli"}  # headlines
+    assert company_words("analyst at Salomon Bros .".split()) == {"salomon"}
 
 
 def test_companies_count_nearby_in_the_same_record_only():

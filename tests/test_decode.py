@@ -161,3 +161,14 @@ def test_a_one_word_name_that_names_a_company_nearby_is_dropped():
     # in another record it stays; without the records the rule is not applied
     assert _tagger(None).iob2(flat, offsets, sentences, [0, 1, 2]).tolist() == [1, 0, 1, 2, 0, 0, 0, 0, 1, 0]
     assert _tagger(None).iob2(flat, offsets, sentences).tolist() == [1, 0, 1, 2, 0, 1, 0, 0, 1, 0]
+
+
+def test_a_name_with_a_company_designator_in_it_is_dropped():
+    sentences = [["said", "David", "Shulman", ",", "Salomon", "Bros", "."], ["Warner", "Bros", "Ann", "Lee"]]
+    p_name = [0.0, 0.9, 0.9, 0.0, 0.6, 0.4, 0.0] + [0.6, 0.6, 0.9, 0.9]
+    offsets = np.array([0, 7, 11])
+    flat = np.stack([1 - np.array(p_name), np.array(p_name)], axis=1)
+    # the name goes up to the designator, never across a sentence start; what follows it stays
+    expected = [0, 1, 2, 0, 0, 0, 0] + [0, 0, 1, 2]
+    assert _tagger(None).iob2(flat, offsets, sentences, [0, 0]).tolist() == expected
+    assert _tagger(None).iob2(flat, offsets, sentences, [0, 1]).tolist() == expected  # needs no other sentence
