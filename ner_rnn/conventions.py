@@ -27,7 +27,7 @@ TITLES = frozenset(
     king queen prince princess emperor empress duke duchess baron baroness count countess earl
     sheikh sultan emir shah tsar czar crown
     pope cardinal archbishop bishop reverend rev father imam ayatollah rabbi patriarch
-    president vice vice-president premier co-premier co-premiers prime minister chancellor
+    president vice vice-president premier prime minister chancellor
     governor gov senator sen rep congressman congresswoman mayor ambassador secretary
     speaker chairman chairwoman chief commissioner
     judge justice magistrate prosecutor attorney

@@ -357,7 +357,8 @@ class Tagger:
             )
         return rule + (
             "; titles leave a name, regnal numbers join it (ner_rnn.conventions);"
-            " a one-word name that is part of a company's name nearby is dropped"
+            " a one-word name that is part of a company's name nearby is dropped, and a name"
+            " loses its words up to a company designator (ner_rnn.context)"
         )
 
     def iob2(
