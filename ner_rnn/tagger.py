@@ -14,7 +14,7 @@ from functools import cached_property
 import numpy as np
 
 from . import context, rnn
-from .conventions import is_regnal, is_title
+from .conventions import is_lower_edge, is_regnal, is_title
 from .features import Features
 from .tags import Span, decode, labels_for, spans_from_tags
 from .tokenize import Token, sentence_bounds, token_spans, tokenize_words
@@ -140,7 +140,9 @@ def _words_at(tokens: np.ndarray, offsets: np.ndarray, sentences: list[list[str]
 def _conventions(name: np.ndarray, offsets: np.ndarray, sentences: list[list[str]]) -> np.ndarray:
     """Apply :mod:`ner_rnn.conventions` to the name tokens ``name`` (a boolean per flat token):
     a regnal number right after a name joins it, in a sentence that shows case ("Elizabeth I");
-    then titles leave the start of a name of two or more words ("Judge Olga Lavrentyeva")."""
+    then titles leave the start of a name of two or more words ("Judge Olga Lavrentyeva");
+    then, in a sentence that shows case, lower-case words other than particles leave the
+    ends of a name ("bowler Martin McCague")."""
     first = _sentence_starts(len(name), offsets)
     after = np.flatnonzero(~name[1:] & name[:-1] & ~first[1:]) + 1  # the token right after a name
     if len(after):
@@ -153,11 +155,23 @@ def _conventions(name: np.ndarray, offsets: np.ndarray, sentences: list[list[str
         before, has_next = _neighbours(name, first)
         starts = np.flatnonzero(name & ~before & has_next)
         if not len(starts):
-            return name
+            break
         hit = np.array([is_title(w) for w in _words_at(starts, offsets, sentences)[0]], dtype=bool)
         if not hit.any():
-            return name
+            break
         name[starts[hit]] = False
+    while True:  # again, for a name with lower-case words at both ends, or two at one end
+        before, after = _neighbours(name, first)
+        edges = np.flatnonzero(name & ~(before & after))
+        if not len(edges):
+            return name
+        words, which = _words_at(edges, offsets, sentences)
+        hit = np.array([is_lower_edge(w) for w in words], dtype=bool)
+        if hit.any():
+            hit[hit] = _of_sentence(_shows_case, which[hit], sentences)
+        if not hit.any():
+            return name
+        name[edges[hit]] = False
 
 
 def _not_companies(
@@ -356,7 +370,8 @@ class Tagger:
                 f" (in text with capitals, only a capitalised one{caseless})"
             )
         return rule + (
-            "; titles leave a name, regnal numbers join it (ner_rnn.conventions);"
+            "; titles, and in cased text lower-case words other than particles, leave the ends of a name,"
+            " regnal numbers join it (ner_rnn.conventions);"
             " a one-word name that is part of a company's name nearby is dropped, and a name"
             " loses its words up to a company designator (ner_rnn.context)"
         )

@@ -42,8 +42,8 @@ def test_extension_joins_likely_neighbours_within_a_sentence(extend, codes):
     [
         (["teddy", "roosevelt", "spoke", "."], [1, 2, 0, 0]),  # all lower case: the caseless threshold
         (["TEDDY", "ROOSEVELT", "SPOKE", "."], [1, 2, 0, 0]),  # ALL CAPS: the same
-        (["Teddy", "roosevelt", "spoke", "."], [0, 0, 0, 0]),  # mixed case: argmax
-        (["teddy", "roosevelt", "Spoke", "."], [0, 0, 0, 0]),
+        (["Teddy", "Roosevelt", "Spoke", "."], [0, 0, 0, 0]),  # mixed case: argmax
+        (["Teddy", "Roosevelt", "SPOKE", "."], [0, 0, 0, 0]),
     ],
 )
 def test_sentences_that_show_no_case_have_their_own_threshold(words, codes):
@@ -172,3 +172,21 @@ def test_a_name_with_a_company_designator_in_it_is_dropped():
     expected = [0, 1, 2, 0, 0, 0, 0] + [0, 0, 1, 2]
     assert _tagger(None).iob2(flat, offsets, sentences, [0, 0]).tolist() == expected
     assert _tagger(None).iob2(flat, offsets, sentences, [0, 1]).tolist() == expected  # needs no other sentence
+
+
+@pytest.mark.parametrize(
+    ("words", "p_name", "codes"),
+    [
+        (["bowler", "Martin", "McCague", "took"], [0.9, 0.9, 0.9, 0.0], [0, 1, 2, 0]),  # a lower-case word leaves
+        (["said", "Bernardin", "steadfastly", "."], [0.0, 0.9, 0.9, 0.0], [0, 1, 0, 0]),  # the start or the end
+        (["the", "painter", "Bernardin", "Smith"], [0.9, 0.9, 0.9, 0.9], [0, 0, 1, 2]),  # two of them
+        (["Vincent", "van", "Gogh", "said"], [0.9, 0.9, 0.9, 0.0], [1, 2, 2, 0]),  # a particle inside stays
+        (["said", "van", "Gogh", "."], [0.0, 0.9, 0.9, 0.0], [0, 1, 2, 0]),  # and at the start too
+        (["said", "Hassan", "al-Turabi", "."], [0.0, 0.9, 0.9, 0.0], [0, 1, 2, 0]),
+        (["He", "said", "so", "."], [0.0, 0.9, 0.9, 0.0], [0, 0, 0, 0]),  # a name of lower-case words goes whole
+        (["bowler", "martin", "mccague", "took"], [0.9, 0.9, 0.9, 0.9], [1, 2, 2, 2]),  # no capitals: no rule
+        (["BOWLER", "MARTIN", "MCCAGUE", "TOOK"], [0.9, 0.9, 0.9, 0.9], [1, 2, 2, 2]),  # nor in ALL CAPS
+    ],
+)
+def test_in_cased_text_a_name_begins_and_ends_with_a_capital_or_a_particle(words, p_name, codes):
+    assert _decode([words], p_name) == codes
