@@ -59,6 +59,10 @@ def is_regnal(word: str) -> bool:
     return word in REGNAL
 
 
+def is_particle(word: str) -> bool:
+    return word in PARTICLES or word.startswith(("al-", "el-"))
+
+
 def is_lower_edge(word: str) -> bool:
     """A word in lower case that cannot begin or end a name in text that shows case."""
-    return word[:1].islower() and word not in PARTICLES and not word.startswith(("al-", "el-"))
+    return word[:1].islower() and not is_particle(word)
