@@ -218,6 +218,18 @@ def test_paragraphs_tag_lines_as_one_record_and_output_one_record_per_line():
     assert alone[0][0] == "O" and records[1][0] == "B-PER"
 
 
+def test_a_company_named_in_the_record_is_not_a_person_there():
+    """The shipped model tags a lone "Pirelli" as a name; "Pirelli SpA" in the same record,
+    in the same line or (with --paragraphs) the next, says it is a company."""
+    lines = "Pirelli is linking with a local group .\nThe unit of Pirelli SpA makes cables .\n"
+    apart = ner_rnn("tag", input=lines.encode())
+    together = ner_rnn("tag", input=lines.replace("\nThe", " The").encode())
+    paragraph = ner_rnn("tag", "--paragraphs", input=lines.encode())
+    assert apart.stdout.decode().splitlines() == ["[Pirelli] is linking with a local group .", lines.splitlines()[1]]
+    assert together.stdout.decode() == lines.replace("\nThe", " The")
+    assert paragraph.stdout.decode() == lines
+
+
 def test_paragraph_chunks_end_at_blank_lines(monkeypatch):
     from ner_rnn import stream
 
