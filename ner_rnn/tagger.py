@@ -137,13 +137,12 @@ def _words_at(tokens: np.ndarray, offsets: np.ndarray, sentences: list[list[str]
     return [sentences[s][i - offsets[s]] for i, s in zip(tokens.tolist(), which.tolist())], which
 
 
-def _conventions(name: np.ndarray, offsets: np.ndarray, sentences: list[list[str]]) -> np.ndarray:
+def _conventions(name: np.ndarray, first: np.ndarray, offsets: np.ndarray, sentences: list[list[str]]) -> np.ndarray:
     """Apply :mod:`ner_rnn.conventions` to the name tokens ``name`` (a boolean per flat token):
     a regnal number right after a name joins it, in a sentence that shows case ("Elizabeth I");
     then titles leave the start of a name of two or more words ("Judge Olga Lavrentyeva");
     then, in a sentence that shows case, lower-case words other than particles leave the
-    ends of a name ("bowler Martin McCague")."""
-    first = _sentence_starts(len(name), offsets)
+    ends of a name ("bowler Martin McCague"). ``first`` marks the sentence starts."""
     after = np.flatnonzero(~name[1:] & name[:-1] & ~first[1:]) + 1  # the token right after a name
     if len(after):
         words, which = _words_at(after, offsets, sentences)
@@ -175,14 +174,14 @@ def _conventions(name: np.ndarray, offsets: np.ndarray, sentences: list[list[str
 
 
 def _not_companies(
-    name: np.ndarray, offsets: np.ndarray, sentences: list[list[str]], groups: list[int], window: int
+    name: np.ndarray, first: np.ndarray, offsets: np.ndarray, sentences: list[list[str]], groups: list[int], window: int
 ) -> np.ndarray:
     """A name of one word that is part of a company's name nearby in its record is no name
     there ("Pirelli said" near "Pirelli SpA"; see :func:`ner_rnn.context.companies_nearby`);
-    nor are the words of a name up to a company designator in it ("Salomon Bros")."""
-    first = _sentence_starts(len(name), offsets)
+    nor are the words of a name up to a company designator in it ("Salomon Bros").
+    ``first`` marks the sentence starts."""
     tokens = np.flatnonzero(name)
-    words, _ = _words_at(tokens, offsets, sentences)
+    words, which = _words_at(tokens, offsets, sentences)
     designators = tokens[[w in context.DESIGNATORS for w in words]]
     for j in designators.tolist():  # the company's name ends there; what follows may be a person's
         a = j
@@ -190,13 +189,12 @@ def _not_companies(
             a -= 1
         name[a : j + 1] = False
     before, after = _neighbours(name, first)
-    alone = np.flatnonzero(name & ~before & ~after)
+    alone = np.flatnonzero((name & ~before & ~after)[tokens])  # positions in tokens, whose words are known
     if not len(alone):
         return name
-    words, which = _words_at(alone, offsets, sentences)
-    near = context.companies_nearby(sentences, groups, sorted(set(which.tolist())), window)
+    near = context.companies_nearby(sentences, groups, sorted(set(which[alone].tolist())), window)
     if near:
-        drop = [j for j, w, s in zip(alone.tolist(), words, which.tolist()) if s in near and w.lower() in near[s]]
+        drop = [tokens[k] for k in alone.tolist() if which[k] in near and words[k].lower() in near[which[k]]]
         name[drop] = False
     return name
 
@@ -395,39 +393,33 @@ class Tagger:
         out; in text written all in lower case, any word may join). A name token continues
         the name before it unless it starts a sentence, or the ``bio`` model says B; a stray
         I starts a name, as in conlleval. Given the ``sentences``, last, the annotation's
-        conventions (:func:`_conventions`): titles leave a name, regnal numbers join it; and
-        given their records (``groups``), a one-word name that is part of a company's name
-        nearby is dropped (:func:`_not_companies`).
+        conventions (:func:`_conventions`): titles and, in cased text, lower-case words leave
+        the ends of a name, regnal numbers join it; and given their records (``groups``), a
+        one-word name that is part of a company's name nearby is dropped, and a name loses
+        its words up to a company designator (:func:`_not_companies`).
         """
         ids = flat.argmax(axis=1)
         name = (ids == 1) | (ids == 2) if self.scheme == "bio" else ids == 1
+        p = self.p_name(flat)
+        first = _sentence_starts(len(name), offsets)  # no name runs across a sentence start
         if self.caseless_threshold is not None and sentences is not None:
-            _in_caseless(name, self.p_name(flat) >= self.caseless_threshold, offsets, sentences)
-        starts = offsets[:-1][offsets[:-1] < len(name)]
+            _in_caseless(name, p >= self.caseless_threshold, offsets, sentences)
         if self.extend is not None and name.any():
-            near = self.p_name(flat) >= self.extend
+            near = p >= self.extend
             if sentences is not None:
                 if self.caseless_extend is not None and self.caseless_extend != self.extend:
-                    _in_caseless(near, self.p_name(flat) >= self.caseless_extend, offsets, sentences)
+                    _in_caseless(near, p >= self.caseless_extend, offsets, sentences)
                 near &= _may_join(np.flatnonzero(near & ~name), sentences, offsets, len(name))
-            after_start = np.zeros_like(name)  # a token may not join across a sentence start
-            after_start[starts] = True
             while True:
-                left = np.zeros_like(name)  # the token before is in a name
-                left[1:] = name[:-1]
-                right = np.zeros_like(name)  # the token after is in a name
-                right[:-1] = name[1:] & ~after_start[1:]
-                grown = name | (near & ((left & ~after_start) | right))
+                grown = name | (near & np.logical_or(*_neighbours(name, first)))
                 if (grown == name).all():
                     break
                 name = grown
         if sentences is not None and name.any():
-            name = _conventions(name, offsets, sentences)
+            name = _conventions(name, first, offsets, sentences)
             if groups is not None:
-                name = _not_companies(name, offsets, sentences, groups, self.context_window)
-        prev = np.zeros_like(name)
-        prev[1:] = name[:-1]
-        prev[starts] = False  # sentence starts
+                name = _not_companies(name, first, offsets, sentences, groups, self.context_window)
+        prev, _ = _neighbours(name, first)
         begins = ~prev if self.scheme == "io" else ~prev | (ids == 1)
         return np.where(name, np.where(begins, 1, 2), 0)
 
