@@ -261,6 +261,13 @@ def train_cli(
     patience: int = typer.Option(3, "--patience", min=1, help="Stop after this many epochs without better dev F1."),
     seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same model, bit for bit."),
     hidden: int = typer.Option(64, "--hidden", min=1, help="Size n_a of the hidden state, per direction."),
+    members: int = typer.Option(
+        1,
+        "--members",
+        min=1,
+        help="Train this many networks of --hidden units, each from its own seed, and merge them into one "
+        "(an ensemble that tags as fast as one network of members × hidden units).",
+    ),
     unidirectional: bool = typer.Option(False, "--unidirectional", help="Left-to-right only: the plain equations."),
     scheme: ModelScheme = typer.Option(
         ModelScheme.io, "--scheme", help="The model's tags: io (O/PER) or bio (O/B-PER/I-PER)."
@@ -323,6 +330,7 @@ def train_cli(
         check_writable(output, force)
     config = TrainConfig(
         hidden=hidden,
+        members=members,
         bidirectional=not unidirectional,
         scheme=scheme.value,
         epochs=epochs,
@@ -394,11 +402,13 @@ def train_cli(
     def on_epoch(r):
         info["history"].append(
             {"epoch": r.epoch, "loss": round(r.loss, 5), "seconds": round(r.seconds, 2)}
+            | ({"member": r.member} if members > 1 else {})
             | ({"dev": r.dev.to_dict()} if r.dev else {})
         )
         dev_text = f"dev P {r.dev.precision:.4f} R {r.dev.recall:.4f} F1 {r.dev.f1:.4f}" if r.dev else ""
         log.print(
-            f"epoch {r.epoch:>2}  loss {r.loss:8.4f}  {dev_text}  {r.seconds:5.1f} s  "
+            (f"network {r.member + 1}/{members}  " if members > 1 else "")
+            + f"epoch {r.epoch:>2}  loss {r.loss:8.4f}  {dev_text}  {r.seconds:5.1f} s  "
             f"{r.tokens_per_second:,.0f} tokens/s" + ("  [green]best[/]" if r.best and r.dev else "")
         )
         progress.reset(task, epoch=r.epoch + 1)
@@ -449,9 +459,15 @@ def train_cli(
         scores = evaluate(result.tagger, test_sents, entity_types(entity)).scores
         info["test"] = scores.to_dict()
         log.print(f"test  P {scores.precision:.4f} R {scores.recall:.4f} F1 {scores.f1:.4f}")
+    info["best_epochs"] = result.best_epochs
+    if members > 1:
+        info.pop("best_epoch", None)  # the first network's, written while it was the model so far
     save_model(output, result.tagger, info, force=True)
     ckpt.unlink(missing_ok=True)
-    log.print(f"saved {output} (epoch {result.best_epoch})")
+    kept = ", ".join(map(str, result.best_epochs))
+    log.print(
+        f"saved {output} (epoch {kept})" if members == 1 else f"saved {output} ({members} networks, epochs {kept})"
+    )
 
 
 # ---- evaluate ---------------------------------------------------------------------------------
@@ -558,7 +574,12 @@ def info_cli(
     rows = [
         ("model", str(model or DEFAULT_MODEL)),
         ("format version", str(m.get("format_version"))),
-        ("network", ("bidirectional" if m["bidirectional"] else "unidirectional") + f" RNN, n_a = {m['hidden']}"),
+        (
+            "network",
+            ("bidirectional" if m["bidirectional"] else "unidirectional")
+            + f" RNN, n_a = {m['hidden']}"
+            + (f" ({members} networks merged)" if (members := m.get("config", {}).get("members", 1)) > 1 else ""),
+        ),
         ("tags", m["scheme"]),
         (
             "x<t> columns",
@@ -586,11 +607,14 @@ def info_cli(
     if history:
         console.print("\n[bold]dev F1 per epoch[/]")
         lo = min(h["dev"]["f1"] for h in history)
+        kept = m.get("best_epochs") or [m.get("best_epoch")]
         for h in history:
             f1 = h["dev"]["f1"]
             width = 1 + int(40 * (f1 - lo) / max(1e-9, 1 - lo))
-            best = "  best" if h["epoch"] == m.get("best_epoch") else ""
-            console.print(f"  {h['epoch']:>3}  {f1:.4f}  [cyan]{'█' * width}[/]{best}")
+            member = h.get("member", 0)
+            best = "  best" if member < len(kept) and h["epoch"] == kept[member] else ""
+            network = f"network {member + 1}  " if len(kept) > 1 else ""
+            console.print(f"  {network}{h['epoch']:>3}  {f1:.4f}  [cyan]{'█' * width}[/]{best}")
 
 
 def main() -> None:

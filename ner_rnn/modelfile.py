@@ -215,6 +215,9 @@ def save_checkpoint(path: Path, state, info: dict) -> None:
     ):
         for k, v in params.items():
             arrays[f"{group}.{k}"] = v
+    for i, params in enumerate(state.finished):  # the members trained before this one
+        for k, v in params.items():
+            arrays[f"member{i}.{k}"] = v
     meta = {
         "format": CHECKPOINT,
         "format_version": FORMAT_VERSION,
@@ -223,6 +226,7 @@ def save_checkpoint(path: Path, state, info: dict) -> None:
         "rng": state.rng,
         "best_f1": state.best_f1,
         "best_epoch": state.best_epoch,
+        "member": state.member,
         "history": [_report_json(r) for r in state.history],
         **info,
     }
@@ -247,14 +251,15 @@ def load_checkpoint(path: Path):
                 if name != "__meta__":
                     group, key = name.split(".", 1)
                     a = npz[name]
-                    groups[group][key] = np.asfortranarray(a) if key.startswith("Wax") else a
+                    groups.setdefault(group, {})[key] = np.asfortranarray(a) if key.startswith("Wax") else a
+            finished = [groups[f"member{i}"] for i in range(meta.get("member", 0))]
     except ModelFileError:
         raise
     except (ValueError, KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError, UnicodeDecodeError) as e:
         raise ModelFileError(f"damaged checkpoint ({type(e).__name__}: {e})", path) from None
     history = [
         EpochReport(h["epoch"], h["loss"], Scores(**h["dev"]) if h.get("dev") else None, h["seconds"],
-                    h["tokens_per_second"], h["best"])
+                    h["tokens_per_second"], h["best"], h.get("member", 0))
         for h in meta["history"]
     ]  # fmt: skip
     state = TrainState(
@@ -267,6 +272,8 @@ def load_checkpoint(path: Path):
         meta["best_f1"],
         meta["best_epoch"],
         history,
+        meta.get("member", 0),
+        finished,
     )
     return state, meta
 
@@ -279,4 +286,5 @@ def _report_json(r) -> dict:
         "seconds": r.seconds,
         "tokens_per_second": r.tokens_per_second,
         "best": r.best,
+        "member": r.member,
     }

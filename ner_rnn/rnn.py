@@ -87,6 +87,33 @@ def is_bidirectional(params: Params) -> bool:
     return "Waa_b" in params
 
 
+def merge(members: list[Params]) -> Params:
+    """K networks with the same inputs, outputs and directions as one network whose scores
+    ``Wya · [a→<t>; a←<t>] + by`` are the mean of theirs: an ensemble that tags at the cost
+    of a single network with K times the units.
+
+    Each direction's state is the K states stacked, a<t> = [a_1<t>; ...; a_K<t>]; ``Waa`` is
+    block-diagonal, so no unit sees another network's state; ``Wax`` and ``ba`` are stacked;
+    ``Wya`` is the K output matrices side by side, divided by K, and ``by`` their mean.
+    """
+    k = len(members)
+    directions = ["", "_b"] if is_bidirectional(members[0]) else [""]
+    merged: Params = {}
+    for d in directions:
+        sizes = [p["Waa" + d].shape[0] for p in members]
+        Waa = np.zeros((sum(sizes), sum(sizes)), dtype=members[0]["Waa" + d].dtype)
+        for p, start, n_a in zip(members, np.cumsum([0, *sizes]), sizes):
+            Waa[start : start + n_a, start : start + n_a] = p["Waa" + d]
+        merged["Waa" + d] = Waa
+        merged["Wax" + d] = np.asfortranarray(np.vstack([p["Wax" + d] for p in members]))
+        merged["ba" + d] = np.vstack([p["ba" + d] for p in members])
+    # Wya's columns follow the state: every member's a→ units, then every member's a← units
+    per_direction = [np.split(p["Wya"], len(directions), axis=1) for p in members]
+    merged["Wya"] = np.hstack([blocks[j] for j in range(len(directions)) for blocks in per_direction]) / k
+    merged["by"] = sum(p["by"] for p in members) / k
+    return merged
+
+
 # ---- Wax · x<t> as column lookups -------------------------------------------------------
 
 

@@ -24,7 +24,8 @@ from .tags import SCHEMES, encode_all, entity_types, labels_for, other_types, sp
 
 @dataclass
 class TrainConfig:
-    hidden: int = 64  # n_a: size of a<t> in each direction
+    hidden: int = 64  # n_a: size of a<t> in each direction (of each member)
+    members: int = 1  # networks trained from their own seeds and merged into one (rnn.merge)
     bidirectional: bool = True  # False: exactly the left-to-right equations
     scheme: str = "io"  # the model's tags: io (O/PER) or bio (O/B-PER/I-PER)
     other_types: bool = False  # io only: LOC, ORG, ... of the data are classes of their own too
@@ -53,6 +54,7 @@ class TrainConfig:
         """Raise :class:`ConfigError` (a usage error) for out-of-range values."""
         rules = [
             (self.hidden >= 1, f"--hidden must be at least 1, got {self.hidden}"),
+            (self.members >= 1, f"--members must be at least 1, got {self.members}"),
             (self.epochs >= 1, f"--epochs must be at least 1, got {self.epochs}"),
             (self.patience >= 1, f"--patience must be at least 1, got {self.patience}"),
             (self.batch_size >= 1, f"--batch-size must be at least 1, got {self.batch_size}"),
@@ -87,6 +89,7 @@ class EpochReport:
     seconds: float
     tokens_per_second: float
     best: bool
+    member: int = 0  # which of the config's members (0, 1, ...) was being trained
 
 
 # ---- data -> arrays -------------------------------------------------------------------------
@@ -303,9 +306,9 @@ def update_average(avg: rnn.Params, params: rnn.Params, decay: float) -> None:
 
 @dataclass
 class TrainResult:
-    tagger: Tagger  # with the parameters of the best epoch on dev
+    tagger: Tagger  # with the parameters of the best epoch on dev (of each member, merged)
     history: list[EpochReport]
-    best_epoch: int
+    best_epochs: list[int]  # one per member
 
 
 @dataclass
@@ -321,6 +324,8 @@ class TrainState:
     best_f1: float
     best_epoch: int
     history: list[EpochReport]
+    member: int = 0  # the member being trained (TrainConfig.members)
+    finished: list[rnn.Params] = field(default_factory=list)  # the best parameters of the members before it
 
 
 def train(
@@ -348,6 +353,10 @@ def train(
     import time
 
     config.check()
+    if config.members > 1:
+        return train_members(
+            train_sents, dev_sents, config, lexicon, on_batch, on_epoch, on_best, on_checkpoint, resume, names, decoding
+        )
     types = entity_types(config.entity)
     if config.name_augment and not names:
         raise ConfigError("name augmentation needs a pool of names (the Faker lexicon)")
@@ -438,7 +447,77 @@ def train(
     tagger = tagger_of(st.best_params)
     if dev_sents and decoding:
         choose_decoding(tagger, dev_sents, types)
-    return TrainResult(tagger, st.history, st.best_epoch)
+    return TrainResult(tagger, st.history, [st.best_epoch])
+
+
+def train_members(
+    train_sents: Sequence[Sentence],
+    dev_sents: Sequence[Sentence] | None,
+    config: TrainConfig,
+    lexicon: dict[str, int] | None = None,
+    on_batch: Callable[[int], None] | None = None,
+    on_epoch: Callable[[EpochReport], None] | None = None,
+    on_best: Callable[[Tagger, EpochReport], None] | None = None,
+    on_checkpoint: Callable[[TrainState, Features], None] | None = None,
+    resume: TrainState | None = None,
+    names: tuple[list[str], list[str]] | None = None,
+    decoding: bool = True,
+) -> TrainResult:
+    """An ensemble as one network: ``config.members`` networks of ``config.hidden`` units,
+    each trained as :func:`train` trains one (helpers too) from its own seed, merged by
+    :func:`rnn.merge` into one network that scores the mean of their scores; then the
+    decoding is chosen on dev for the merged network.
+
+    Member k's seed is ``config.seed * config.members + k``, so the members of different
+    seeds never share one. ``on_best`` sees the first member's best epochs only (a working
+    model on its own) until the merged network exists; the state given to ``on_checkpoint``
+    carries the members already trained, so ``resume`` goes on with the interrupted one.
+    """
+    first = resume.member if resume else 0
+    finished = list(resume.finished) if resume else []
+    history = [r for r in resume.history if r.member < first] if resume else []
+    for k in range(first, config.members):
+        member = replace(config, members=1, seed=config.seed * config.members + k)
+
+        def stamped(reports: list[EpochReport], k: int = k) -> list[EpochReport]:
+            return [replace(r, member=k) for r in reports]
+
+        def checkpoint(st: TrainState, features: Features, k: int = k) -> None:
+            on_checkpoint(
+                replace(st, history=history + stamped(st.history), member=k, finished=list(finished)), features
+            )
+
+        own = None
+        if resume is not None and k == first:
+            own = replace(resume, history=[r for r in resume.history if r.member == k], member=0, finished=[])
+        result = train(
+            train_sents,
+            dev_sents,
+            member,
+            lexicon,
+            on_batch=on_batch,
+            on_epoch=(lambda r, k=k: on_epoch(replace(r, member=k))) if on_epoch else None,
+            on_best=on_best if k == 0 else None,
+            on_checkpoint=checkpoint if on_checkpoint else None,
+            resume=own,
+            names=names,
+            decoding=False,
+        )
+        finished.append(result.tagger.params)
+        history += stamped(result.history)
+    last = result.tagger
+    tagger = Tagger(
+        rnn.merge(finished),
+        last.features,
+        last.scheme,
+        doc_context=last.doc_context,
+        labels=last.labels,
+        context_window=last.context_window,
+    )
+    if dev_sents and decoding:
+        choose_decoding(tagger, dev_sents, entity_types(config.entity))
+    best = [max(r.epoch for r in history if r.member == k and r.best) for k in range(config.members)]
+    return TrainResult(tagger, history, best)
 
 
 EXTEND_GRID = (0.4, 0.3, 0.2, 0.1, 0.07, 0.05, 0.03)

@@ -53,7 +53,8 @@ def main() -> None:
               f"{seconds:.1f} |")  # fmt: skip
     meta = tagger.meta
     if "train_seconds" in meta:
-        print(f"\ntraining: {meta['train_seconds']:.0f} s for {meta.get('best_epoch', '?')} epochs kept of "
+        kept = " + ".join(map(str, meta.get("best_epochs", [meta.get("best_epoch", "?")])))
+        print(f"\ntraining: {meta['train_seconds']:.0f} s for {kept} epochs kept of "
               f"{len(meta.get('history', []))} run, `{meta.get('command', '?')}`")  # fmt: skip
 
 

@@ -67,7 +67,7 @@ def main() -> None:
         "data": {name: file_sha256(path) for name, path in files.items()},
         "lexicon": {"source": source, "names": len(lexicon)},
         "history": history,
-        "best_epoch": result.best_epoch,
+        "best_epochs": result.best_epochs,
         "train_seconds": round(seconds, 1),
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)

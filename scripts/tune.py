@@ -45,13 +45,13 @@ def main() -> None:
     def on_epoch(r):
         d = r.dev
         print(
-            f"{args.overrides} {args.lexicon} epoch {r.epoch} loss {r.loss:.4f} "
+            f"{args.overrides} {args.lexicon} network {r.member} epoch {r.epoch} loss {r.loss:.4f} "
             f"dev P {d.precision:.4f} R {d.recall:.4f} F1 {d.f1:.4f} {r.seconds:.0f}s",
             flush=True,
         )
 
     result = train(train_sents, dev_sents, config, lexicon=lexicon, on_epoch=on_epoch, names=names)
-    best = result.history[result.best_epoch - 1].dev
+    best = max(r.dev.f1 for r in result.history if r.member == 0)  # the first network's best epoch
     types = entity_types(config.entity)
     recased = {
         how: evaluate(
@@ -61,7 +61,7 @@ def main() -> None:
     }
     final = evaluate(result.tagger, dev_sents, types).scores.f1  # with the decoding chosen on dev
     print(
-        f"RESULT {args.overrides} {args.lexicon} best epoch {result.best_epoch} dev F1 {best.f1:.4f} "
+        f"RESULT {args.overrides} {args.lexicon} best epochs {result.best_epochs} dev F1 {best:.4f} "
         f"decoded ({result.tagger.decoding()}) {final:.4f} "
         f"lower {recased['lower']:.4f} upper {recased['upper']:.4f} "
         f"n_x {result.tagger.features.n_x} total {time.perf_counter() - t0:.0f}s",

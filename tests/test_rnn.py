@@ -102,6 +102,27 @@ def test_column_lookup_equals_one_hot_product():
     assert set(g.cols.tolist()) == {int(c) for c, v in zip(idx.ravel(), val.ravel()) if v}
 
 
+@pytest.mark.parametrize("bidirectional", [False, True], ids=["unidirectional", "bidirectional"])
+def test_merged_network_scores_the_mean_of_its_members(bidirectional):
+    """One network with block-diagonal Waa gives the members' mean scores, so its ŷ<t> is the
+    softmax of the mean of their log ŷ<t> (log-softmax differs from the scores by a constant)."""
+    rng = np.random.default_rng(5)
+    batch = random_batch(rng, n_y=3)
+    members = [rnn.init_params(23, n_a, 3, bidirectional, rng, dtype=np.float64) for n_a in (3, 4, 2)]
+    for p in members:  # non-zero biases, so that their stacking is tested too
+        for name in p:
+            if name.startswith("b"):
+                p[name] += rng.normal(size=p[name].shape)
+    merged = rnn.merge(members)
+    assert merged["Waa"].shape == (9, 9) and merged["Wax"].shape == (9, 23)
+    assert not merged["Waa"][:3, 3:].any()  # no unit sees another member's state
+    y_hat = rnn.forward(merged, batch)[0]
+    mean_log = np.mean([np.log(rnn.forward(p, batch)[0]) for p in members], axis=0)
+    np.testing.assert_allclose(y_hat, rnn.softmax(mean_log, axis=1), rtol=1e-10)
+    # a single member is itself
+    np.testing.assert_allclose(rnn.forward(rnn.merge(members[:1]), batch)[0], rnn.forward(members[0], batch)[0])
+
+
 def _tagger(bidirectional, seed=0):
     from ner_rnn.features import build_features
 

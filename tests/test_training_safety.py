@@ -65,3 +65,42 @@ def test_loss_that_becomes_nan_stops_cleanly(tmp_path, small_train):
     assert stderr.count("\n") == 1
     assert not model.exists()  # no epoch finished: nothing to keep, nothing half-written
     assert [p.name for p in tmp_path.iterdir()] == []
+
+
+def test_merged_members_resume_in_the_second_network_bit_for_bit(tmp_path, small_train, small_dev):
+    """--members: the merged network is the members trained alone, each from its own seed;
+    a run stopped while the second trains goes on from its checkpoint to the same bits."""
+    from dataclasses import replace
+
+    import pytest
+
+    from ner_rnn import rnn
+    from ner_rnn.corpus import read_conll
+    from ner_rnn.modelfile import load_checkpoint, save_checkpoint
+    from ner_rnn.train import TrainConfig, train
+
+    train_s, dev_s = read_conll(small_train), read_conll(small_dev)
+    config = TrainConfig(hidden=8, members=2, epochs=4, patience=10, batch_size=8, lr=0.01, seed=1)
+    reference = train(train_s, dev_s, config)
+    alone = [train(train_s, dev_s, replace(config, members=1, seed=s), decoding=False) for s in (2, 3)]
+    expected = rnn.merge([r.tagger.params for r in alone])
+    assert reference.best_epochs == [r.best_epochs[0] for r in alone]
+    assert [(r.member, r.epoch) for r in reference.history] == [(k, e) for k in (0, 1) for e in range(1, 5)]
+
+    checkpoint = tmp_path / "run.checkpoint"
+
+    def stop(report):
+        if (report.member, report.epoch) == (1, 2):
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        train(train_s, dev_s, config, on_epoch=stop, on_checkpoint=lambda st, f: save_checkpoint(checkpoint, st, {}))
+    state, _ = load_checkpoint(checkpoint)
+    assert (state.member, state.epoch, len(state.finished)) == (1, 1, 1)
+    resumed = train(train_s, dev_s, config, resume=state)
+    assert resumed.best_epochs == reference.best_epochs
+    assert [(r.member, r.epoch) for r in resumed.history] == [(r.member, r.epoch) for r in reference.history]
+    for k, v in reference.tagger.params.items():
+        np.testing.assert_array_equal(resumed.tagger.params[k], v, err_msg=k)
+        np.testing.assert_array_equal(expected[k], v, err_msg=k)
+    assert reference.tagger.params["Waa"].shape == (16, 16)
