@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -51,6 +52,22 @@ def test_train_tag_evaluate_round_trip(tmp_path, small_train, small_dev):
 
     r = ner_rnn("info", model)
     assert r.returncode == 0 and b"bidirectional" in r.stdout
+
+
+def test_train_members_writes_one_merged_network(tmp_path, small_train, small_dev):
+    model = tmp_path / "m.npz"
+    args = ["train", small_train, "--dev", small_dev, "-o", model, "--epochs", "2", "--hidden", "6", "--members", "2"]
+    r = ner_rnn(*args)
+    assert r.returncode == 0, r.stderr.decode()
+    log = r.stderr.decode()
+    assert "network 1/2  epoch  2" in log and "network 2/2  epoch  2" in log and "(2 networks, epochs" in log
+    with np.load(model, allow_pickle=False) as npz:
+        assert npz["Waa"].shape == npz["Waa_b"].shape == (12, 12)  # two networks of 6 units, one of 12
+        assert not npz["Waa"][:6, 6:].any() and not npz["Waa"][6:, :6].any()
+    r = ner_rnn("info", model)
+    assert r.returncode == 0 and b"n_a = 12 (2 networks merged)" in r.stdout
+    r = ner_rnn("tag", "-m", model, "Anna Berg met Tom.")
+    assert r.returncode == 0, r.stderr.decode()
 
 
 def test_jsonl_offsets_slice_the_input(tiny_model):
