@@ -348,7 +348,8 @@ def train(
     epoch, ``on_best(tagger, report)`` whenever dev F1 improves (to save the model), and
     ``on_checkpoint(state, features)`` at the end of every epoch; ``resume`` continues
     from such a state, giving the same result as a run that never stopped. ``names``
-    (first names, surnames) is the pool for ``config.name_augment``.
+    (first names, surnames) is the pool for ``config.name_augment``. With ``config.members``
+    above 1, several networks are trained and merged into one (:func:`train_members`).
     """
     import time
 

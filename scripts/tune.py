@@ -45,7 +45,7 @@ def main() -> None:
     def on_epoch(r):
         d = r.dev
         print(
-            f"{args.overrides} {args.lexicon} network {r.member} epoch {r.epoch} loss {r.loss:.4f} "
+            f"{args.overrides} {args.lexicon} network {r.member + 1} epoch {r.epoch} loss {r.loss:.4f} "
             f"dev P {d.precision:.4f} R {d.recall:.4f} F1 {d.f1:.4f} {r.seconds:.0f}s",
             flush=True,
         )
