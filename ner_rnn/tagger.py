@@ -14,7 +14,7 @@ from functools import cached_property
 import numpy as np
 
 from . import context, rnn
-from .conventions import is_lower_edge, is_regnal, is_title
+from .conventions import is_lower_word, is_regnal, is_title
 from .features import Features
 from .tags import Span, decode, labels_for, spans_from_tags
 from .tokenize import Token, sentence_bounds, token_spans, tokenize_words
@@ -141,8 +141,9 @@ def _conventions(name: np.ndarray, first: np.ndarray, offsets: np.ndarray, sente
     """Apply :mod:`ner_rnn.conventions` to the name tokens ``name`` (a boolean per flat token):
     a regnal number right after a name joins it, in a sentence that shows case ("Elizabeth I");
     then titles leave the start of a name of two or more words ("Judge Olga Lavrentyeva");
-    then, in a sentence that shows case, lower-case words other than particles leave the
-    ends of a name ("bowler Martin McCague"). ``first`` marks the sentence starts."""
+    then, in a sentence that shows case, lower-case words other than particles leave a name:
+    at its ends ("bowler Martin McCague"), or inside it, which splits it in two ("Aidan Quinn
+    portrays Harry Boland"). ``first`` marks the sentence starts."""
     after = np.flatnonzero(~name[1:] & name[:-1] & ~first[1:]) + 1  # the token right after a name
     if len(after):
         words, which = _words_at(after, offsets, sentences)
@@ -159,18 +160,15 @@ def _conventions(name: np.ndarray, first: np.ndarray, offsets: np.ndarray, sente
         if not hit.any():
             break
         name[starts[hit]] = False
-    while True:  # again, for a name with lower-case words at both ends, or two at one end
-        before, after = _neighbours(name, first)
-        edges = np.flatnonzero(name & ~(before & after))
-        if not len(edges):
-            return name
-        words, which = _words_at(edges, offsets, sentences)
-        hit = np.array([is_lower_edge(w) for w in words], dtype=bool)
-        if hit.any():
-            hit[hit] = _of_sentence(_shows_case, which[hit], sentences)
-        if not hit.any():
-            return name
-        name[edges[hit]] = False
+    # lower-case words other than particles leave a name, at its ends or inside it (which
+    # splits it in two), in a sentence that shows case
+    tokens = np.flatnonzero(name)
+    words, which = _words_at(tokens, offsets, sentences)
+    hit = np.array([is_lower_word(w) for w in words], dtype=bool)
+    if hit.any():
+        hit[hit] = _of_sentence(_shows_case, which[hit], sentences)
+        name[tokens[hit]] = False
+    return name
 
 
 def _not_companies(
@@ -368,8 +366,8 @@ class Tagger:
                 f" (in text with capitals, only a capitalised one{caseless})"
             )
         return rule + (
-            "; titles, and in cased text lower-case words other than particles, leave the ends of a name,"
-            " regnal numbers join it (ner_rnn.conventions);"
+            "; titles leave the start of a name, and in cased text lower-case words other than particles"
+            " leave it, regnal numbers join it (ner_rnn.conventions);"
             " a one-word name that is part of a company's name nearby is dropped, and a name"
             " loses its words up to a company designator (ner_rnn.context)"
         )
@@ -393,10 +391,11 @@ class Tagger:
         out; in text written all in lower case, any word may join). A name token continues
         the name before it unless it starts a sentence, or the ``bio`` model says B; a stray
         I starts a name, as in conlleval. Given the ``sentences``, last, the annotation's
-        conventions (:func:`_conventions`): titles and, in cased text, lower-case words leave
-        the ends of a name, regnal numbers join it; and given their records (``groups``), a
-        one-word name that is part of a company's name nearby is dropped, and a name loses
-        its words up to a company designator (:func:`_not_companies`).
+        conventions (:func:`_conventions`): titles leave the start of a name and, in cased
+        text, lower-case words other than particles leave it, regnal numbers join it; and
+        given their records (``groups``), a one-word name that is part of a company's name
+        nearby is dropped, and a name loses its words up to a company designator
+        (:func:`_not_companies`).
         """
         ids = flat.argmax(axis=1)
         name = (ids == 1) | (ids == 2) if self.scheme == "bio" else ids == 1

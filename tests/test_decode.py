@@ -183,10 +183,13 @@ def test_a_name_with_a_company_designator_in_it_is_dropped():
         (["Vincent", "van", "Gogh", "said"], [0.9, 0.9, 0.9, 0.0], [1, 2, 2, 0]),  # a particle inside stays
         (["said", "van", "Gogh", "."], [0.0, 0.9, 0.9, 0.0], [0, 1, 2, 0]),  # and at the start too
         (["said", "Hassan", "al-Turabi", "."], [0.0, 0.9, 0.9, 0.0], [0, 1, 2, 0]),
+        (["Ann", "Lee", "met", "Bo", "Ek"], [0.9, 0.9, 0.9, 0.9, 0.9], [1, 2, 0, 1, 2]),  # inside: two names
+        (["Kengo", "wa", "Dondo", "said"], [0.9, 0.9, 0.9, 0.0], [1, 2, 2, 0]),  # a particle, as in eng.train
         (["He", "said", "so", "."], [0.0, 0.9, 0.9, 0.0], [0, 0, 0, 0]),  # a name of lower-case words goes whole
         (["bowler", "martin", "mccague", "took"], [0.9, 0.9, 0.9, 0.9], [1, 2, 2, 2]),  # no capitals: no rule
         (["BOWLER", "MARTIN", "MCCAGUE", "TOOK"], [0.9, 0.9, 0.9, 0.9], [1, 2, 2, 2]),  # nor in ALL CAPS
+        (["ann", "lee", "met", "bo", "ek"], [0.9, 0.9, 0.9, 0.9, 0.9], [1, 2, 2, 2, 2]),
     ],
 )
-def test_in_cased_text_a_name_begins_and_ends_with_a_capital_or_a_particle(words, p_name, codes):
+def test_in_cased_text_a_name_holds_no_lower_case_word_but_a_particle(words, p_name, codes):
     assert _decode([words], p_name) == codes
