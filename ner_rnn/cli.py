@@ -278,7 +278,9 @@ def train_cli(
     word_dropout: float = typer.Option(0.1, "--word-dropout", help="Chance a word is shown as <UNK>."),
     input_dropout: float = typer.Option(0.25, "--input-dropout", help="Dropout on Wax · x<t>."),
     case_augment: float = typer.Option(
-        0.1, "--case-augment", help="Share of sentences shown all lower-case or ALL CAPS."
+        0.1,
+        "--case-augment",
+        help="Share of sentences shown all lower-case or ALL CAPS (of those whose names --name-augment keeps).",
     ),
     lexicon: Optional[str] = typer.Option(
         None,

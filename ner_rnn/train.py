@@ -40,7 +40,7 @@ class TrainConfig:
     input_dropout: float = 0.25  # of Wax · x<t> (as dropout on word embeddings)
     input_lr: float = 1.0  # the step size of Wax relative to lr
     word_dropout: float = 0.1  # a training token's word column is replaced by <UNK>
-    case_augment: float = 0.1  # a training sentence is shown all lower-case or ALL CAPS
+    case_augment: float = 0.1  # a training sentence is shown all lower-case or ALL CAPS (unless renamed)
     doc_context: bool = False  # learn to use other mentions in the document (ner_rnn.context)
     context_window: int = context.WINDOW  # sentences either side that count as context
     context_share: float = 0.5  # share of training sentences shown with their context evidence
