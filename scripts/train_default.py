@@ -3,7 +3,8 @@
     pip install -e '.[train]'          # Faker, for the name lexicon
     python scripts/train_default.py    # about 4 minutes on 2 cores
 
-Trains on eng.train, early-stops on eng.testa (dev), then scores the chosen model once
+Trains two networks of 32 units on eng.train, each early-stopped on eng.testa (dev), and
+merges them into one (TrainConfig.members); then scores the merged model once
 on eng.testb and conllpp.testb (never used for any choice) and records everything in the
 model's metadata: this command, the configuration and seed, the SHA-256 of every data
 file, the lexicon's source, per-epoch dev scores, the test scores and the training time.
