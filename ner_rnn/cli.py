@@ -391,7 +391,7 @@ def train_cli(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     progress = Progress(
-        TextColumn("epoch {task.fields[epoch]}"),
+        TextColumn("{task.fields[stage]}"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("tokens"),
@@ -400,6 +400,11 @@ def train_cli(
         transient=True,
         disable=quiet or not log.is_terminal,
     )
+
+    def stage(member: int, epoch: int) -> str:
+        return f"network {member + 1}/{members}, epoch {epoch}" if members > 1 else f"epoch {epoch}"
+
+    best_epoch = [state.best_epoch if state else 0]
 
     def on_epoch(r):
         info["history"].append(
@@ -413,7 +418,14 @@ def train_cli(
             + f"epoch {r.epoch:>2}  loss {r.loss:8.4f}  {dev_text}  {r.seconds:5.1f} s  "
             f"{r.tokens_per_second:,.0f} tokens/s" + ("  [green]best[/]" if r.best and r.dev else "")
         )
-        progress.reset(task, epoch=r.epoch + 1)
+        best_epoch[0] = r.epoch if r.best else best_epoch[0]
+        if r.epoch < epochs and r.epoch - best_epoch[0] < patience:  # train's stopping rule
+            progress.reset(task, stage=stage(r.member, r.epoch + 1))
+        elif r.member + 1 < members:  # this network is done; the next one begins
+            best_epoch[0] = 0
+            progress.reset(task, stage=stage(r.member + 1, 1))
+        else:
+            progress.reset(task, stage="choosing the decoding on dev" if dev_sents else "done")
 
     def on_best(tagger, r):
         info["best_epoch"] = r.epoch
@@ -432,7 +444,9 @@ def train_cli(
     signal.signal(signal.SIGTERM, stop)
     try:
         with progress:
-            task = progress.add_task("train", total=n_tokens, epoch=(state.epoch if state else 0) + 1)
+            task = progress.add_task(
+                "train", total=n_tokens, stage=stage(state.member if state else 0, (state.epoch if state else 0) + 1)
+            )
             result = train(
                 train_sents,
                 dev_sents,
