@@ -404,8 +404,6 @@ def train_cli(
     def stage(member: int, epoch: int) -> str:
         return f"network {member + 1}/{members}, epoch {epoch}" if members > 1 else f"epoch {epoch}"
 
-    best_epoch = [state.best_epoch if state else 0]
-
     def on_epoch(r):
         info["history"].append(
             {"epoch": r.epoch, "loss": round(r.loss, 5), "seconds": round(r.seconds, 2)}
@@ -418,11 +416,9 @@ def train_cli(
             + f"epoch {r.epoch:>2}  loss {r.loss:8.4f}  {dev_text}  {r.seconds:5.1f} s  "
             f"{r.tokens_per_second:,.0f} tokens/s" + ("  [green]best[/]" if r.best and r.dev else "")
         )
-        best_epoch[0] = r.epoch if r.best else best_epoch[0]
-        if r.epoch < epochs and r.epoch - best_epoch[0] < patience:  # train's stopping rule
+        if not r.last:
             progress.reset(task, stage=stage(r.member, r.epoch + 1))
         elif r.member + 1 < members:  # this network is done; the next one begins
-            best_epoch[0] = 0
             progress.reset(task, stage=stage(r.member + 1, 1))
         else:
             progress.reset(task, stage="choosing the decoding on dev" if dev_sents else "done")

@@ -259,7 +259,7 @@ def load_checkpoint(path: Path):
         raise ModelFileError(f"damaged checkpoint ({type(e).__name__}: {e})", path) from None
     history = [
         EpochReport(h["epoch"], h["loss"], Scores(**h["dev"]) if h.get("dev") else None, h["seconds"],
-                    h["tokens_per_second"], h["best"], h.get("member", 0))
+                    h["tokens_per_second"], h["best"], h.get("last", False), h.get("member", 0))
         for h in meta["history"]
     ]  # fmt: skip
     state = TrainState(
@@ -286,5 +286,6 @@ def _report_json(r) -> dict:
         "seconds": r.seconds,
         "tokens_per_second": r.tokens_per_second,
         "best": r.best,
+        "last": r.last,
         "member": r.member,
     }

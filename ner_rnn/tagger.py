@@ -144,7 +144,7 @@ def _conventions(name: np.ndarray, first: np.ndarray, offsets: np.ndarray, sente
     then, in a sentence that shows case, lower-case words other than particles leave a name:
     at its ends ("bowler Martin McCague"), or inside it, which splits it in two ("Aidan Quinn
     portrays Harry Boland"). ``first`` marks the sentence starts."""
-    after = np.flatnonzero(~name[1:] & name[:-1] & ~first[1:]) + 1  # the token right after a name
+    after = np.flatnonzero(_neighbours(name, first)[0] & ~name)  # the token right after a name
     if len(after):
         words, which = _words_at(after, offsets, sentences)
         hit = np.array([is_regnal(w) for w in words], dtype=bool)

@@ -89,6 +89,7 @@ class EpochReport:
     seconds: float
     tokens_per_second: float
     best: bool
+    last: bool = False  # training (of this member) ends after this epoch: early stopping or the epoch limit
     member: int = 0  # which of the config's members (0, 1, ...) was being trained
 
 
@@ -396,7 +397,7 @@ def train(
 
     with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is caught as a non-finite loss
         for epoch in range(st.epoch + 1, config.epochs + 1):
-            if st.epoch - st.best_epoch >= config.patience:
+            if stops_after(st.epoch, st.best_epoch, config):
                 break
             lr = config.lr * config.lr_decay ** (epoch - 1)
             t0 = time.perf_counter()
@@ -432,7 +433,9 @@ def train(
             seconds = time.perf_counter() - t0
             dev = evaluate(tagger_of(st.avg), dev_sents, types).scores if dev_sents else None
             f1 = dev.f1 if dev else float(epoch)  # no dev set: the last epoch is the best
-            report = EpochReport(epoch, total / len(data.sentences), dev, seconds, n_tokens / seconds, f1 > st.best_f1)
+            best = f1 > st.best_f1
+            last = stops_after(epoch, epoch if best else st.best_epoch, config)
+            report = EpochReport(epoch, total / len(data.sentences), dev, seconds, n_tokens / seconds, best, last)
             st.history.append(report)
             st.epoch = epoch
             if report.best:
@@ -449,6 +452,12 @@ def train(
     if dev_sents and decoding:
         choose_decoding(tagger, dev_sents, types)
     return TrainResult(tagger, st.history, [st.best_epoch])
+
+
+def stops_after(epoch: int, best_epoch: int, config: TrainConfig) -> bool:
+    """Does training end after ``epoch``? At the epoch limit, or ``config.patience`` epochs
+    after the best one."""
+    return epoch >= config.epochs or epoch - best_epoch >= config.patience
 
 
 def train_members(

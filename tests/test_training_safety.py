@@ -86,6 +86,7 @@ def test_merged_members_resume_in_the_second_network_bit_for_bit(tmp_path, small
     expected = rnn.merge([r.tagger.params for r in alone])
     assert reference.best_epochs == [r.best_epochs[0] for r in alone]
     assert [(r.member, r.epoch) for r in reference.history] == [(k, e) for k in (0, 1) for e in range(1, 5)]
+    assert [r.last for r in reference.history] == [e == 4 for k in (0, 1) for e in range(1, 5)]  # each ends
 
     checkpoint = tmp_path / "run.checkpoint"
 
