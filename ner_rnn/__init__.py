@@ -17,6 +17,8 @@ __version__ = "0.1.0"
 __all__ = ["Doc", "Tagger", "load", "tag"]
 
 _default = None
+# the environment variables that set the threads of NumPy's BLAS
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def load(path=None):
@@ -29,6 +31,8 @@ def load(path=None):
 def tag(text: str):
     """Tag one text with the shipped model (loaded once): a :class:`~ner_rnn.tagger.Doc`."""
     global _default
+    if not isinstance(text, str):
+        raise TypeError(f"tag() takes a str, not {type(text).__name__}")
     if _default is None:
         _default = load()
     return _default.tag(text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import signal
 import sys
 from contextlib import contextmanager
 from enum import Enum
@@ -40,20 +41,46 @@ class _Group(TyperGroup):
             ctx = getattr(e, "ctx", None)
             hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
             _fail(e.format_message().strip().replace("\n", " ") + hint, getattr(e, "exit_code", 2))
-        except KeyboardInterrupt:
-            _fail("interrupted", 130)
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def invoke(self, ctx):
+        # inside click's own handlers, which would end a closed pipe with status 1 and keep
+        # a traceback for any other OSError
+        try:
+            return super().invoke(ctx)
+        except NerRnnError as e:
+            _fail(str(e), e.exit_code)
         except BrokenPipeError:
-            # the reader went away (`ner-rnn tag ... | head`): stop quietly
+            # the reader went away (`ner-rnn tag ... | head`): stop quietly, with status 0, so
+            # that a pipeline under `set -o pipefail` reports its reader's status, not ours
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(0)
-        sys.exit(code if isinstance(code, int) else 0)
+        except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM (see main)
+            signum = e.args[0] if e.args and isinstance(e.args[0], int) else signal.SIGINT
+            _fail("terminated" if signum == signal.SIGTERM else "interrupted", 128 + signum)
+        except OSError as e:  # anything the system refused that no layer below named
+            where = f"{e.filename}: " if e.filename else ""
+            _fail(f"{where}{e.strerror or e}", 1)
+        except MemoryError:
+            _fail("out of memory", 1)
 
 
 def _fail(message: str, code: int):
-    sys.stderr.write(f"ner-rnn: error: {message}\n")
-    sys.stderr.flush()
+    try:
+        sys.stderr.write(f"ner-rnn: error: {message}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):  # stderr itself is gone: the exit code still tells
+        pass
     sys.exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        sys.stdout.write(f"ner-rnn {__version__}\n")
+        raise typer.Exit()
 
 
 app = typer.Typer(
@@ -64,7 +91,17 @@ app = typer.Typer(
     add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,  # help texts are plain text: "ner-rnn[train]" stays as written
 )
+
+
+@app.callback()
+def _app(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+):
+    """Find person names in text with a recurrent neural network written in NumPy."""
 
 
 def err_console(quiet: bool = False) -> "Console":
@@ -117,63 +154,72 @@ def tag_cli(
 
       ner-rnn tag -f jsonl < articles.txt > names.jsonl
     """
-    from .modelfile import atomic_write, load_model
-    from .stream import read_lines, tag_lines, tag_lines_parallel
+    from .files import STDIN, check_input, check_stdin, open_input, open_output, regular_size
+    from .modelfile import DEFAULT_MODEL, load_model
+    from .stream import RecordWriter, available_cores, read_lines, tag_lines, tag_lines_parallel
 
     if texts and inputs:
         raise ConfigError("give TEXT arguments or --input files, not both")
+    cores = available_cores()
+    if workers > cores:
+        raise ConfigError(f"-w {workers}: {cores} cores are available here; give -w {cores} or fewer (0: one per core)")
     for path in inputs or []:
-        if str(path) != "-" and not path.is_file():
-            raise InputError("no such file" if not path.exists() else "is not a file", path)
-    if output is not None:
-        if output.exists() and not force:
-            raise ConfigError(f"{output} already exists; pass --force to overwrite it")
-        if not output.parent.is_dir():
-            raise InputError("the folder does not exist", output.parent)
-    tagger = load_model(model)
+        check_stdin() if str(path) == "-" else check_input(path)
+    if not texts and not inputs:
+        check_stdin()
+    interactive = not texts and not inputs and sys.stdin.isatty()
+    if interactive and not quiet:
+        sys.stderr.write("ner-rnn: tagging lines typed here; Ctrl-D ends\n")
+    args = [_argument(t, n, replace_invalid) for n, t in enumerate(texts or [], start=1)]
 
-    consumed = [0]  # bytes read so far, for the progress bar
+    with open_output(output, force) as sink:  # created now: an unwritable -o fails before any work
+        tagger = load_model(model)
+        consumed = [0]  # bytes read so far, for the progress bar
 
-    def lines():
-        if texts:
-            yield from texts
-        elif inputs:
-            for path in inputs:
+        def lines():
+            if args:
+                yield from args
+            for path in inputs or ([] if args else ["-"]):
                 if str(path) == "-":
-                    yield from read_lines(sys.stdin.buffer, "<stdin>", replace_invalid, consumed)
+                    yield from read_lines(sys.stdin.buffer, STDIN, replace_invalid, consumed, idle=True)
                 else:
-                    with open(path, "rb") as f:
-                        yield from read_lines(f, str(path), replace_invalid, consumed)
+                    with open_input(path) as f:
+                        yield from read_lines(f, str(path), replace_invalid, consumed, idle=True)
+
+        if output is None and fmt in (Format.text, Format.inline) and _colour(sys.stdout):
+            _print_highlighted(tagger, lines(), fmt, paragraphs)
+            return
+        if workers == 0:
+            workers = min(cores, 8)
+        if workers > 1:
+            records = tag_lines_parallel(tagger, model or DEFAULT_MODEL, lines(), fmt, workers, paragraphs)
         else:
-            yield from read_lines(sys.stdin.buffer, "<stdin>", replace_invalid, consumed)
-
-    if output is None and fmt in (Format.text, Format.inline) and _colour(sys.stdout):
-        _print_highlighted(tagger, lines(), fmt, paragraphs)
-        return
-    if workers == 0:
-        workers = min(os.cpu_count() or 1, 8)
-    if workers > 1:
-        from .modelfile import DEFAULT_MODEL
-
-        records = tag_lines_parallel(tagger, model or DEFAULT_MODEL, lines(), fmt, workers, paragraphs)
-    else:
-        records = tag_lines(tagger, lines(), fmt, paragraphs)
-    sized = bool(inputs) and all(str(p) != "-" for p in inputs)
-    total = sum(p.stat().st_size for p in inputs) if sized else None
-    with _tag_progress(quiet or bool(texts), total) as advance:
-
-        def write_all(out):
+            records = tag_lines(tagger, lines(), fmt, paragraphs)
+        sizes = [regular_size(p) if str(p) != "-" else None for p in inputs or []]
+        total = sum(sizes) if sizes and None not in sizes else None  # type: ignore[arg-type]
+        writer = RecordWriter(sink)
+        with _tag_progress(quiet or bool(texts) or interactive, total) as advance:
             tokens = 0
-            for record, n in records:
-                out.write(record)
-                tokens += n
-                advance(consumed[0], tokens)
+            try:
+                for tagged in records:
+                    writer.write(tagged.parts)
+                    if tagged.flush:
+                        sink.flush()
+                    tokens += tagged.tokens
+                    advance(consumed[0], tokens)
+            finally:
+                writer.close()
 
-        if output is not None:
-            atomic_write(output, write_all, mode="w")
-        else:
-            write_all(sys.stdout)
-            sys.stdout.flush()
+
+def _argument(text: str, n: int, replace_invalid: bool) -> str:
+    """A TEXT argument as UTF-8, whatever the locale decoded it as."""
+    raw = os.fsencode(text)
+    try:
+        return raw.decode("utf-8", "replace" if replace_invalid else "strict")
+    except UnicodeDecodeError as e:
+        raise InputError(
+            f"TEXT argument {n}: byte {e.start + 1} is not valid UTF-8 (pass --replace-invalid to tag it anyway)"
+        ) from None
 
 
 @contextmanager
@@ -195,6 +241,8 @@ def _tag_progress(off: bool, total_bytes: int | None):
         TimeRemainingColumn(),
         console=err_console(),
         transient=True,
+        redirect_stdout=False,  # records go to stdout untouched, whatever the bar does
+        redirect_stderr=False,
     )
     start = time.perf_counter()
     with progress:
@@ -315,7 +363,6 @@ def train_cli(
       ner-rnn train data/names-train.conll --dev data/names-dev.conll -o my-model.npz
     """
     import json
-    import signal
 
     from .corpus import file_sha256
     from .errors import CorpusError
@@ -399,6 +446,8 @@ def train_cli(
         console=log,
         transient=True,
         disable=quiet or not log.is_terminal,
+        redirect_stdout=False,
+        redirect_stderr=False,
     )
 
     def stage(member: int, epoch: int) -> str:
@@ -434,10 +483,6 @@ def train_cli(
         save_checkpoint(ckpt, st, run_id | {"info": info})
         done[0] = st.epoch
 
-    def stop(signum, frame):  # SIGTERM ends training the way Ctrl-C does
-        raise KeyboardInterrupt(signum)
-
-    signal.signal(signal.SIGTERM, stop)
     try:
         with progress:
             task = progress.add_task(
@@ -631,4 +676,16 @@ def info_cli(
 
 def main() -> None:
     """Entry point of the ``ner-rnn`` console script."""
+    from .files import guard_standard_streams
+
+    guard_standard_streams()
+    for stream, encoding in ((sys.stdout, "utf-8"), (sys.stderr, None)):
+        # data out is UTF-8 whatever the locale; messages in the locale's, never failing
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(**({"encoding": encoding} if encoding else {}), errors="backslashreplace")
+
+    def terminate(signum, frame):  # SIGTERM ends a command the way Ctrl-C does: cleaned up
+        raise KeyboardInterrupt(signum)
+
+    signal.signal(signal.SIGTERM, terminate)
     app(prog_name="ner-rnn")

@@ -31,6 +31,10 @@ class InputError(NerRnnError):
     """Text to tag could not be read (missing file, bad encoding)."""
 
 
+class OutputError(NerRnnError):
+    """Output could not be written (full disk, read-only folder, closed stream ...)."""
+
+
 class CorpusError(NerRnnError):
     """A CoNLL file is malformed; carries the file and line number."""
 

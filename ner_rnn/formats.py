@@ -4,17 +4,23 @@ Every writer turns one :class:`~ner_rnn.tagger.Doc` (one input line) into one re
 that ends with a newline, so output lines up with input and can be cut and joined:
 
 - ``text``:   the line with each name in brackets: ``[Teddy Roosevelt] was a great President.``
-- ``inline``: Stanford-style tags: ``<PERSON>Teddy Roosevelt</PERSON> was a great President.``
+- ``inline``: Stanford-style tags: ``<PERSON>Teddy Roosevelt</PERSON> was a great President.``,
+              the text escaped as XML (``&amp;``, ``&lt;``, ``&gt;``)
 - ``conll``:  ``token<TAB>tag`` (IOB2) per line and a blank line after each record
               (so an empty input line gives one empty line)
 - ``jsonl``:  one JSON object per line: text, entities with offsets and score, tokens
+
+A long line is tagged in pieces (:mod:`ner_rnn.stream`); :func:`render` gives each piece's
+part of the record: the text formats' pieces simply concatenate, a ``jsonl`` piece is a
+:class:`JsonlPiece` that the stream's writer assembles into one record.
 """
 
 from __future__ import annotations
 
 import json
 from enum import Enum
-from typing import Iterator
+from html import escape
+from typing import Iterator, NamedTuple, Union
 
 from .tagger import Doc
 
@@ -41,16 +47,19 @@ def mark(doc: Doc, before: str, after: str) -> str:
     return "".join(piece for piece, _ in marked(doc, before, after))
 
 
-def to_text(doc: Doc) -> str:
-    return mark(doc, "[", "]") + "\n"
+def to_text(doc: Doc, end: str = "\n") -> str:
+    return mark(doc, "[", "]") + end
 
 
-def to_inline(doc: Doc) -> str:
-    return mark(doc, "<PERSON>", "</PERSON>") + "\n"
+def to_inline(doc: Doc, end: str = "\n") -> str:
+    return "".join(
+        f"<PERSON>{escape(piece, quote=False)}</PERSON>" if is_name else escape(piece, quote=False)
+        for piece, is_name in marked(doc, "", "")
+    ) + end
 
 
-def to_conll(doc: Doc) -> str:
-    return "".join([f"{w}\t{tag}\n" for w, tag in zip(doc.words, doc.tags)]) + "\n"
+def to_conll(doc: Doc, end: str = "\n") -> str:
+    return "".join([f"{w}\t{tag}\n" for w, tag in zip(doc.words, doc.tags)]) + end
 
 
 def to_jsonl(doc: Doc) -> str:
@@ -64,6 +73,42 @@ def to_jsonl(doc: Doc) -> str:
         ],
     }
     return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+class JsonlPiece(NamedTuple):
+    """A piece of a long line's ``jsonl`` record: its text as JSON string content, its
+    entities and tokens as JSON objects (offsets in the whole line), and whether it is the last."""
+
+    text: str
+    entities: list[str]
+    tokens: list[str]
+    last: bool
+
+
+def jsonl_piece(doc: Doc, last: bool, base: int) -> JsonlPiece:
+    entities = [
+        json.dumps(
+            {"start": base + e.start, "end": base + e.end, "text": e.text, "label": e.label, "score": e.score},
+            ensure_ascii=False,
+        )
+        for e in doc.entities
+    ]
+    tokens = [
+        json.dumps({"text": w, "start": base + a, "end": base + b, "tag": tag}, ensure_ascii=False)
+        for w, (a, b), tag in zip(doc.words, doc.spans, doc.tags)
+    ]
+    return JsonlPiece(json.dumps(doc.text, ensure_ascii=False)[1:-1], entities, tokens, last)
+
+
+def render(doc: Doc, fmt: Format, last: bool = True, base: int = 0) -> Union[str, JsonlPiece]:
+    """``doc``'s record in ``fmt``; for a piece of a long line starting at character
+    ``base`` of it, that piece's part of the record (``last``: the piece ends the line)."""
+    if last and not base:
+        return WRITERS[fmt](doc)
+    if fmt is Format.jsonl:
+        return jsonl_piece(doc, last, base)
+    end = "\n" if last else ""
+    return {Format.text: to_text, Format.inline: to_inline, Format.conll: to_conll}[fmt](doc, end)
 
 
 WRITERS = {Format.text: to_text, Format.inline: to_inline, Format.conll: to_conll, Format.jsonl: to_jsonl}

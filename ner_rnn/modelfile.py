@@ -11,8 +11,6 @@ folder, renamed into place only when complete, and never replaces a file without
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import zipfile
 import zlib
 from pathlib import Path
@@ -22,6 +20,7 @@ import numpy as np
 from . import context, rnn
 from .errors import ModelFileError
 from .features import KNOWN_EVIDENCE_BUCKETS, Features
+from .files import atomic_write, check_output
 from .tagger import Tagger
 
 FORMAT = "ner-rnn model"
@@ -68,36 +67,8 @@ def save_model(path: str | Path, tagger: Tagger, info: dict | None = None, force
 
 
 def check_writable(path: Path, force: bool) -> None:
-    if path.is_dir():
-        raise ModelFileError("is a directory; give a file name for the model", path)
-    if path.exists() and not force:
-        raise ModelFileError("already exists; pass --force to overwrite it", path)
-    if not path.parent.is_dir():
-        raise ModelFileError("the folder does not exist", path.parent)
-
-
-def atomic_write(path: Path, write, mode: str = "wb") -> None:
-    """Call ``write(f)`` on a temporary file beside ``path``, then rename it to ``path``."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; give it the usual mode
-        with os.fdopen(fd, mode) as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    """Raise unless a model can be written to ``path`` (see :func:`ner_rnn.files.check_output`)."""
+    check_output(Path(path), force)
 
 
 def load_model(path: str | Path | None = None) -> Tagger:

@@ -1,19 +1,35 @@
 """Batch tagging of line streams: bytes in, output records out, in bounded memory.
 
-Input is read one line at a time and tagged in chunks of lines, so memory does not grow
-with the input; each output record depends only on its own input line, so the output
-of a file cut into pieces and tagged piece by piece is the same as tagging it whole.
-With ``paragraphs``, document context reaches across the lines of a paragraph (up to a
-blank line), and chunks end only at blank lines (or inside a paragraph too long to hold),
-so the same holds for files cut at blank lines.
+Input is read in blocks and tagged in chunks of lines, so memory does not grow with the
+input; each output record depends only on its own input line, so the output of a file
+cut into pieces and tagged piece by piece is the same as tagging it whole. With
+``paragraphs``, document context reaches across the lines of a paragraph (up to a blank
+line), and chunks end only at blank lines (or inside a paragraph too long to hold), so
+the same holds for files cut at blank lines.
+
+Two things keep this bounded and responsive whatever the input:
+
+- a line longer than ``PIECE_BYTES`` is read and tagged in pieces (:class:`Piece`), cut
+  after a sentence end where there is one, else at a space; its output is still one
+  record, assembled piece by piece (:class:`RecordWriter`), and document context does not
+  reach across the cuts;
+- when the input has no more data ready (a pipe or a terminal that is waiting), the
+  lines read so far are tagged and their records written and flushed at once
+  (:data:`IDLE`), while a file or a busy pipe is still tagged in large chunks.
 """
 
 from __future__ import annotations
 
-from typing import BinaryIO, Iterable, Iterator
+import os
+import select
+import signal
+import tempfile
+from typing import BinaryIO, Iterable, Iterator, NamedTuple, Union
 
+from . import BLAS_THREADS
 from .errors import InputError
-from .formats import NEEDS_OFFSETS, WRITERS, Format
+from .files import describe
+from .formats import NEEDS_OFFSETS, Format, JsonlPiece, render
 from .tagger import Doc, Tagger
 
 CHUNK_LINES = 2000  # lines tagged together ...
@@ -21,41 +37,186 @@ CHUNK_CHARS = 1 << 19  # ... or fewer, once they hold this many characters
 # a paragraph longer than this is cut anyway (and loses context at the cut), so memory
 # stays bounded
 PARAGRAPH_LINES, PARAGRAPH_CHARS = 4 * CHUNK_LINES, 4 * CHUNK_CHARS
+BLOCK = 1 << 16  # bytes read at a time
+PIECE_BYTES = 1 << 18  # a longer line is tagged in pieces of about this size
+SENTENCE_CUT = 1 << 14  # where a piece is cut: the last sentence end in its last 16 KiB ...
+SPACE_CUT = 1 << 12  # ... else the last space or tab in its last 4 KiB, else anywhere
+
+
+class Piece(NamedTuple):
+    """Part of a long line: its text, where it starts in the line (characters), and
+    whether it ends the line. A whole line is a plain ``str``."""
+
+    text: str
+    base: int
+    last: bool
+
+
+class _Idle:
+    def __repr__(self) -> str:
+        return "IDLE"
+
+
+IDLE = _Idle()  # the input has no more data ready: tag and write what has been read
+Item = Union[str, Piece]
+
+
+def _text(item: Item) -> str:
+    return item if isinstance(item, str) else item.text
+
+
+def _ends_line(item: Item) -> bool:
+    return isinstance(item, str) or item.last
+
+
+# ---- reading ---------------------------------------------------------------------------------
 
 
 def read_lines(
-    stream: BinaryIO, name: str, replace_invalid: bool = False, consumed: list[int] | None = None
-) -> Iterator[str]:
+    stream: BinaryIO,
+    name: str,
+    replace_invalid: bool = False,
+    consumed: list[int] | None = None,
+    idle: bool = False,
+) -> Iterator[Union[Item, _Idle]]:
     """Decode a byte stream line by line; a line that is not UTF-8 is an error naming it.
 
-    The line ending (``\\n`` or ``\\r\\n``) is dropped. With ``replace_invalid`` bad bytes
-    become U+FFFD instead. ``consumed[0]`` counts the bytes read, for progress bars.
+    Yields each line without its ending (``\\n`` or ``\\r\\n``) as a ``str``, or a line
+    longer than ``PIECE_BYTES`` as :class:`Piece` objects. With ``idle``, yields
+    :data:`IDLE` before waiting for input that has no data ready. With
+    ``replace_invalid`` bad bytes become U+FFFD. ``consumed[0]`` counts the bytes read,
+    for progress bars. A failed read is an :class:`InputError` naming ``name``.
     """
     errors = "replace" if replace_invalid else "strict"
     consumed = consumed if consumed is not None else [0]
-    for number, raw in enumerate(stream, start=1):
-        consumed[0] += len(raw)
-        if raw.endswith(b"\n"):
-            raw = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1]
+    fd = _fileno(stream)
+    pending: list[bytes] = []  # the start of the current line
+    size = 0  # its length in bytes
+    number = 1  # its line number
+    byte_base = char_base = 0  # where the pending bytes start in the line, for pieces and errors
+
+    def decode(raw: bytes) -> str:
         try:
-            yield raw.decode("utf-8", errors)
+            return raw.decode("utf-8", errors)
         except UnicodeDecodeError as e:
             raise InputError(
-                f"byte {e.start + 1} is not valid UTF-8 (pass --replace-invalid to tag it anyway)", name, number
+                f"byte {byte_base + e.start + 1} is not valid UTF-8 (pass --replace-invalid to tag it anyway)",
+                name,
+                number,
             ) from None
 
+    while True:
+        if idle and fd is not None and not _ready(fd):
+            yield IDLE
+        block = _read(stream, fd, name)
+        if not block:
+            break
+        consumed[0] += len(block)
+        lines = block.split(b"\n")
+        for raw in lines[:-1]:
+            if pending:
+                pending.append(raw)
+                raw = b"".join(pending)
+                pending, size = [], 0
+            if raw.endswith(b"\r"):
+                raw = raw[:-1]
+            text = decode(raw)
+            yield text if not char_base else Piece(text, char_base, True)
+            number += 1
+            byte_base = char_base = 0
+        rest = lines[-1]
+        if rest:
+            pending.append(rest)
+            size += len(rest)
+            while size >= PIECE_BYTES:
+                raw = b"".join(pending)
+                cut = _cut(raw)
+                text = decode(raw[:cut])
+                yield Piece(text, char_base, False)
+                byte_base += cut
+                char_base += len(text)
+                pending = [raw[cut:]]
+                size = len(pending[0])
+    if pending:  # a last line without a line ending
+        raw = b"".join(pending)
+        if raw.endswith(b"\r"):
+            raw = raw[:-1]
+        text = decode(raw)
+        yield text if not char_base else Piece(text, char_base, True)
 
-def chunks(lines: Iterable[str], paragraphs: bool = False) -> Iterator[list[str]]:
+
+def _fileno(stream) -> int | None:
+    try:
+        return stream.fileno()
+    except (AttributeError, OSError, ValueError):  # a BytesIO, say
+        return None
+
+
+def _ready(fd: int) -> bool:
+    """Has ``fd`` data (or an end) ready, so that a read will not wait?"""
+    try:
+        return bool(select.select([fd], [], [], 0)[0])
+    except (OSError, ValueError):
+        return True
+
+
+def _read(stream, fd: int | None, name: str) -> bytes:
+    try:
+        if fd is not None:
+            return os.read(fd, BLOCK)
+        return stream.read(BLOCK)
+    except OSError as e:
+        raise InputError(f"cannot read: {describe(e)}", name) from None
+
+
+def _cut(raw: bytes) -> int:
+    """Where to end a piece of a long line ``raw``: after the last sentence end followed by
+    a space in its last ``SENTENCE_CUT`` bytes, else after its last space or tab in the last
+    ``SPACE_CUT`` bytes, else at the last character boundary."""
+    n = len(raw)
+    for end in (b". ", b"! ", b"? "):
+        k = raw.rfind(end, max(0, n - SENTENCE_CUT))
+        if k >= 0:
+            return k + 2
+    k = max(raw.rfind(b" ", max(0, n - SPACE_CUT)), raw.rfind(b"\t", max(0, n - SPACE_CUT)))
+    if k >= 0:
+        return k + 1
+    for j in range(n - 1, max(0, n - 4), -1):  # never inside a character of several bytes
+        if raw[j] & 0xC0 != 0x80:
+            return j
+    return n
+
+
+# ---- chunks of lines -------------------------------------------------------------------------
+
+
+class Chunk(list):
+    """Lines (and pieces of lines) tagged together; ``flush``: the input paused after them,
+    so their records should be written out at once."""
+
+    flush = False
+
+
+def chunks(lines: Iterable[Union[Item, _Idle]], paragraphs: bool = False) -> Iterator[Chunk]:
     """Lines in lists of about ``CHUNK_LINES`` lines or ``CHUNK_CHARS`` characters; with
     ``paragraphs``, each list ends after a blank line (or at ``PARAGRAPH_LINES`` lines or
-    ``PARAGRAPH_CHARS`` characters)."""
-    chunk: list[str] = []
+    ``PARAGRAPH_CHARS`` characters). At :data:`IDLE`, the lines so far are a chunk (with
+    ``paragraphs``, if they end a paragraph)."""
+    chunk = Chunk()
     size = 0
     lines_since_blank = 0
     for line in lines:
+        if line is IDLE:
+            if chunk and (not paragraphs or lines_since_blank == 0):
+                chunk.flush = True
+                yield chunk
+                chunk, size, lines_since_blank = Chunk(), 0, 0
+            continue
         chunk.append(line)
-        size += len(line)
-        lines_since_blank = 0 if not line.strip() else lines_since_blank + 1
+        text = _text(line)
+        size += len(text)
+        if _ends_line(line):
+            lines_since_blank = 0 if not text.strip() else lines_since_blank + 1
         if len(chunk) >= CHUNK_LINES or size >= CHUNK_CHARS:
             if (
                 not paragraphs
@@ -64,102 +225,210 @@ def chunks(lines: Iterable[str], paragraphs: bool = False) -> Iterator[list[str]
                 or size >= PARAGRAPH_CHARS
             ):
                 yield chunk
-                chunk, size, lines_since_blank = [], 0, 0
+                chunk, size, lines_since_blank = Chunk(), 0, 0
     if chunk:
         yield chunk
 
 
-def paragraph_records(lines: list[str]) -> list[int]:
-    """The record of each line when a record is a paragraph: a blank line ends one."""
+def records_of(chunk: list[Item], paragraphs: bool) -> list[int]:
+    """The document-context record of each item: its line (the pieces of a long line are
+    one record), or with ``paragraphs`` its paragraph (a blank line ends one)."""
     out, record = [], 0
-    for line in lines:
-        if not line.strip():
+    for item in chunk:
+        if paragraphs and isinstance(item, str) and not item.strip():
             record += 1
         out.append(record)
+        if not paragraphs and _ends_line(item):
+            record += 1
     return out
 
 
-def tag_docs(tagger: Tagger, chunk: list[str], with_offsets: bool, paragraphs: bool) -> list[Doc]:
-    """One chunk of lines -> one :class:`Doc` per line; a record for
+def paragraph_records(lines: list[str]) -> list[int]:
+    """The record of each line when a record is a paragraph: a blank line ends one."""
+    return records_of(lines, True)
+
+
+def tag_docs(tagger: Tagger, chunk: list[Item], with_offsets: bool, paragraphs: bool) -> list[Doc]:
+    """One chunk of lines -> one :class:`Doc` per line (or piece of a line); a record for
     document context is a line, or with ``paragraphs`` a paragraph."""
-    return tagger.tag_texts(chunk, with_offsets, paragraph_records(chunk) if paragraphs else None)
+    return tagger.tag_texts([_text(item) for item in chunk], with_offsets, records_of(chunk, paragraphs))
 
 
-def tag_chunk(tagger: Tagger, chunk: list[str], fmt: Format, paragraphs: bool = False) -> tuple[str, int]:
-    """One chunk of lines -> (its output records, its token count)."""
+Part = Union[str, JsonlPiece]
+
+
+def tag_chunk(tagger: Tagger, chunk: list[Item], fmt: Format, paragraphs: bool = False) -> tuple[list[Part], int]:
+    """One chunk of lines -> (its output, its token count). The output is one string of
+    records, with a :class:`~ner_rnn.formats.JsonlPiece` for each piece of a long line in
+    ``jsonl`` (see :class:`RecordWriter`)."""
     docs = tag_docs(tagger, chunk, NEEDS_OFFSETS[fmt], paragraphs)
-    return "".join(map(WRITERS[fmt], docs)), sum(len(d.words) for d in docs)
+    n = sum(len(d.words) for d in docs)
+    if all(isinstance(item, str) for item in chunk):
+        return ["".join([render(d, fmt) for d in docs])], n
+    parts: list[Part] = []
+    for doc, item in zip(docs, chunk):
+        out = render(doc, fmt) if isinstance(item, str) else render(doc, fmt, item.last, item.base)
+        if isinstance(out, str) and parts and isinstance(parts[-1], str):
+            parts[-1] += out
+        else:
+            parts.append(out)
+    return parts, n
 
 
-def tag_lines(tagger: Tagger, lines: Iterable[str], fmt: Format, paragraphs: bool = False) -> Iterator[tuple[str, int]]:
-    """Tag lines chunk by chunk; yield (the chunk's output records, its token count)."""
+class Tagged(NamedTuple):
+    parts: list[Part]
+    tokens: int
+    flush: bool  # the input paused after these lines: write them out now
+
+
+def tag_lines(
+    tagger: Tagger, lines: Iterable[Union[Item, _Idle]], fmt: Format, paragraphs: bool = False
+) -> Iterator[Tagged]:
+    """Tag lines chunk by chunk; yield each chunk's output."""
     for chunk in chunks(lines, paragraphs):
-        yield tag_chunk(tagger, chunk, fmt, paragraphs)
+        yield Tagged(*tag_chunk(tagger, chunk, fmt, paragraphs), chunk.flush)
+
+
+class RecordWriter:
+    """Writes the output of :func:`tag_lines` to a sink: strings as they are, and the pieces
+    of a long line's ``jsonl`` record as one record, in memory bounded by a piece: its text
+    is written as it comes, its entities and tokens kept in temporary files (already
+    unlinked, so never left behind) until the text is complete."""
+
+    def __init__(self, sink):
+        self.sink = sink
+        self._spools = None
+
+    def write(self, parts: list[Part]) -> None:
+        for part in parts:
+            if isinstance(part, str):
+                self.sink.write(part)
+            else:
+                self._piece(part)
+
+    def _piece(self, piece: JsonlPiece) -> None:
+        if self._spools is None:
+            self.sink.write('{"text": "')
+            self._spools = [tempfile.TemporaryFile(), tempfile.TemporaryFile()]
+            self._empty = [True, True]
+        self.sink.write(piece.text)
+        for k, items in enumerate((piece.entities, piece.tokens)):
+            if items:
+                spool = self._spools[k]
+                spool.write(((", " if not self._empty[k] else "") + ", ".join(items)).encode("utf-8"))
+                self._empty[k] = False
+        if piece.last:
+            self.sink.write('"')
+            for key, spool in zip(("entities", "tokens"), self._spools):
+                self.sink.write(f', "{key}": [')
+                spool.seek(0)
+                for block in iter(lambda: spool.read(1 << 20), b""):
+                    self.sink.write_bytes(block)
+                spool.close()
+                self.sink.write("]")
+            self.sink.write("}\n")
+            self._spools = None
+
+    def close(self) -> None:
+        for spool in self._spools or []:
+            spool.close()
+        self._spools = None
 
 
 # ---- several worker processes ---------------------------------------------------------------
 
 _worker: dict = {}
-BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def _init_worker(model_path, fmt: Format, paragraphs: bool) -> None:
     from .modelfile import load_model
 
+    # Ctrl-C reaches the whole process group: the main process stops the workers itself
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker["tagger"] = load_model(model_path)
     _worker["fmt"] = fmt
     _worker["paragraphs"] = paragraphs
 
 
-def _tag_chunk(chunk: list[str]) -> tuple[str, int]:
+def _tag_chunk(chunk: list[Item]) -> tuple[list[Part], int]:
     return tag_chunk(_worker["tagger"], chunk, _worker["fmt"], _worker["paragraphs"])
 
 
+def available_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def tag_lines_parallel(
-    tagger: Tagger, model_path, lines: Iterable[str], fmt: Format, workers: int, paragraphs: bool = False
-) -> Iterator[tuple[str, int]]:
-    """:func:`tag_lines` on ``workers`` processes, output in input order.
+    tagger: Tagger,
+    model_path,
+    lines: Iterable[Union[Item, _Idle]],
+    fmt: Format,
+    workers: int,
+    paragraphs: bool = False,
+) -> Iterator[Tagged]:
+    """:func:`tag_lines` on up to ``workers`` processes, output in input order.
 
-    The first chunk is tagged here; the worker processes start only if more input
-    follows, so a short input never pays for starting them. At most two chunks per worker
-    are in flight, so memory stays bounded however long the input is (``Pool.imap``
-    would read all of it ahead).
+    Chunks are tagged here until a full one has been, and the next one is read: only then
+    do worker processes start (as many as there are chunks ready, at most ``workers``), so
+    a short input, or one that arrives a line at a time, never pays for starting them. At
+    most two chunks per worker are in flight, so memory stays bounded however long the
+    input is (``Pool.imap`` would read all of it ahead). When the input pauses, every
+    chunk in flight is finished and written before more is read.
     """
-    import itertools
-
     batches = chunks(lines, paragraphs)
-    first = next(batches, None)
-    if first is None:
+    for chunk in batches:
+        yield Tagged(*tag_chunk(tagger, chunk, fmt, paragraphs), chunk.flush)
+        if not chunk.flush and workers > 1:
+            break  # a full chunk, with more to come perhaps
+    else:
         return
-    yield tag_chunk(tagger, first, fmt, paragraphs)
-    second = next(batches, None)
-    if second is None:
-        return
-    batches = itertools.chain([second], batches)
-    if workers <= 1:
-        yield from (tag_chunk(tagger, chunk, fmt, paragraphs) for chunk in batches)
+    ready: list[Chunk] = []
+    for chunk in batches:
+        ready.append(chunk)
+        if chunk.flush or len(ready) >= workers:
+            break
+    if not ready:
         return
     import multiprocessing
-    import os
     from collections import deque
 
     # one BLAS thread per worker: the workers already fill the cores, and BLAS threads that
     # spin waiting for a busy core slow everything down many times over
     saved = {k: os.environ.get(k) for k in BLAS_THREADS}
     os.environ.update({k: "1" for k in BLAS_THREADS})
+    sigint = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited: workers ignore Ctrl-C from birth
     try:
-        pool = multiprocessing.get_context("spawn").Pool(workers, _init_worker, (model_path, fmt, paragraphs))
+        pool = multiprocessing.get_context("spawn").Pool(
+            min(workers, len(ready)), _init_worker, (model_path, fmt, paragraphs)
+        )
     finally:
+        signal.signal(signal.SIGINT, sigint)
         for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+    n = min(workers, len(ready))
     with pool:
         pending: deque = deque()
-        for chunk in batches:
-            pending.append(pool.apply_async(_tag_chunk, (chunk,)))
-            if len(pending) >= 2 * workers:
-                yield pending.popleft().get()
+        for chunk in _chain(ready, batches):
+            pending.append((pool.apply_async(_tag_chunk, (chunk,)), chunk.flush))
+            if chunk.flush:
+                while pending:
+                    result, flush = pending.popleft()
+                    yield Tagged(*result.get(), not pending)
+            elif len(pending) >= 2 * n:
+                result, _ = pending.popleft()
+                yield Tagged(*result.get(), False)
         while pending:
-            yield pending.popleft().get()
+            result, _ = pending.popleft()
+            yield Tagged(*result.get(), False)
+
+
+def _chain(first: list, rest: Iterator) -> Iterator:
+    yield from first
+    yield from rest

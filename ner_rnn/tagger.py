@@ -8,6 +8,8 @@ seen recently is kept in a bounded cache, since x depends only on the word.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -17,7 +19,7 @@ from . import context, rnn
 from .conventions import is_lower_word, is_regnal, is_title
 from .features import Features
 from .tags import Span, decode, labels_for, spans_from_tags
-from .tokenize import Token, sentence_bounds, token_spans, tokenize_words
+from .tokenize import LINE_BREAK, Token, sentence_bounds, token_spans, tokenize_words
 
 BATCH_SIZE = 512  # at most this many sentences per forward pass when tagging ...
 BATCH_SLOTS = 16_384  # ... and at most this many padded steps (T · m), so memory stays bounded
@@ -168,6 +170,25 @@ def _conventions(name: np.ndarray, first: np.ndarray, offsets: np.ndarray, sente
     if hit.any():
         hit[hit] = _of_sentence(_shows_case, which[hit], sentences)
         name[tokens[hit]] = False
+    return name
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _trim_letterless(name: np.ndarray, first: np.ndarray, offsets: np.ndarray, sentences: list[list[str]]) -> np.ndarray:
+    """Tokens without a letter (emoji, "@@", digits, control characters) leave the ends of a
+    name, so a name that has no letter at all is no name. Inside a name they stay, as in
+    the annotation's "( Tom ) Seaver"."""
+    tokens = np.flatnonzero(name)
+    letterless = tokens[[_LETTER.search(w) is None for w in _words_at(tokens, offsets, sentences)[0]]]
+    while len(letterless):
+        before, after = _neighbours(name, first)
+        ends = letterless[~before[letterless] | ~after[letterless]]
+        if not len(ends):
+            break
+        name[ends] = False
+        letterless = letterless[name[letterless]]
     return name
 
 
@@ -416,6 +437,7 @@ class Tagger:
                 name = grown
         if sentences is not None and name.any():
             name = _conventions(name, first, offsets, sentences)
+            name = _trim_letterless(name, first, offsets, sentences)
             if groups is not None:
                 name = _not_companies(name, first, offsets, sentences, groups, self.context_window)
         prev, _ = _neighbours(name, first)
@@ -443,19 +465,30 @@ class Tagger:
     def tag_texts(self, texts: list[str], with_offsets: bool = True, records: list[int] | None = None) -> list[Doc]:
         """Tokenize, split into sentences, tag, and return one :class:`Doc` per text.
 
-        Each text is one record for document context, unless ``records[n]`` says which
-        record text n belongs to (consecutive texts, e.g. the lines of a paragraph).
-        ``with_offsets=False`` skips the character offsets where only words and tags are
-        wanted (the conll format)."""
-        spans_per_text = [token_spans(t) for t in texts] if with_offsets else None
-        if spans_per_text is None:
-            words_per_text = [tokenize_words(t) for t in texts]
-        else:
-            words_per_text = [[t[a:b] for a, b in spans] for t, spans in zip(texts, spans_per_text)]
+        A sentence ends at ".", "!" or "?", at a line break, and after 128 tokens, so no
+        name runs across a line break. Each text is one record for document context,
+        unless ``records[n]`` says which record text n belongs to (consecutive texts, e.g.
+        the lines of a paragraph). ``with_offsets=False`` skips the character offsets where
+        only words and tags are wanted (the conll format)."""
+        if isinstance(texts, (str, bytes)) or not hasattr(texts, "__iter__"):
+            raise TypeError(f"tag_texts() takes a list of str, not {type(texts).__name__}; to tag one text use tag()")
+        texts = list(texts)
+        for n, t in enumerate(texts):
+            if not isinstance(t, str):
+                raise TypeError(f"tag_texts(): item {n} is {type(t).__name__}, not str")
+        spans_per_text: list = [token_spans(t) for t in texts] if with_offsets else [None] * len(texts)
+        words_per_text = []
         pieces: list[list[str]] = []
         groups: list[int] = []
-        for n, words in enumerate(words_per_text):
-            for start, end in sentence_bounds(words):
+        for n, text in enumerate(texts):
+            spans = spans_per_text[n]
+            breaks = LINE_BREAK.search(text) is not None
+            if spans is None and breaks:
+                spans = token_spans(text)  # where the line breaks fall among the tokens
+            words = tokenize_words(text) if spans is None else [text[a:b] for a, b in spans]
+            words_per_text.append(words)
+            bounds = _bounds_within_lines(text, spans) if breaks else sentence_bounds(words)
+            for start, end in bounds:
                 pieces.append(words if end - start == len(words) else words[start:end])
                 groups.append(n if records is None else records[n])
         flat, offsets = self.predict_flat_in_context(pieces, groups)
@@ -464,9 +497,28 @@ class Tagger:
         docs, a = [], 0
         for n, (text, words) in enumerate(zip(texts, words_per_text)):  # a text's pieces are consecutive
             b = a + len(words)
-            docs.append(Doc(text, words, tags[a:b], p_name[a:b], spans_per_text[n] if with_offsets else None))
+            docs.append(Doc(text, words, tags[a:b], p_name[a:b], spans_per_text[n]))
             a = b
         return docs
 
     def tag(self, text: str) -> Doc:
+        """Tag one text: a :class:`Doc` with its words, tags and person names."""
+        if not isinstance(text, str):
+            raise TypeError(f"tag() takes a str, not {type(text).__name__}")
         return self.tag_texts([text])[0]
+
+
+def _bounds_within_lines(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """:func:`sentence_bounds` of a text's tokens, each line of the text on its own."""
+    breaks = [m.start() for m in LINE_BREAK.finditer(text)]
+    words = [text[a:b] for a, b in spans]
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    while start < len(spans):
+        line = bisect_right(breaks, spans[start][0])
+        end = start + 1
+        while end < len(spans) and bisect_right(breaks, spans[end][0]) == line:
+            end += 1
+        bounds += [(start + a, start + b) for a, b in sentence_bounds(words[start:end])]
+        start = end
+    return bounds

@@ -45,6 +45,9 @@ _TOKEN_RE = re.compile(
     re.VERBOSE,
 )
 
+# the characters that end a line for str.splitlines(): no sentence, so no name, runs across one
+LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
 # Sentence-final tokens: a line is tagged one sentence at a time, as the model was trained.
 SENTENCE_END = frozenset({".", "!", "?", "...", "…", "。", "！", "？"})
 MAX_SENTENCE_TOKENS = 128

@@ -132,7 +132,7 @@ def test_input_files_and_output_file(tiny_model, tmp_path):
     assert len(out.read_text(encoding="utf-8").splitlines()) == 4
     before = out.read_bytes()
     r = run("tag", "-m", tiny_model, "-i", a, "-o", out)
-    assert r.exit_code == 2 and "--force" in r.stderr
+    assert r.exit_code == 1 and "--force" in r.stderr
     assert out.read_bytes() == before
 
 

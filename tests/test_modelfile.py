@@ -8,7 +8,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from ner_rnn.errors import ModelFileError
+from ner_rnn.errors import ModelFileError, OutputError
 from ner_rnn.modelfile import FORMAT_VERSION, load_model, save_model
 
 
@@ -89,7 +89,7 @@ def test_writes_are_atomic_and_never_overwrite(tiny_model, tmp_path):
     tagger = load_model(tiny_model)
     target = tmp_path / "m.npz"
     target.write_bytes(b"keep me")
-    with pytest.raises(ModelFileError, match="--force"):
+    with pytest.raises(OutputError, match="--force"):
         save_model(target, tagger)
     assert target.read_bytes() == b"keep me"
 
