@@ -8,6 +8,7 @@ input, damaged model, ...), 2 usage error (bad or contradictory options).
 
 from __future__ import annotations
 
+import functools
 import os
 import shlex
 import signal
@@ -21,6 +22,7 @@ import typer
 from typer.core import TyperGroup
 
 from .context import WINDOW
+from .rnn import MAX_HIDDEN
 from .errors import ConfigError, InputError, NerRnnError
 from .formats import Format, marked
 from .tags import DATA_SCHEMES, SCHEMES
@@ -293,7 +295,21 @@ def read_data(path: Path, scheme: str):
     return sentences
 
 
+def _one_run_per_output(command):
+    """Run a command that writes ``--output`` holding its lock (:func:`ner_rnn.files.exclusive`)."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        from .files import exclusive
+
+        with exclusive(kwargs["output"]):
+            return command(*args, **kwargs)
+
+    return run
+
+
 @app.command("train")
+@_one_run_per_output
 def train_cli(
     train_file: Path = typer.Argument(..., help="Training data, CoNLL format.", show_default=False),
     output: Path = typer.Option(..., "-o", "--output", help="Where to write the model (.npz).", show_default=False),
@@ -307,12 +323,17 @@ def train_cli(
     ),
     epochs: int = typer.Option(15, "--epochs", min=1, help="At most this many passes over the data."),
     patience: int = typer.Option(3, "--patience", min=1, help="Stop after this many epochs without better dev F1."),
-    seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same model, bit for bit."),
-    hidden: int = typer.Option(64, "--hidden", min=1, help="Size n_a of the hidden state, per direction."),
+    seed: int = typer.Option(
+        0, "--seed", min=0, help="Random seed; the same seed gives the same model, bit for bit."
+    ),
+    hidden: int = typer.Option(
+        64, "--hidden", min=1, max=MAX_HIDDEN, help="Size n_a of the hidden state, per direction."
+    ),
     members: int = typer.Option(
         1,
         "--members",
         min=1,
+        max=16,
         help="Train this many networks of --hidden units, each from its own seed, and merge them into one "
         "(an ensemble that tags as fast as one network of members × hidden units).",
     ),
@@ -320,7 +341,7 @@ def train_cli(
     scheme: ModelScheme = typer.Option(
         ModelScheme.io, "--scheme", help="The model's tags: io (O/PER) or bio (O/B-PER/I-PER)."
     ),
-    batch_size: int = typer.Option(32, "--batch-size", min=1, help="Sentences per update."),
+    batch_size: int = typer.Option(32, "--batch-size", min=1, max=4096, help="Sentences per update."),
     lr: float = typer.Option(0.002, "--lr", help="Adam learning rate."),
     dropout: float = typer.Option(0.2, "--dropout", help="Dropout on the states."),
     word_dropout: float = typer.Option(0.1, "--word-dropout", help="Chance a word is shown as <UNK>."),
@@ -343,7 +364,7 @@ def train_cli(
         False, "--doc-context", help="Learn to use a name's other mentions nearby (two passes; trains 3 models)."
     ),
     context_window: int = typer.Option(
-        WINDOW, "--context-window", help="With --doc-context: how many sentences either side are a mention's context."
+        WINDOW, "--context-window", min=0, help="With --doc-context: how many sentences either side are a mention's context."
     ),
     entity: Optional[str] = typer.Option(
         None, "--entity", help="The tag type that counts as a person name.", show_default="PER or PERSON"
@@ -363,6 +384,8 @@ def train_cli(
       ner-rnn train data/names-train.conll --dev data/names-dev.conll -o my-model.npz
     """
     import json
+
+    from rich.markup import escape
 
     from .corpus import file_sha256
     from .errors import CorpusError
@@ -501,7 +524,7 @@ def train_cli(
                 resume=state,
             )
     except KeyboardInterrupt as e:
-        where = f"the best model so far is in {output}" if output.exists() else "no epoch had finished"
+        where = f"the best model so far is in {escape(str(output))}" if output.exists() else "no epoch had finished"
         err_console().print(
             f"[bold red]interrupted[/] after {done[0]} epochs: {where}; "
             "the same command with --resume goes on from there"
@@ -522,9 +545,8 @@ def train_cli(
     save_model(output, result.tagger, info, force=True)
     ckpt.unlink(missing_ok=True)
     kept = ", ".join(map(str, result.best_epochs))
-    log.print(
-        f"saved {output} (epoch {kept})" if members == 1 else f"saved {output} ({members} networks, epochs {kept})"
-    )
+    saved = escape(str(output))
+    log.print(f"saved {saved} (epoch {kept})" if members == 1 else f"saved {saved} ({members} networks, epochs {kept})")
 
 
 # ---- evaluate ---------------------------------------------------------------------------------
@@ -590,7 +612,9 @@ def evaluate_cli(
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(title=f"person names in {data.name}", title_justify="left")
+        from rich.markup import escape
+
+        table = Table(title=f"person names in {escape(data.name)}", title_justify="left")
         for col in ("precision", "recall", "F1", "token acc.", "gold", "predicted", "correct"):
             table.add_column(col, justify="right")
         table.add_row(
@@ -619,15 +643,19 @@ def info_cli(
     """
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from .modelfile import DEFAULT_MODEL, load_model
 
     tagger = load_model(model)
-    m, f = tagger.meta, tagger.features
+    m, f = tagger.meta, tagger.features  # what load_model checked, and what it did not need
+    config = m.get("config") if isinstance(m.get("config"), dict) else {}
+    members = config.get("members", 1) if isinstance(config.get("members"), int) else 1
     console = Console(highlight=False)
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
     table.add_column()
+    lexicon = m.get("lexicon") if isinstance(m.get("lexicon"), dict) else {}
     rows = [
         ("model", str(model or DEFAULT_MODEL)),
         ("format version", str(m.get("format_version"))),
@@ -635,7 +663,7 @@ def info_cli(
             "network",
             ("bidirectional" if m["bidirectional"] else "unidirectional")
             + f" RNN, n_a = {m['hidden']}"
-            + (f" ({members} networks merged)" if (members := m.get("config", {}).get("members", 1)) > 1 else ""),
+            + (f" ({members} networks merged)" if members > 1 else ""),
         ),
         ("tags", m["scheme"]),
         (
@@ -643,35 +671,49 @@ def info_cli(
             f"{m['n_x']:,}: {len(f.words):,} words, {len(f.shapes):,} shapes, {len(f.ngrams):,} "
             f"n-grams, 4 lexicon, {f.evidence_buckets} context",
         ),  # fmt: skip
-        ("lexicon", f"{len(f.lexicon):,} names" + (f", {m['lexicon']['source']}" if m.get("lexicon") else "")),
+        ("lexicon", f"{len(f.lexicon):,} names" + (f", {lexicon['source']}" if lexicon.get("source") else "")),
         (
             "document context",
             f"used: mentions up to {tagger.context_window} sentences away" if tagger.doc_context else "not used",
         ),
         ("decoding", tagger.decoding()),
-        ("trained with", m.get("command", "?")),
-        ("seed", str(m.get("config", {}).get("seed", "?"))),
+        ("trained with", str(m.get("command", "?"))),
+        ("seed", str(config.get("seed", "?"))),
     ]
-    rows += [(f"sha256 {name}", digest) for name, digest in m.get("data", {}).items()]
+    data = m.get("data") if isinstance(m.get("data"), dict) else {}
+    rows += [(f"sha256 {name}", str(digest)) for name, digest in data.items()]
     for split in ("dev", "test", "conllpp"):
-        if m.get(split):
-            s = m[split]
+        s = _scores(m.get(split))
+        if s:
             rows.append((f"{split} scores", f"P {s['precision']:.4f}  R {s['recall']:.4f}  F1 {s['f1']:.4f}"))
     for key, value in rows:
-        table.add_row(key, value)
+        table.add_row(Text(key), Text(value))  # Text: what the file says is never read as markup
     console.print(table)
-    history = [h for h in m.get("history", []) if "dev" in h]
+    history = [
+        h
+        for h in (m.get("history") if isinstance(m.get("history"), list) else [])
+        if isinstance(h, dict) and _scores(h.get("dev")) and isinstance(h.get("epoch"), int)
+    ]
     if history:
         console.print("\n[bold]dev F1 per epoch[/]")
         lo = min(h["dev"]["f1"] for h in history)
         kept = m.get("best_epochs") or [m.get("best_epoch")]
+        kept = kept if isinstance(kept, list) else []
         for h in history:
             f1 = h["dev"]["f1"]
             width = 1 + int(40 * (f1 - lo) / max(1e-9, 1 - lo))
-            member = h.get("member", 0)
-            best = "  best" if member < len(kept) and h["epoch"] == kept[member] else ""
+            member = h.get("member", 0) if isinstance(h.get("member"), int) else 0
+            best = "  best" if 0 <= member < len(kept) and h["epoch"] == kept[member] else ""
             network = f"network {member + 1}  " if len(kept) > 1 else ""
-            console.print(f"  {network}{h['epoch']:>3}  {f1:.4f}  [cyan]{'█' * width}[/]{best}")
+            console.print(f"  {network}{h['epoch']:>3}  {f1:.4f}  [cyan]{'█' * min(width, 41)}[/]{best}")
+
+
+def _scores(s) -> dict | None:
+    """A stored score record, if it is one (precision, recall and F1 as numbers in [0, 1])."""
+    keys = ("precision", "recall", "f1")
+    if isinstance(s, dict) and all(isinstance(s.get(k), (int, float)) and 0 <= s[k] <= 1 for k in keys):
+        return s
+    return None
 
 
 def main() -> None:

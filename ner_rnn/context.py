@@ -108,17 +108,41 @@ def _record_evidence(sentences, p_name, start, end, window: int, buckets: int, o
     for found in mentions.values():
         if len(found) < 2:
             continue
-        where = [i for i, _ in found]
-        p = [float(p_name[i][t]) for i, t in found]
-        longer = [_in_longer_name(p_name[i], t) for i, t in found]
-        for i, t in found:
+        # per sentence that has the word: the highest and lowest first-pass probability of its
+        # mentions there, whether one is part of a longer name, and where they are; a mention's
+        # context is the word's mentions in the other sentences of its window, so it is the
+        # union of those sentences' figures: work linear in the mentions, whatever they repeat
+        where: list[int] = []
+        highest: list[float] = []
+        lowest: list[float] = []
+        longer: list[bool] = []
+        positions: list[list[int]] = []
+        for i, t in found:  # in sentence order
+            p = float(p_name[i][t])
+            in_longer = _in_longer_name(p_name[i], t)
+            if where and where[-1] == i:
+                highest[-1], lowest[-1] = max(highest[-1], p), min(lowest[-1], p)
+                longer[-1] = longer[-1] or in_longer
+                positions[-1].append(t)
+            else:
+                where.append(i)
+                highest.append(p)
+                lowest.append(p)
+                longer.append(in_longer)
+                positions.append([t])
+        for k, i in enumerate(where):
             lo, hi = bisect_left(where, i - window), bisect_right(where, i + window)
-            others = [j for j in range(lo, hi) if where[j] != i]
+            others = [j for j in range(lo, hi) if j != k]
             if others:
                 if i not in out:
                     out[i] = np.zeros(len(sentences[i]), dtype=np.int64)
-                ps = [p[j] for j in others]
-                out[i][t] = code(max(ps), min(ps), any(longer[j] for j in others), buckets)
+                value = code(
+                    max(highest[j] for j in others),
+                    min(lowest[j] for j in others),
+                    any(longer[j] for j in others),
+                    buckets,
+                )
+                out[i][positions[k]] = value
 
 
 def _in_longer_name(q: np.ndarray, t: int) -> bool:

@@ -171,6 +171,40 @@ def open_output(path: Path | None, force: bool = False) -> Iterator[Sink]:
             sink.flush()
 
 
+@contextmanager
+def exclusive(path: Path) -> Iterator[None]:
+    """Hold ``.NAME.lock`` beside ``path`` while a run writes ``path`` (and its checkpoint):
+    a second run to the same path is refused at once. Creating it also shows, before any
+    work, that the folder is writable. The lock is the kernel's, so it never outlives its
+    process; the file is removed when the block ends."""
+    import fcntl
+
+    path = Path(path)
+    lock = path.parent / f".{path.name}.lock"
+    if not path.parent.is_dir():
+        raise OutputError("the folder does not exist", path.parent)
+    try:
+        fd = os.open(lock, os.O_WRONLY | os.O_CREAT, 0o666)
+    except OSError as e:
+        raise OutputError(f"cannot write in this folder: {describe(e)}", path) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(
+                "another ner-rnn run is writing this model now; wait for it to end, or give another -o", path
+            ) from None
+        try:
+            yield
+        finally:
+            try:
+                os.unlink(lock)
+            except OSError:
+                pass
+    finally:
+        os.close(fd)
+
+
 # ---- reading ------------------------------------------------------------------------------
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import ConfigError, CorpusError
+from .errors import CorpusError, NerRnnError
 from .features import normalize
 
 CODES = {"first": 1, "last": 2, "both": 3}
@@ -59,7 +59,7 @@ def faker_names() -> tuple[set[str], set[str]]:
 
         import faker.providers.person as person
     except ImportError:
-        raise ConfigError("the Faker lexicon needs Faker: pip install 'ner-rnn[train]'") from None
+        raise NerRnnError("the Faker lexicon needs Faker, which is not installed: pip install 'ner-rnn[train]'") from None
     first: set[str] = set()
     last: set[str] = set()
     for module in pkgutil.iter_modules(person.__path__):

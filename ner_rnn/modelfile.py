@@ -71,44 +71,51 @@ def check_writable(path: Path, force: bool) -> None:
     check_output(Path(path), force)
 
 
+MAX_META_BYTES = 1 << 26  # 64 MiB of JSON metadata (the shipped model's is 1.2 MB)
+MAX_OUTPUTS = 64
+
+
 def load_model(path: str | Path | None = None) -> Tagger:
-    """Read a model file (the shipped default when ``path`` is None) and check it."""
+    """Read a model file (the shipped default when ``path`` is None) and check it.
+
+    Nothing is read before it is checked: the metadata's declared size first, then the
+    sizes it gives, then each array's header (dtype and shape) against them, so a damaged
+    or hostile file is refused before it can make ner-rnn allocate more than it holds.
+    """
     path = Path(path) if path is not None else DEFAULT_MODEL
     if not path.exists():
         raise ModelFileError("no such model file", path)
     if path.is_dir():
         raise ModelFileError("is a directory, expected a model file", path)
-    with open(path, "rb") as f:
-        if f.read(4) not in (b"PK\x03\x04", b"PK\x05\x06"):  # np.load would try other formats
-            raise ModelFileError("not a ner-rnn model file (not an .npz archive)", path)
     try:
-        with np.load(path, allow_pickle=False) as npz:
-            meta = _read_meta(npz, path)
+        with open(path, "rb") as f:
+            if f.read(4) not in (b"PK\x03\x04", b"PK\x05\x06"):  # np.load would try other formats
+                raise ModelFileError("not a ner-rnn model file (not an .npz archive)", path)
+        with zipfile.ZipFile(path) as archive:
+            members = {name[:-4]: info for name, info in ((i.filename, i) for i in archive.infolist())}
+            if "__meta__" not in members or any(not i.filename.endswith(".npy") for i in members.values()):
+                raise ModelFileError("not a ner-rnn model file (no __meta__ entry)", path)
+            disk = path.stat().st_size
+            meta = _read_meta(_read_member(archive, members["__meta__"], None, path), path)
+            features = _read_features(meta, path)
             shapes = expected_shapes(meta)
-            if set(npz.files) != set(shapes) | {"__meta__"}:
-                raise ModelFileError(f"holds arrays {sorted(npz.files)}, expected {sorted(shapes)} and __meta__", path)
+            if set(members) != set(shapes) | {"__meta__"}:
+                raise ModelFileError(f"holds arrays {sorted(members)}, expected {sorted(shapes)} and __meta__", path)
+            declared = sum(i.file_size for i in members.values())
+            if declared > 1100 * disk:  # more than even the best compression could hold
+                raise ModelFileError(f"damaged: its arrays claim {declared:,} bytes in a file of {disk:,}", path)
+            for k, shape in shapes.items():  # every header checked before any data is read
+                _read_member(archive, members[k], shape, path, header_only=True)
             params = {}
             for k, shape in shapes.items():
-                a = npz[k]
-                if a.shape != shape or a.dtype.kind != "f":
-                    raise ModelFileError(f"array {k} is {a.dtype}{a.shape}, expected float{shape}", path)
-                a = a.astype(np.float32)
+                a = _read_member(archive, members[k], shape, path).astype(np.float32)
                 if not np.isfinite(a).all():
                     raise ModelFileError(f"array {k} holds NaN or infinite values", path)
                 params[k] = np.asfortranarray(a) if k.startswith("Wax") else a
-            features = Features.from_json(meta["features"])
     except ModelFileError:
         raise
-    except ValueError as e:
-        if "pickle" in str(e):
-            raise ModelFileError("refused: it holds pickled Python objects, which could run code", path) from None
-        raise ModelFileError(f"not a ner-rnn model file ({e})", path) from None
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, TypeError) as e:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError, KeyError) as e:
         raise ModelFileError(f"damaged or not a ner-rnn model file ({type(e).__name__}: {e})", path) from None
-    if features.evidence_buckets not in KNOWN_EVIDENCE_BUCKETS:
-        raise ModelFileError(f"damaged metadata ({features.evidence_buckets} evidence buckets)", path)
-    if features.n_x != meta["n_x"]:
-        raise ModelFileError(f"its vocabulary gives {features.n_x} input columns, its arrays {meta['n_x']}", path)
     return Tagger(
         params,
         features,
@@ -123,16 +130,67 @@ def load_model(path: str | Path | None = None) -> Tagger:
     )
 
 
-def _read_meta(npz, path: Path) -> dict:
-    if "__meta__" not in npz.files:
-        raise ModelFileError("not a ner-rnn model file (no __meta__ entry)", path)
-    raw = npz["__meta__"]
-    if raw.dtype != np.uint8 or raw.ndim != 1:
-        raise ModelFileError("not a ner-rnn model file (__meta__ is not JSON bytes)", path)
+def _read_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, shape: tuple[int, ...] | None, path: Path, header_only=False
+):
+    """One ``.npy`` member, its header checked before its data is read: a float array of
+    ``shape``, or (``shape`` None) the metadata, uint8 bytes of at most ``MAX_META_BYTES``."""
+    name = info.filename[:-4]
+    with archive.open(info) as f:
+        version = np.lib.format.read_magic(f)
+        if version == (1, 0):
+            header = np.lib.format.read_array_header_1_0(f)
+        elif version in ((2, 0), (3, 0)):
+            header = np.lib.format.read_array_header_2_0(f)
+        else:
+            raise ModelFileError(f"array {name} has an unknown .npy version {version}", path)
+        got, fortran, dtype = header
+        if dtype.hasobject:
+            raise ModelFileError("refused: it holds pickled Python objects, which could run code", path)
+        if shape is None:
+            if dtype != np.uint8 or len(got) != 1:
+                raise ModelFileError("not a ner-rnn model file (__meta__ is not JSON bytes)", path)
+            if got[0] > MAX_META_BYTES:
+                raise ModelFileError(f"damaged metadata ({got[0]:,} bytes, more than {MAX_META_BYTES:,})", path)
+        elif tuple(got) != shape or dtype.kind != "f" or dtype.itemsize > 8:
+            raise ModelFileError(f"array {name} is {dtype}{tuple(got)}, expected float{shape}", path)
+        count = int(np.prod(got, dtype=np.int64))
+        if header_only:
+            return None
+        data = f.read(count * dtype.itemsize)
+        if len(data) != count * dtype.itemsize:
+            raise ModelFileError(f"array {name} is truncated", path)
+    a = np.frombuffer(data, dtype=dtype)
+    return a.reshape(got, order="F" if fortran else "C")
+
+
+def _read_features(meta: dict, path: Path) -> Features:
+    """The feature vocabulary of the metadata, every field checked."""
+    d = meta["features"]
     try:
-        meta = json.loads(raw.tobytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ModelFileError("damaged metadata (not valid JSON)", path) from None
+        lists = [d[k] for k in ("words", "shapes", "ngrams")]
+        if not all(isinstance(x, list) and all(isinstance(w, str) for w in x) and x for x in lists):
+            raise ValueError("the vocabularies must be non-empty lists of strings")
+        lexicon = d.get("lexicon", {})
+        if not isinstance(lexicon, dict) or not all(isinstance(v, int) and 0 <= v <= 3 for v in lexicon.values()):
+            raise ValueError("the lexicon must map words to 0-3")
+        buckets = d.get("evidence_buckets", KNOWN_EVIDENCE_BUCKETS[0])
+        if buckets not in KNOWN_EVIDENCE_BUCKETS or isinstance(buckets, bool):
+            raise ValueError(f"{buckets!r} evidence buckets")
+        cfg = d["config"]
+        sizes = cfg.get("ngram_sizes") if isinstance(cfg, dict) else None
+        if not isinstance(sizes, list) or not all(isinstance(n, int) and 1 <= n <= 32 for n in sizes):
+            raise ValueError("ngram_sizes must be a list of small positive numbers")
+        features = Features.from_json(d)
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise ModelFileError(f"damaged metadata (features: {e})", path) from None
+    if features.n_x != meta["n_x"]:
+        raise ModelFileError(f"its vocabulary gives {features.n_x} input columns, its arrays {meta['n_x']}", path)
+    return features
+
+
+def _read_meta(raw: np.ndarray, path: Path) -> dict:
+    meta = _json(raw.tobytes(), path)
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise ModelFileError("not a ner-rnn model file (wrong format name)", path)
     version = meta.get("format_version")
@@ -148,12 +206,16 @@ def _read_meta(npz, path: Path) -> dict:
             raise ModelFileError(f"damaged metadata ({key!r} missing or not {typ.__name__})", path)
     labels = meta.setdefault("labels", ["O", "PER"] if meta["scheme"] == "io" else ["O", "B-PER", "I-PER"])
     person = {"io": ["O", "PER"], "bio": ["O", "B-PER", "I-PER"]}.get(meta["scheme"])
+    if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+        raise ModelFileError(f"damaged metadata (labels {labels!r})", path)
     if person is None or labels[: len(person)] != person or meta["n_y"] != len(labels):
         raise ModelFileError(
             f"damaged metadata (scheme {meta['scheme']!r}, labels {labels}, {meta['n_y']} outputs)", path
         )
-    if min(meta["hidden"], meta["n_x"]) < 1:
-        raise ModelFileError("damaged metadata (sizes must be positive)", path)
+    if min(meta["hidden"], meta["n_x"]) < 1 or meta["hidden"] > rnn.MAX_HIDDEN or meta["n_y"] > MAX_OUTPUTS:
+        raise ModelFileError(
+            f"damaged metadata (sizes hidden {meta['hidden']}, n_x {meta['n_x']}, n_y {meta['n_y']})", path
+        )
     for key in ("extend", "caseless_threshold", "caseless_extend"):  # decoding thresholds; absent in older models
         value = meta.get(key)
         if value is not None and not (isinstance(value, (int, float)) and 0 < value < 1):
@@ -162,6 +224,16 @@ def _read_meta(npz, path: Path) -> dict:
     if not isinstance(window, int) or window < 0:
         raise ModelFileError(f"damaged metadata (context_window {window!r})", path)
     return meta
+
+
+def _json(data: bytes, path: Path):
+    """Parse JSON metadata; anything that is not valid JSON is one clear error."""
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ModelFileError("damaged metadata (not valid JSON)", path) from None
+    except RecursionError:
+        raise ModelFileError("damaged metadata (nested too deeply)", path) from None
 
 
 # ---- training checkpoints ------------------------------------------------------------------

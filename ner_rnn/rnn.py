@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 
 Params = dict  # name -> array; gradients use the same names
+MAX_HIDDEN = 4096  # the most hidden units per direction that ner-rnn trains (members merged) or reads
 
 
 @dataclass

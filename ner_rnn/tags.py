@@ -80,7 +80,11 @@ def scheme_violation(tags: Sequence[str], scheme: str) -> tuple[int, str] | None
             return i, f"{tag} does not continue a {t} entity, which {scheme.upper()} requires (use B-{t})"
         if scheme == "iob1" and p == "B" and not inside_same:
             return i, f"{tag} may only follow another {t} token in IOB1 (use I-{t})"
+        if scheme == "iobes" and prev_p in "BI" and prev_t and not (p in "IE" and t == prev_t):
+            return i - 1, f"{tags[i - 1]} is not closed by E-{prev_t}, which IOBES requires (use S-{prev_t} or E-)"
         prev_p, prev_t = p, t
+    if scheme == "iobes" and prev_p in "BI" and prev_t:
+        return len(tags) - 1, f"{tags[-1]} ends the sentence unclosed, which IOBES requires (use S-{prev_t} or E-)"
     return None
 
 

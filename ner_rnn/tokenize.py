@@ -30,7 +30,7 @@ _TOKEN_RE = re.compile(
     rf"""
       [A-Za-z]+(?![\w.'’@:/-])                                # the usual case, decided at once
     | (?:https?://|www\.)[^\s<>"']*[^\s<>"'.,;:!?)\]]        # URL
-    | [\w.+-]++@[\w-]+(?:\.[\w-]+)+                            # e-mail address
+    | (?<![\w.+-])[\w.+-]++@[\w-]+(?:\.[\w-]+)+                # e-mail address, tried where its run starts
     | (?:[^\W\d_]\.){{2,}}(?:-\w+)*                            # U.S.  a.m.  U.S.-led
     | (?:{_TITLES})\.(?!\w)                                    # Mr.  Inc.  Sept.
     | [A-Z]\.(?!\S)                                            # initial: John F. Kennedy
@@ -48,6 +48,12 @@ _TOKEN_RE = re.compile(
 # the characters that end a line for str.splitlines(): no sentence, so no name, runs across one
 LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
+# Time is linear in the text whatever it holds: no token spans whitespace and no rule looks
+# past it, so each match looks at most at one run of characters without whitespace, and a
+# run longer than this is cut into windows of this size (a token is never longer)
+MAX_PIECE = 1000
+_RUN = re.compile(r"\S+")
+
 # Sentence-final tokens: a line is tagged one sentence at a time, as the model was trained.
 SENTENCE_END = frozenset({".", "!", "?", "...", "…", "。", "！", "？"})
 MAX_SENTENCE_TOKENS = 128
@@ -60,8 +66,29 @@ def tokenize(text: str) -> list[Token]:
 
 def token_spans(text: str) -> list[tuple[int, int]]:
     """The ``(start, end)`` of every token of :func:`tokenize` (cheaper than Token objects)."""
-    spans = [m.span() for m in _TOKEN_RE.finditer(text)]
+    if len(text) <= MAX_PIECE or max(map(len, text.split())) <= MAX_PIECE:
+        spans = [m.span() for m in _TOKEN_RE.finditer(text)]
+    else:
+        spans = _spans_in_windows(text)
     return spans if text.isascii() else _attach_marks(text, spans)
+
+
+def _spans_in_windows(text: str) -> list[tuple[int, int]]:
+    """:func:`token_spans` of a text with runs of more than ``MAX_PIECE`` characters without
+    whitespace: each such run is cut into windows of ``MAX_PIECE`` characters, so that no
+    match of the regular expression ever looks further than that."""
+    finditer = _TOKEN_RE.finditer
+    spans: list[tuple[int, int]] = []
+    done = 0
+    for run in _RUN.finditer(text):
+        a, b = run.span()
+        if b - a > MAX_PIECE:
+            spans += [m.span() for m in finditer(text, done, a)]
+            for w in range(a, b, MAX_PIECE):
+                spans += [m.span() for m in finditer(text, w, min(b, w + MAX_PIECE))]
+            done = b
+    spans += [m.span() for m in finditer(text, done)]
+    return spans
 
 
 def tokenize_words(text: str) -> list[str]:
@@ -78,8 +105,11 @@ def tokenize_words(text: str) -> list[str]:
     for piece in text.split():
         if piece.isalpha():
             out.append(piece)
-        else:
+        elif len(piece) <= MAX_PIECE:
             out += findall(piece)
+        else:  # as _spans_in_windows does
+            for w in range(0, len(piece), MAX_PIECE):
+                out += findall(piece, w, w + MAX_PIECE)
     return out
 
 

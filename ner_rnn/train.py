@@ -55,6 +55,11 @@ class TrainConfig:
         rules = [
             (self.hidden >= 1, f"--hidden must be at least 1, got {self.hidden}"),
             (self.members >= 1, f"--members must be at least 1, got {self.members}"),
+            (
+                self.hidden * self.members <= rnn.MAX_HIDDEN,
+                f"--hidden {self.hidden} x --members {self.members} is more than {rnn.MAX_HIDDEN} units; give fewer",
+            ),
+            (self.seed >= 0, f"--seed must be at least 0, got {self.seed}"),
             (self.epochs >= 1, f"--epochs must be at least 1, got {self.epochs}"),
             (self.patience >= 1, f"--patience must be at least 1, got {self.patience}"),
             (self.batch_size >= 1, f"--batch-size must be at least 1, got {self.batch_size}"),
