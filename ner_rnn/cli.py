@@ -156,7 +156,7 @@ def tag_cli(
 
       ner-rnn tag -f jsonl < articles.txt > names.jsonl
     """
-    from .files import STDIN, check_input, check_stdin, open_input, open_output, regular_size
+    from .files import STDIN, check_input, check_not_stdout, check_stdin, open_input, open_output, regular_size
     from .modelfile import DEFAULT_MODEL, load_model
     from .stream import RecordWriter, available_cores, read_lines, tag_lines, tag_lines_parallel
 
@@ -169,6 +169,9 @@ def tag_cli(
         check_stdin() if str(path) == "-" else check_input(path)
     if not texts and not inputs:
         check_stdin()
+    if output is None:
+        for path in inputs or ([] if texts else ["-"]):
+            check_not_stdout(None if str(path) == "-" else path)
     interactive = not texts and not inputs and sys.stdin.isatty()
     if interactive and not quiet:
         sys.stderr.write("ner-rnn: tagging lines typed here; Ctrl-D ends\n")
@@ -209,7 +212,8 @@ def tag_cli(
                         sink.flush()
                     tokens += tagged.tokens
                     advance(consumed[0], tokens)
-            finally:
+            finally:  # stop the workers now, not when the generator is collected
+                records.close()
                 writer.close()
 
 
@@ -263,19 +267,25 @@ def _colour(stream) -> bool:
 
 def _print_highlighted(tagger, lines, fmt: Format, paragraphs: bool) -> None:
     """On a terminal: each name marked as in the format, and in bold colour."""
+    from html import escape
+
     from rich.console import Console
     from rich.text import Text
 
-    from .stream import chunks, tag_docs
+    from .stream import chunks, ends_line, tag_docs
 
     console = Console(highlight=False, soft_wrap=True)
     before, after = ("[", "]") if fmt is Format.text else ("<PERSON>", "</PERSON>")
+    quote = (lambda piece: piece) if fmt is Format.text else (lambda piece: escape(piece, quote=False))
     for chunk in chunks(lines, paragraphs):
-        for doc in tag_docs(tagger, chunk, True, paragraphs):
+        for doc, item in zip(tag_docs(tagger, chunk, True, paragraphs), chunk):
             text = Text()
-            for piece, is_name in marked(doc, before, after):
-                text.append(piece, style="bold magenta" if is_name else None)
-            console.print(text)
+            for piece, is_name in marked(doc, "", ""):
+                if is_name:
+                    text.append(before + quote(piece) + after, style="bold magenta")
+                else:
+                    text.append(quote(piece))
+            console.print(text, end="\n" if ends_line(item) else "")
 
 
 # ---- train ------------------------------------------------------------------------------------
@@ -388,7 +398,7 @@ def train_cli(
     from rich.markup import escape
 
     from .corpus import file_sha256
-    from .errors import CorpusError
+    from .errors import CorpusError, ModelFileError
     from .modelfile import check_writable, checkpoint_path, load_checkpoint, save_checkpoint, save_model
     from .tags import entity_types, spans_from_tags
     from .train import TrainConfig, train
@@ -455,7 +465,9 @@ def train_cli(
         for key, value in run_id.items():
             if saved.get(key) != value:
                 raise ConfigError(f"--resume: the {key} differs from the interrupted run's; give the same options")
-        info = saved["info"]  # the run's metadata so far: its command, history, best epoch
+        info = saved.get("info")  # the run's metadata so far: its command, history, best epoch
+        if not isinstance(info, dict) or not isinstance(info.get("history"), list):
+            raise ModelFileError("damaged checkpoint (no run metadata); start again without --resume", ckpt)
         log.print(f"resuming after epoch {state.epoch} (best so far: epoch {state.best_epoch})")
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn

@@ -157,7 +157,7 @@ def open_output(path: Path | None, force: bool = False) -> Iterator[Sink]:
         sink.flush()
     elif is_special(path):  # a pipe or a device: write into it, never replace it
         try:
-            f = open(path, "wb")
+            f = open(path, "wb", buffering=0)  # unbuffered: a failed write fails once, where it happens
         except OSError as e:
             raise OutputError(f"cannot write: {describe(e)}", path) from None
         with f:
@@ -220,6 +220,18 @@ def check_input(path: Path) -> None:
         raise InputError("is a directory, expected a file", path)
     if stat.S_ISREG(st.st_mode) and not os.access(path, os.R_OK):
         raise InputError("cannot read: Permission denied", path)
+
+
+def check_not_stdout(path: Path | None) -> None:
+    """Refuse to read a regular file that standard output appends to (``< a.txt >> a.txt``),
+    which would grow without end; ``path`` None is standard input."""
+    try:
+        out = os.fstat(1)
+        st = os.fstat(0) if path is None else os.stat(path)
+    except OSError:
+        return
+    if stat.S_ISREG(out.st_mode) and (out.st_dev, out.st_ino) == (st.st_dev, st.st_ino):
+        raise InputError("is also standard output; write to another file", STDIN if path is None else path)
 
 
 def open_input(path: Path) -> BinaryIO:

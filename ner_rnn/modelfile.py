@@ -286,8 +286,12 @@ def load_checkpoint(path: Path):
         raise ModelFileError("no checkpoint to resume from (was the run started with this -o?)", path)
     try:
         with np.load(path, allow_pickle=False) as npz:
-            meta = json.loads(npz["__meta__"].tobytes().decode("utf-8"))
-            if meta.get("format") != CHECKPOINT or meta.get("format_version") != FORMAT_VERSION:
+            if "__meta__" not in npz.files:
+                raise ModelFileError("not a checkpoint of this ner-rnn version", path)
+            meta = _json(npz["__meta__"].tobytes(), path)
+            if not isinstance(meta, dict) or meta.get("format") != CHECKPOINT:
+                raise ModelFileError("not a checkpoint of this ner-rnn version", path)
+            if meta.get("format_version") != FORMAT_VERSION:
                 raise ModelFileError("not a checkpoint of this ner-rnn version", path)
             groups: dict[str, dict] = {"params": {}, "avg": {}, "best": {}, "adam_m": {}, "adam_v": {}}
             for name in npz.files:
@@ -296,28 +300,34 @@ def load_checkpoint(path: Path):
                     a = npz[name]
                     groups.setdefault(group, {})[key] = np.asfortranarray(a) if key.startswith("Wax") else a
             finished = [groups[f"member{i}"] for i in range(meta.get("member", 0))]
+        history = [
+            EpochReport(h["epoch"], h["loss"], Scores(**h["dev"]) if h.get("dev") else None, h["seconds"],
+                        h["tokens_per_second"], h["best"], h.get("last", False), h.get("member", 0))
+            for h in meta["history"]
+        ]  # fmt: skip
+        state = TrainState(
+            meta["epoch"],
+            groups["params"],
+            groups["avg"],
+            {"t": meta["adam_t"], "m": groups["adam_m"], "v": groups["adam_v"]},
+            meta["rng"],
+            groups["best"],
+            meta["best_f1"],
+            meta["best_epoch"],
+            history,
+            meta.get("member", 0),
+            finished,
+        )
+        if not state.params:
+            raise KeyError("params")
+        shapes = {k: v.shape for k, v in state.params.items()}
+        for group in ("avg", "best", "adam_m", "adam_v"):
+            if {k: v.shape for k, v in groups[group].items()} != shapes:
+                raise ValueError(f"its {group} arrays do not match its parameters")
     except ModelFileError:
         raise
-    except (ValueError, KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError, UnicodeDecodeError) as e:
-        raise ModelFileError(f"damaged checkpoint ({type(e).__name__}: {e})", path) from None
-    history = [
-        EpochReport(h["epoch"], h["loss"], Scores(**h["dev"]) if h.get("dev") else None, h["seconds"],
-                    h["tokens_per_second"], h["best"], h.get("last", False), h.get("member", 0))
-        for h in meta["history"]
-    ]  # fmt: skip
-    state = TrainState(
-        meta["epoch"],
-        groups["params"],
-        groups["avg"],
-        {"t": meta["adam_t"], "m": groups["adam_m"], "v": groups["adam_v"]},
-        meta["rng"],
-        groups["best"],
-        meta["best_f1"],
-        meta["best_epoch"],
-        history,
-        meta.get("member", 0),
-        finished,
-    )
+    except (ValueError, KeyError, TypeError, AttributeError, zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
+        raise ModelFileError(f"damaged checkpoint ({type(e).__name__}: {e}); start again without --resume", path) from None
     return state, meta
 
 

@@ -65,7 +65,7 @@ def _text(item: Item) -> str:
     return item if isinstance(item, str) else item.text
 
 
-def _ends_line(item: Item) -> bool:
+def ends_line(item: Item) -> bool:
     return isinstance(item, str) or item.last
 
 
@@ -215,7 +215,7 @@ def chunks(lines: Iterable[Union[Item, _Idle]], paragraphs: bool = False) -> Ite
         chunk.append(line)
         text = _text(line)
         size += len(text)
-        if _ends_line(line):
+        if ends_line(line):
             lines_since_blank = 0 if not text.strip() else lines_since_blank + 1
         if len(chunk) >= CHUNK_LINES or size >= CHUNK_CHARS:
             if (
@@ -238,7 +238,7 @@ def records_of(chunk: list[Item], paragraphs: bool) -> list[int]:
         if paragraphs and isinstance(item, str) and not item.strip():
             record += 1
         out.append(record)
-        if not paragraphs and _ends_line(item):
+        if not paragraphs and ends_line(item):
             record += 1
     return out
 
@@ -338,13 +338,17 @@ class RecordWriter:
 # ---- several worker processes ---------------------------------------------------------------
 
 _worker: dict = {}
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def _init_worker(model_path, fmt: Format, paragraphs: bool) -> None:
     from .modelfile import load_model
 
-    # Ctrl-C reaches the whole process group: the main process stops the workers itself
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Ctrl-C and a SIGTERM to the job reach the whole process group: the main process stops
+    # the workers itself, through the executor
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     _worker["tagger"] = load_model(model_path)
     _worker["fmt"] = fmt
     _worker["paragraphs"] = paragraphs
@@ -376,7 +380,7 @@ def tag_lines_parallel(
     do worker processes start (as many as there are chunks ready, at most ``workers``), so
     a short input, or one that arrives a line at a time, never pays for starting them. At
     most two chunks per worker are in flight, so memory stays bounded however long the
-    input is (``Pool.imap`` would read all of it ahead). When the input pauses, every
+    input is (``Executor.map`` would read all of it ahead). When the input pauses, every
     chunk in flight is finished and written before more is read.
     """
     batches = chunks(lines, paragraphs)
@@ -395,38 +399,46 @@ def tag_lines_parallel(
         return
     import multiprocessing
     from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
 
+    n = min(workers, len(ready))
     # one BLAS thread per worker: the workers already fill the cores, and BLAS threads that
-    # spin waiting for a busy core slow everything down many times over
+    # spin waiting for a busy core slow everything down many times over (read by NumPy when
+    # a worker starts, so set while they may start)
     saved = {k: os.environ.get(k) for k in BLAS_THREADS}
     os.environ.update({k: "1" for k in BLAS_THREADS})
-    sigint = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited: workers ignore Ctrl-C from birth
+    pool = ProcessPoolExecutor(n, multiprocessing.get_context("spawn"), _init_worker, (model_path, fmt, paragraphs))
+    pending: deque = deque()
+
+    def submit(chunk: Chunk) -> None:
+        # Ctrl-C and SIGTERM blocked while a worker may start, and so in it (the mask is
+        # inherited) until it ignores them; here, one that came meanwhile arrives after
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            pending.append(pool.submit(_tag_chunk, chunk))
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
     try:
-        pool = multiprocessing.get_context("spawn").Pool(
-            min(workers, len(ready)), _init_worker, (model_path, fmt, paragraphs)
-        )
+        for chunk in _chain(ready, batches):
+            submit(chunk)
+            if chunk.flush:
+                while pending:
+                    result = pending.popleft().result()
+                    yield Tagged(*result, not pending)
+            elif len(pending) >= 2 * n:
+                yield Tagged(*pending.popleft().result(), False)
+        while pending:
+            yield Tagged(*pending.popleft().result(), False)
     finally:
-        signal.signal(signal.SIGINT, sigint)
+        # chunks not started are dropped; those running end with their chunk (they ignore
+        # signals, so that none dies with the executor's queues in an unknown state)
+        pool.shutdown(wait=True, cancel_futures=True)
         for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-    n = min(workers, len(ready))
-    with pool:
-        pending: deque = deque()
-        for chunk in _chain(ready, batches):
-            pending.append((pool.apply_async(_tag_chunk, (chunk,)), chunk.flush))
-            if chunk.flush:
-                while pending:
-                    result, flush = pending.popleft()
-                    yield Tagged(*result.get(), not pending)
-            elif len(pending) >= 2 * n:
-                result, _ = pending.popleft()
-                yield Tagged(*result.get(), False)
-        while pending:
-            result, _ = pending.popleft()
-            yield Tagged(*result.get(), False)
 
 
 def _chain(first: list, rest: Iterator) -> Iterator:
