@@ -408,8 +408,11 @@ def train_cli(
         raise ConfigError("--dev is the training file; early stopping needs held-out data")
     if test is not None and test.resolve() in (train_file.resolve(), dev.resolve() if dev else None):
         raise ConfigError("--test must be held-out data, not the training or dev file")
+    state = saved = None
     if not resume:
         check_writable(output, force)
+    else:  # read first: a damaged checkpoint is found before any work
+        state, saved = load_checkpoint(checkpoint_path(output))
     config = TrainConfig(
         hidden=hidden,
         members=members,
@@ -459,9 +462,7 @@ def train_cli(
         info["lexicon"] = {"source": lexicon_source, "names": len(names)}
     ckpt = checkpoint_path(output)
     run_id = json.loads(json.dumps({"config": info["config"], "data": info["data"], "lexicon": info.get("lexicon")}))
-    state = None
     if resume:
-        state, saved = load_checkpoint(ckpt)
         for key, value in run_id.items():
             if saved.get(key) != value:
                 raise ConfigError(f"--resume: the {key} differs from the interrupted run's; give the same options")

@@ -84,8 +84,8 @@ def _spans_in_windows(text: str) -> list[tuple[int, int]]:
         a, b = run.span()
         if b - a > MAX_PIECE:
             spans += [m.span() for m in finditer(text, done, a)]
-            for w in range(a, b, MAX_PIECE):
-                spans += [m.span() for m in finditer(text, w, min(b, w + MAX_PIECE))]
+            for w, end in _windows(text, a, b):
+                spans += [m.span() for m in finditer(text, w, end)]
             done = b
     spans += [m.span() for m in finditer(text, done)]
     return spans
@@ -108,8 +108,25 @@ def tokenize_words(text: str) -> list[str]:
         elif len(piece) <= MAX_PIECE:
             out += findall(piece)
         else:  # as _spans_in_windows does
-            for w in range(0, len(piece), MAX_PIECE):
-                out += findall(piece, w, w + MAX_PIECE)
+            for w, end in _windows(piece, 0, len(piece)):
+                out += findall(piece, w, end)
+    return out
+
+
+def _windows(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """``text[a:b]``, a run without whitespace, in windows of at most ``MAX_PIECE``
+    characters, each ending after a character that is not a letter or digit where one of
+    the last 50 is (so that words are rarely cut)."""
+    out = []
+    while a < b:
+        end = min(b, a + MAX_PIECE)
+        if end < b:
+            for k in range(end, end - 50, -1):
+                if not text[k - 1].isalnum():
+                    end = k
+                    break
+        out.append((a, end))
+        a = end
     return out
 
 
