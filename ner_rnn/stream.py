@@ -29,7 +29,7 @@ from typing import BinaryIO, Iterable, Iterator, NamedTuple, Union
 from . import BLAS_THREADS
 from .errors import InputError
 from .files import describe
-from .formats import NEEDS_OFFSETS, Format, JsonlPiece, render
+from .formats import NEEDS_OFFSETS, WRITERS, Format, JsonlPiece, render
 from .tagger import Doc, Tagger
 
 CHUNK_LINES = 2000  # lines tagged together ...
@@ -192,9 +192,10 @@ def _cut(raw: bytes) -> int:
 
 class Chunk(list):
     """Lines (and pieces of lines) tagged together; ``flush``: the input paused after them,
-    so their records should be written out at once."""
+    so their records should be written out at once; ``pieces``: some are pieces of a line."""
 
     flush = False
+    pieces = False
 
 
 def chunks(lines: Iterable[Union[Item, _Idle]], paragraphs: bool = False) -> Iterator[Chunk]:
@@ -213,6 +214,8 @@ def chunks(lines: Iterable[Union[Item, _Idle]], paragraphs: bool = False) -> Ite
                 chunk, size, lines_since_blank = Chunk(), 0, 0
             continue
         chunk.append(line)
+        if isinstance(line, Piece):
+            chunk.pieces = True
         text = _text(line)
         size += len(text)
         if ends_line(line):
@@ -251,6 +254,8 @@ def paragraph_records(lines: list[str]) -> list[int]:
 def tag_docs(tagger: Tagger, chunk: list[Item], with_offsets: bool, paragraphs: bool) -> list[Doc]:
     """One chunk of lines -> one :class:`Doc` per line (or piece of a line); a record for
     document context is a line, or with ``paragraphs`` a paragraph."""
+    if not paragraphs and not getattr(chunk, "pieces", True):  # every line its own record
+        return tagger.tag_texts(chunk, with_offsets)
     return tagger.tag_texts([_text(item) for item in chunk], with_offsets, records_of(chunk, paragraphs))
 
 
@@ -263,8 +268,8 @@ def tag_chunk(tagger: Tagger, chunk: list[Item], fmt: Format, paragraphs: bool =
     ``jsonl`` (see :class:`RecordWriter`)."""
     docs = tag_docs(tagger, chunk, NEEDS_OFFSETS[fmt], paragraphs)
     n = sum(len(d.words) for d in docs)
-    if all(isinstance(item, str) for item in chunk):
-        return ["".join([render(d, fmt) for d in docs])], n
+    if not getattr(chunk, "pieces", True):
+        return ["".join(map(WRITERS[fmt], docs))], n
     parts: list[Part] = []
     for doc, item in zip(docs, chunk):
         out = render(doc, fmt) if isinstance(item, str) else render(doc, fmt, item.last, item.base)

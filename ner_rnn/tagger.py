@@ -181,7 +181,8 @@ def _trim_letterless(name: np.ndarray, first: np.ndarray, offsets: np.ndarray, s
     name, so a name that has no letter at all is no name. Inside a name they stay, as in
     the annotation's "( Tom ) Seaver"."""
     tokens = np.flatnonzero(name)
-    letterless = tokens[[_LETTER.search(w) is None for w in _words_at(tokens, offsets, sentences)[0]]]
+    words = _words_at(tokens, offsets, sentences)[0]
+    letterless = tokens[[not w.isalpha() and _LETTER.search(w) is None for w in words]]
     while len(letterless):
         before, after = _neighbours(name, first)
         ends = letterless[~before[letterless] | ~after[letterless]]

@@ -66,7 +66,7 @@ def tokenize(text: str) -> list[Token]:
 
 def token_spans(text: str) -> list[tuple[int, int]]:
     """The ``(start, end)`` of every token of :func:`tokenize` (cheaper than Token objects)."""
-    if len(text) <= MAX_PIECE or max(map(len, text.split())) <= MAX_PIECE:
+    if len(text) <= MAX_PIECE or max(map(len, text.split()), default=0) <= MAX_PIECE:
         spans = [m.span() for m in _TOKEN_RE.finditer(text)]
     else:
         spans = _spans_in_windows(text)

@@ -1,6 +1,6 @@
 """Speed and memory of the real `ner-rnn` command, as medians of repeated runs.
 
-    python scripts/bench_speed.py [--tokens 1000000] [--repeat 3] [--model PATH]
+    python scripts/bench_speed.py [--tokens 1000000] [--repeat 3] [--model PATH] [--against DIR]
 
 1. Batch tagging: a text file of about --tokens tokens, built from the CoNLL-2003
    sentences (one per line, repeated) in a temporary folder, piped through
@@ -8,6 +8,11 @@
    (and of its workers) from wait4's resource usage.
 2. Cold start: `ner-rnn tag "Teddy Roosevelt was a great President."`, wall time.
 3. Training: tokens/s of one epoch on eng.train with the default model's settings.
+
+With ``--against DIR`` (a checkout of an earlier release, e.g. ``git worktree add /tmp/old
+v0.1``), each batch and cold-start run of this release is followed by the same run of that
+one (its package first on PYTHONPATH, same interpreter and model), and both medians are
+printed with their ratio: the machine is shared, so only runs taken in turn compare.
 
 The corpus is read from NER_RNN_CONLL_DIR (default ../shared/data/conll2003); nothing is
 written outside the temporary folder.
@@ -46,10 +51,10 @@ def build_input(path: Path, tokens: int) -> int:
     return count
 
 
-def run(args: list[str], stdin=None, stdout=subprocess.DEVNULL) -> tuple[float, float, int]:
+def run(args: list[str], stdin=None, stdout=subprocess.DEVNULL, env=None) -> tuple[float, float, int]:
     """Wall seconds, peak RSS in MB (the process, or its largest worker), exit code."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(args, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(args, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -58,15 +63,18 @@ def run(args: list[str], stdin=None, stdout=subprocess.DEVNULL) -> tuple[float, 
     return seconds, usage.ru_maxrss / 1024, proc.returncode
 
 
-def tag_speed(model_args, infile: Path, outfile: Path, fmt: str, workers: int, repeat: int):
-    """Median seconds and the largest peak RSS of `ner-rnn tag -f FMT -w WORKERS < infile`."""
-    times, rss = [], []
+def tag_speed(model_args, infile: Path, outfile: Path, fmt: str, workers: int, repeat: int, envs):
+    """Median seconds and the largest peak RSS of `ner-rnn tag -f FMT -w WORKERS < infile`,
+    for each environment of ``envs`` (releases), run in turn."""
+    times: list[list[float]] = [[] for _ in envs]
+    rss: list[list[float]] = [[] for _ in envs]
     for _ in range(repeat):
-        with open(infile, "rb") as fin, open(outfile, "wb") as fout:
-            seconds, peak, _ = run([*NER_RNN, "tag", *model_args, "-f", fmt, "-w", str(workers)], fin, fout)
-        times.append(seconds)
-        rss.append(peak)
-    return statistics.median(times), max(rss)
+        for k, env in enumerate(envs):
+            with open(infile, "rb") as fin, open(outfile, "wb") as fout:
+                seconds, peak, _ = run([*NER_RNN, "tag", *model_args, "-f", fmt, "-w", str(workers)], fin, fout, env)
+            times[k].append(seconds)
+            rss[k].append(peak)
+    return [(statistics.median(t), max(r)) for t, r in zip(times, rss)]
 
 
 def count_tokens(conll_output: Path) -> int:
@@ -97,8 +105,13 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--model", type=Path)
     ap.add_argument("--skip-training", action="store_true")
+    ap.add_argument("--against", type=Path, help="a checkout of an earlier release, timed in turn with this one")
     args = ap.parse_args()
-    model_args = ["-m", str(args.model)] if args.model else []
+    model_args = ["-m", str(args.model or ROOT / "ner_rnn" / "models" / "default.npz")] if args.against else (
+        ["-m", str(args.model)] if args.model else []
+    )
+    here = {**os.environ, "PYTHONPATH": str(ROOT)}
+    envs = [here] + ([{**os.environ, "PYTHONPATH": str(args.against.resolve())}] if args.against else [])
     machine = platform.processor() or platform.machine()
     print(f"machine: {machine}, {os.cpu_count()} cores, Python {platform.python_version()}")
     tmp = Path(tempfile.mkdtemp(prefix="ner-rnn-bench-"))
@@ -106,18 +119,28 @@ def main() -> None:
         infile, outfile = tmp / "in.txt", tmp / "out"
         words = build_input(infile, args.tokens)
         print(f"input: {infile.stat().st_size / 1e6:.1f} MB, {words:,} whitespace-separated words\n")
-        print(f"{'format':<7} {'workers':>7} {'tokens':>10} {'median s':>9} {'tokens/s':>10} {'peak RSS MB':>12}")
+        against = f"  {'earlier s':>9} {'ratio':>6} {'earlier MB':>10}" if args.against else ""
+        print(f"{'format':<7} {'workers':>7} {'tokens':>10} {'median s':>9} {'tokens/s':>10} {'peak RSS MB':>12}{against}")
         n = 0
         for fmt, workers in (("conll", 1), ("conll", 2), ("jsonl", 1), ("jsonl", 2), ("text", 2)):
-            seconds, rss = tag_speed(model_args, infile, outfile, fmt, workers, args.repeat)
-            n = n or count_tokens(outfile)  # the first run is conll
-            print(f"{fmt:<7} {workers:>7} {n:>10,} {seconds:>9.2f} {n / seconds:>10,.0f} {rss:>12.0f}", flush=True)
+            results = tag_speed(model_args, infile, outfile, fmt, workers, args.repeat, envs)
+            (seconds, rss), n = results[0], n or count_tokens(outfile)  # the first run is conll
+            row = f"{fmt:<7} {workers:>7} {n:>10,} {seconds:>9.2f} {n / seconds:>10,.0f} {rss:>12.0f}"
+            if args.against:
+                old_seconds, old_rss = results[1]
+                row += f"  {old_seconds:>9.2f} {seconds / old_seconds:>6.3f} {old_rss:>10.0f}"
+            print(row, flush=True)
         # the installed console script, as a user runs it (beside this interpreter in a venv)
         script = Path(sys.executable).with_name("ner-rnn")
-        command = [str(script)] if script.exists() else NER_RNN
-        cold = [run([*command, "tag", *model_args, "Teddy Roosevelt was a great President."])[0] for _ in range(9)]
+        command = [str(script)] if script.exists() and not args.against else NER_RNN
+        cold: list[list[float]] = [[] for _ in envs]
+        for _ in range(9):
+            for k, env in enumerate(envs):
+                cold[k].append(run([*command, "tag", *model_args, "Teddy Roosevelt was a great President."], env=env)[0])
         print(f"\ncold start, `ner-rnn tag \"Teddy Roosevelt was a great President.\"`: "
-              f"median {statistics.median(cold):.3f} s of 9 ({', '.join(f'{c:.3f}' for c in cold)})")  # fmt: skip
+              f"median {statistics.median(cold[0]):.3f} s of 9 ({', '.join(f'{c:.3f}' for c in cold[0])})")  # fmt: skip
+        if args.against:
+            print(f"  earlier release, in turn: median {statistics.median(cold[1]):.3f} s of 9")
         if not args.skip_training:
             print(f"training, default settings, batch 32: {training_speed(args.repeat):,.0f} tokens/s (median of "
                   f"{args.repeat} epochs)")  # fmt: skip

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from test_cli import ner_rnn
 from test_io import PROGRAM, one_error_line
@@ -46,6 +46,8 @@ units = st.text(st.sampled_from("aZé1._-+@'’:/!?,()#\u0301 "), min_size=1, ma
 
 @settings(max_examples=60, deadline=None)
 @given(units, st.integers(1, 3000))
+@example(" ", 1001)  # a long line of spaces only (it once crashed the tokenizer)
+@example("a", 2500)
 def test_the_tokenizer_never_hands_its_expression_a_run_longer_than_a_window(unit, repeat):
     text = unit * repeat
     expected = tokenize.token_spans(text), tokenize.tokenize_words(text)
