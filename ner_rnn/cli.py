@@ -24,6 +24,7 @@ from typer.core import TyperGroup
 from .context import WINDOW
 from .rnn import MAX_HIDDEN
 from .errors import ConfigError, InputError, NerRnnError
+from .files import STDOUT, silence_stdout
 from .formats import Format, marked
 from .tags import DATA_SCHEMES, SCHEMES
 
@@ -36,9 +37,7 @@ class _Group(TyperGroup):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except NerRnnError as e:
-            _fail(str(e), e.exit_code)
+            code = _policy(lambda: super(_Group, self).main(args, prog_name, complete_var, False, **extra))
         except typer.TyperException as e:  # click's usage errors: bad option, missing argument ...
             ctx = getattr(e, "ctx", None)
             hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
@@ -46,26 +45,32 @@ class _Group(TyperGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx):
-        # inside click's own handlers, which would end a closed pipe with status 1 and keep
-        # a traceback for any other OSError
-        try:
-            return super().invoke(ctx)
-        except NerRnnError as e:
-            _fail(str(e), e.exit_code)
-        except BrokenPipeError:
-            # the reader went away (`ner-rnn tag ... | head`): stop quietly, with status 0, so
-            # that a pipeline under `set -o pipefail` reports its reader's status, not ours
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            sys.exit(0)
-        except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM (see main)
-            signum = e.args[0] if e.args and isinstance(e.args[0], int) else signal.SIGINT
-            _fail("terminated" if signum == signal.SIGTERM else "interrupted", 128 + signum)
-        except OSError as e:  # anything the system refused that no layer below named
-            where = f"{e.filename}: " if e.filename else ""
-            _fail(f"{where}{e.strerror or e}", 1)
-        except MemoryError:
-            _fail("out of memory", 1)
+        # inside click's own handlers too, which would end a closed pipe with status 1 and
+        # keep a traceback for any other OSError
+        return _policy(lambda: super(_Group, self).invoke(ctx))
+
+
+def _policy(run):
+    """``run()``, with every failure a user or the system can cause made one line and an exit code."""
+    try:
+        return run()
+    except NerRnnError as e:
+        if e.path == STDOUT:
+            silence_stdout()
+        _fail(str(e), e.exit_code)
+    except BrokenPipeError:
+        # the reader went away (`ner-rnn tag ... | head`): stop quietly, with status 0, so
+        # that a pipeline under `set -o pipefail` reports its reader's status, not ours
+        silence_stdout()
+        sys.exit(0)
+    except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM or SIGHUP (see main)
+        signum = e.args[0] if e.args and isinstance(e.args[0], int) else signal.SIGINT
+        _fail({signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}.get(signum, "interrupted"), 128 + signum)
+    except OSError as e:  # anything the system refused that no layer below named
+        where = f"{e.filename}: " if e.filename else ""
+        _fail(f"{where}{e.strerror or e}", 1)
+    except MemoryError:
+        _fail("out of memory", 1)
 
 
 def _fail(message: str, code: int):
@@ -106,10 +111,20 @@ def _app(
     """Find person names in text with a recurrent neural network written in NumPy."""
 
 
-def err_console(quiet: bool = False) -> "Console":
+def console(**options) -> "Console":
+    """A rich console whose closed pipe ends the command as any other does (rich's own
+    exits with status 1)."""
     from rich.console import Console
 
-    return Console(stderr=True, quiet=quiet, soft_wrap=True, highlight=False)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+
+    return _Console(highlight=False, **options)
+
+
+def err_console(quiet: bool = False) -> "Console":
+    return console(stderr=True, quiet=quiet, soft_wrap=True)
 
 
 # ---- tag --------------------------------------------------------------------------------------
@@ -269,12 +284,11 @@ def _print_highlighted(tagger, lines, fmt: Format, paragraphs: bool) -> None:
     """On a terminal: each name marked as in the format, and in bold colour."""
     from html import escape
 
-    from rich.console import Console
     from rich.text import Text
 
     from .stream import chunks, ends_line, tag_docs
 
-    console = Console(highlight=False, soft_wrap=True)
+    out = console(soft_wrap=True)
     before, after = ("[", "]") if fmt is Format.text else ("<PERSON>", "</PERSON>")
     quote = (lambda piece: piece) if fmt is Format.text else (lambda piece: escape(piece, quote=False))
     for chunk in chunks(lines, paragraphs):
@@ -285,7 +299,7 @@ def _print_highlighted(tagger, lines, fmt: Format, paragraphs: bool) -> None:
                     text.append(before + quote(piece) + after, style="bold magenta")
                 else:
                     text.append(quote(piece))
-            console.print(text, end="\n" if ends_line(item) else "")
+            out.print(text, end="\n" if ends_line(item) else "")
 
 
 # ---- train ------------------------------------------------------------------------------------
@@ -622,10 +636,8 @@ def evaluate_cli(
     if fmt is ReportFormat.conlleval:
         sys.stdout.write(conlleval_report(s))
     else:
-        from rich.console import Console
-        from rich.table import Table
-
         from rich.markup import escape
+        from rich.table import Table
 
         table = Table(title=f"person names in {escape(data.name)}", title_justify="left")
         for col in ("precision", "recall", "F1", "token acc.", "gold", "predicted", "correct"):
@@ -634,7 +646,7 @@ def evaluate_cli(
             f"{s.precision:.4f}", f"{s.recall:.4f}", f"{s.f1:.4f}", f"{s.token_accuracy:.4f}",
             f"{s.gold_entities:,}", f"{s.predicted_entities:,}", f"{s.correct:,}",
         )  # fmt: skip
-        Console(highlight=False).print(table)
+        console().print(table)
     for e in wrong:
         missed = ", ".join(" ".join(e.words[a:b]) for a, b in e.missed) or "-"
         spurious = ", ".join(" ".join(e.words[a:b]) for a, b in e.spurious) or "-"
@@ -654,7 +666,6 @@ def info_cli(
 
       ner-rnn info my-model.npz
     """
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
@@ -664,7 +675,7 @@ def info_cli(
     m, f = tagger.meta, tagger.features  # what load_model checked, and what it did not need
     config = m.get("config") if isinstance(m.get("config"), dict) else {}
     members = config.get("members", 1) if isinstance(config.get("members"), int) else 1
-    console = Console(highlight=False)
+    out = console()
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
     table.add_column()
@@ -701,14 +712,14 @@ def info_cli(
             rows.append((f"{split} scores", f"P {s['precision']:.4f}  R {s['recall']:.4f}  F1 {s['f1']:.4f}"))
     for key, value in rows:
         table.add_row(Text(key), Text(value))  # Text: what the file says is never read as markup
-    console.print(table)
+    out.print(table)
     history = [
         h
         for h in (m.get("history") if isinstance(m.get("history"), list) else [])
         if isinstance(h, dict) and _scores(h.get("dev")) and isinstance(h.get("epoch"), int)
     ]
     if history:
-        console.print("\n[bold]dev F1 per epoch[/]")
+        out.print("\n[bold]dev F1 per epoch[/]")
         lo = min(h["dev"]["f1"] for h in history)
         kept = m.get("best_epochs") or [m.get("best_epoch")]
         kept = kept if isinstance(kept, list) else []
@@ -718,7 +729,7 @@ def info_cli(
             member = h.get("member", 0) if isinstance(h.get("member"), int) else 0
             best = "  best" if 0 <= member < len(kept) and h["epoch"] == kept[member] else ""
             network = f"network {member + 1}  " if len(kept) > 1 else ""
-            console.print(f"  {network}{h['epoch']:>3}  {f1:.4f}  [cyan]{'█' * min(width, 41)}[/]{best}")
+            out.print(f"  {network}{h['epoch']:>3}  {f1:.4f}  [cyan]{'█' * min(width, 41)}[/]{best}")
 
 
 def _scores(s) -> dict | None:
@@ -739,8 +750,9 @@ def main() -> None:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(**({"encoding": encoding} if encoding else {}), errors="backslashreplace")
 
-    def terminate(signum, frame):  # SIGTERM ends a command the way Ctrl-C does: cleaned up
+    def terminate(signum, frame):  # SIGTERM and SIGHUP end a command the way Ctrl-C does: cleaned up
         raise KeyboardInterrupt(signum)
 
     signal.signal(signal.SIGTERM, terminate)
+    signal.signal(signal.SIGHUP, terminate)
     app(prog_name="ner-rnn")

@@ -300,6 +300,45 @@ def guard_standard_streams() -> None:
                 sys.stdout = stand_in  # type: ignore[assignment]
             else:  # nowhere to report errors: drop them, the exit code still tells
                 sys.stderr = open(os.devnull, "w")
+    if 1 not in _closed and sys.stdout is not None:
+        sys.stdout = _GuardedStdout(sys.stdout)  # type: ignore[assignment]
+
+
+class _GuardedStdout:
+    """sys.stdout, whose failed writes are an :class:`OutputError` naming ``<stdout>``."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as e:
+            raise OutputError(f"cannot write: {describe(e)}", STDOUT) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as e:
+            raise OutputError(f"cannot write: {describe(e)}", STDOUT) from None
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def silence_stdout() -> None:
+    """After stdout failed or its reader left: what is still buffered goes nowhere, so that
+    the interpreter's last flush raises nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    except OSError:
+        pass
 
 
 def check_stdin() -> None:

@@ -343,7 +343,7 @@ class RecordWriter:
 # ---- several worker processes ---------------------------------------------------------------
 
 _worker: dict = {}
-STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 
 def _init_worker(model_path, fmt: Format, paragraphs: bool) -> None:

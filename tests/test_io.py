@@ -361,3 +361,33 @@ def test_a_text_argument_that_is_not_utf8_is_one_line():
     one_error_line(r.stderr, "TEXT argument 1", "not valid UTF-8")
     r = subprocess.run([*PROGRAM, "tag", "--replace-invalid", b"\xff Bill Gates"], capture_output=True, timeout=120)
     assert r.returncode == 0 and r.stdout.decode() == "\ufffd [Bill Gates]\n"
+
+
+@pytest.mark.parametrize("args", [["info"], ["evaluate", "{dev}"], ["evaluate", "-f", "json", "{dev}"], ["--help"],
+                                  ["tag", "--help"], ["--version"]])  # fmt: skip
+def test_every_command_on_a_full_disk_or_a_short_reader(args, small_dev):
+    args = [a.format(dev=small_dev) for a in args]
+    with open("/dev/full", "wb") as full:
+        r = subprocess.run([*PROGRAM, *args], stdout=full, stderr=subprocess.PIPE, timeout=120)
+    assert r.returncode == 1
+    one_error_line(r.stderr, "<stdout>", "No space left on device")
+    r = subprocess.run(["bash", "-o", "pipefail", "-c", '"$@" | head -c 1', "bash", *PROGRAM, *args],
+                       capture_output=True, timeout=120)  # fmt: skip
+    assert r.returncode == 0 and r.stderr == b"", r.stderr  # rich's console would exit 1 on its own
+
+
+def test_a_hang_up_during_tag_leaves_no_temporary_file(tmp_path):
+    out = tmp_path / "out.txt"
+    p = subprocess.Popen([*PROGRAM, "tag", "-o", str(out)], stdin=subprocess.PIPE, stderr=subprocess.PIPE,
+                         start_new_session=True)  # fmt: skip
+    p.stdin.write(lines(10).encode())
+    p.stdin.flush()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(tmp_path.iterdir()):
+        time.sleep(0.05)
+    time.sleep(0.5)
+    os.killpg(p.pid, signal.SIGHUP)  # the terminal went away
+    _, err = p.communicate(timeout=120)
+    assert p.returncode == 129
+    one_error_line(err, "hung up")
+    assert list(tmp_path.iterdir()) == []
