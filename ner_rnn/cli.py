@@ -282,15 +282,14 @@ def _colour(stream) -> bool:
 
 def _print_highlighted(tagger, lines, fmt: Format, paragraphs: bool) -> None:
     """On a terminal: each name marked as in the format, and in bold colour."""
-    from html import escape
-
     from rich.text import Text
 
+    from .formats import escape
     from .stream import chunks, ends_line, tag_docs
 
     out = console(soft_wrap=True)
     before, after = ("[", "]") if fmt is Format.text else ("<PERSON>", "</PERSON>")
-    quote = (lambda piece: piece) if fmt is Format.text else (lambda piece: escape(piece, quote=False))
+    quote = (lambda piece: piece) if fmt is Format.text else escape
     for chunk in chunks(lines, paragraphs):
         for doc, item in zip(tag_docs(tagger, chunk, True, paragraphs), chunk):
             text = Text()

@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 import stat
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
@@ -75,6 +74,8 @@ def atomic_file(path: str | Path, force: bool = False, mode: str = "wb") -> Iter
     """
     path = Path(path)
     check_output(path, force)
+    import tempfile  # here: a command that writes no file should not pay for importing it
+
     target = Path(os.path.realpath(path))
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
@@ -113,6 +114,18 @@ def _umask() -> int:
     return mask
 
 
+@contextmanager
+def writing(name: str) -> Iterator[None]:
+    """A failed write in the block is an :class:`OutputError` naming ``name``; a closed pipe
+    (``BrokenPipeError``) is left for the command line to end quietly."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        raise OutputError(f"cannot write: {describe(e)}", name) from None
+
+
 class Sink:
     """Text out as UTF-8 bytes; a failed write is an :class:`OutputError` naming ``name``."""
 
@@ -121,28 +134,16 @@ class Sink:
         self.name = name
 
     def write(self, text: str) -> None:
-        try:
+        with writing(self.name):
             self._f.write(text.encode("utf-8", "replace"))
-        except BrokenPipeError:
-            raise
-        except OSError as e:
-            raise OutputError(f"cannot write: {describe(e)}", self.name) from None
 
     def write_bytes(self, data: bytes) -> None:
-        try:
+        with writing(self.name):
             self._f.write(data)
-        except BrokenPipeError:
-            raise
-        except OSError as e:
-            raise OutputError(f"cannot write: {describe(e)}", self.name) from None
 
     def flush(self) -> None:
-        try:
+        with writing(self.name):
             self._f.flush()
-        except BrokenPipeError:
-            raise
-        except OSError as e:
-            raise OutputError(f"cannot write: {describe(e)}", self.name) from None
 
 
 @contextmanager
@@ -311,20 +312,12 @@ class _GuardedStdout:
         self._stream = stream
 
     def write(self, text: str) -> int:
-        try:
+        with writing(STDOUT):
             return self._stream.write(text)
-        except BrokenPipeError:
-            raise
-        except OSError as e:
-            raise OutputError(f"cannot write: {describe(e)}", STDOUT) from None
 
     def flush(self) -> None:
-        try:
+        with writing(STDOUT):
             self._stream.flush()
-        except BrokenPipeError:
-            raise
-        except OSError as e:
-            raise OutputError(f"cannot write: {describe(e)}", STDOUT) from None
 
     def __getattr__(self, name):
         return getattr(self._stream, name)

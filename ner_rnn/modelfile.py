@@ -168,11 +168,15 @@ def _read_features(meta: dict, path: Path) -> Features:
     """The feature vocabulary of the metadata, every field checked."""
     d = meta["features"]
     try:
+        # (the checks run at C speed, map and set: a vocabulary holds tens of thousands of words)
         lists = [d[k] for k in ("words", "shapes", "ngrams")]
-        if not all(isinstance(x, list) and all(isinstance(w, str) for w in x) and x for x in lists):
+        if not all(isinstance(x, list) and x and set(map(type, x)) == {str} for x in lists):
             raise ValueError("the vocabularies must be non-empty lists of strings")
         lexicon = d.get("lexicon", {})
-        if not isinstance(lexicon, dict) or not all(isinstance(v, int) and 0 <= v <= 3 for v in lexicon.values()):
+        if not isinstance(lexicon, dict) or not (
+            set(map(type, lexicon)) <= {str} and set(map(type, lexicon.values())) <= {int}
+            and set(lexicon.values()) <= {0, 1, 2, 3}
+        ):  # fmt: skip
             raise ValueError("the lexicon must map words to 0-3")
         buckets = d.get("evidence_buckets", KNOWN_EVIDENCE_BUCKETS[0])
         if buckets not in KNOWN_EVIDENCE_BUCKETS or isinstance(buckets, bool):

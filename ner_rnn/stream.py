@@ -23,7 +23,6 @@ from __future__ import annotations
 import os
 import select
 import signal
-import tempfile
 from typing import BinaryIO, Iterable, Iterator, NamedTuple, Union
 
 from . import BLAS_THREADS
@@ -207,19 +206,22 @@ def chunks(lines: Iterable[Union[Item, _Idle]], paragraphs: bool = False) -> Ite
     size = 0
     lines_since_blank = 0
     for line in lines:
-        if line is IDLE:
+        if line.__class__ is str:  # a whole line: the usual case, kept short
+            chunk.append(line)
+            size += len(line)
+            lines_since_blank = lines_since_blank + 1 if line.strip() else 0
+        elif line is IDLE:
             if chunk and (not paragraphs or lines_since_blank == 0):
                 chunk.flush = True
                 yield chunk
                 chunk, size, lines_since_blank = Chunk(), 0, 0
             continue
-        chunk.append(line)
-        if isinstance(line, Piece):
+        else:  # a piece of a long line
+            chunk.append(line)
             chunk.pieces = True
-        text = _text(line)
-        size += len(text)
-        if ends_line(line):
-            lines_since_blank = 0 if not text.strip() else lines_since_blank + 1
+            size += len(line.text)
+            if line.last:
+                lines_since_blank = lines_since_blank + 1 if line.text.strip() else 0
         if len(chunk) >= CHUNK_LINES or size >= CHUNK_CHARS:
             if (
                 not paragraphs
@@ -313,6 +315,8 @@ class RecordWriter:
 
     def _piece(self, piece: JsonlPiece) -> None:
         if self._spools is None:
+            import tempfile
+
             self.sink.write('{"text": "')
             self._spools = [tempfile.TemporaryFile(), tempfile.TemporaryFile()]
             self._empty = [True, True]

@@ -139,13 +139,17 @@ def _words_at(tokens: np.ndarray, offsets: np.ndarray, sentences: list[list[str]
     return [sentences[s][i - offsets[s]] for i, s in zip(tokens.tolist(), which.tolist())], which
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def _conventions(name: np.ndarray, first: np.ndarray, offsets: np.ndarray, sentences: list[list[str]]) -> np.ndarray:
     """Apply :mod:`ner_rnn.conventions` to the name tokens ``name`` (a boolean per flat token):
     a regnal number right after a name joins it, in a sentence that shows case ("Elizabeth I");
     then titles leave the start of a name of two or more words ("Judge Olga Lavrentyeva");
     then, in a sentence that shows case, lower-case words other than particles leave a name:
     at its ends ("bowler Martin McCague"), or inside it, which splits it in two ("Aidan Quinn
-    portrays Harry Boland"). ``first`` marks the sentence starts."""
+    portrays Harry Boland"); and last, tokens without a letter leave its ends
+    (:func:`_trim_letterless`). ``first`` marks the sentence starts."""
     after = np.flatnonzero(_neighbours(name, first)[0] & ~name)  # the token right after a name
     if len(after):
         words, which = _words_at(after, offsets, sentences)
@@ -170,19 +174,15 @@ def _conventions(name: np.ndarray, first: np.ndarray, offsets: np.ndarray, sente
     if hit.any():
         hit[hit] = _of_sentence(_shows_case, which[hit], sentences)
         name[tokens[hit]] = False
-    return name
+    # last, tokens without a letter leave the ends of a name (the words are known by now)
+    return _trim_letterless(name, first, tokens[[not w.isalpha() and _LETTER.search(w) is None for w in words]])
 
 
-_LETTER = re.compile(r"[^\W\d_]")
-
-
-def _trim_letterless(name: np.ndarray, first: np.ndarray, offsets: np.ndarray, sentences: list[list[str]]) -> np.ndarray:
-    """Tokens without a letter (emoji, "@@", digits, control characters) leave the ends of a
-    name, so a name that has no letter at all is no name. Inside a name they stay, as in
-    the annotation's "( Tom ) Seaver"."""
-    tokens = np.flatnonzero(name)
-    words = _words_at(tokens, offsets, sentences)[0]
-    letterless = tokens[[not w.isalpha() and _LETTER.search(w) is None for w in words]]
+def _trim_letterless(name: np.ndarray, first: np.ndarray, letterless: np.ndarray) -> np.ndarray:
+    """Tokens without a letter (emoji, "@@", digits, control characters; flat indices
+    ``letterless``) leave the ends of a name, so a name that has no letter at all is no
+    name. Inside a name they stay, as in the annotation's "( Tom ) Seaver"."""
+    letterless = letterless[name[letterless]]
     while len(letterless):
         before, after = _neighbours(name, first)
         ends = letterless[~before[letterless] | ~after[letterless]]
@@ -438,7 +438,6 @@ class Tagger:
                 name = grown
         if sentences is not None and name.any():
             name = _conventions(name, first, offsets, sentences)
-            name = _trim_letterless(name, first, offsets, sentences)
             if groups is not None:
                 name = _not_companies(name, first, offsets, sentences, groups, self.context_window)
         prev, _ = _neighbours(name, first)
@@ -477,18 +476,20 @@ class Tagger:
         for n, t in enumerate(texts):
             if not isinstance(t, str):
                 raise TypeError(f"tag_texts(): item {n} is {type(t).__name__}, not str")
-        spans_per_text: list = [token_spans(t) for t in texts] if with_offsets else [None] * len(texts)
-        words_per_text = []
+        spans_per_text = [token_spans(t) for t in texts] if with_offsets else None
+        if spans_per_text is None:
+            words_per_text = [tokenize_words(t) for t in texts]
+        else:
+            words_per_text = [[t[a:b] for a, b in spans] for t, spans in zip(texts, spans_per_text)]
+        broken = LINE_BREAK.search("".join(texts)) is not None  # any line break at all, at C speed
         pieces: list[list[str]] = []
         groups: list[int] = []
-        for n, text in enumerate(texts):
-            spans = spans_per_text[n]
-            breaks = LINE_BREAK.search(text) is not None
-            if spans is None and breaks:
-                spans = token_spans(text)  # where the line breaks fall among the tokens
-            words = tokenize_words(text) if spans is None else [text[a:b] for a, b in spans]
-            words_per_text.append(words)
-            bounds = _bounds_within_lines(text, spans) if breaks else sentence_bounds(words)
+        for n, words in enumerate(words_per_text):
+            if broken and LINE_BREAK.search(texts[n]):
+                spans = spans_per_text[n] if spans_per_text is not None else token_spans(texts[n])
+                bounds = _bounds_within_lines(texts[n], spans)
+            else:
+                bounds = sentence_bounds(words)
             for start, end in bounds:
                 pieces.append(words if end - start == len(words) else words[start:end])
                 groups.append(n if records is None else records[n])
@@ -498,7 +499,7 @@ class Tagger:
         docs, a = [], 0
         for n, (text, words) in enumerate(zip(texts, words_per_text)):  # a text's pieces are consecutive
             b = a + len(words)
-            docs.append(Doc(text, words, tags[a:b], p_name[a:b], spans_per_text[n]))
+            docs.append(Doc(text, words, tags[a:b], p_name[a:b], spans_per_text[n] if spans_per_text else None))
             a = b
         return docs
 
