@@ -421,6 +421,8 @@ def train_cli(
         raise ConfigError("--dev is the training file; early stopping needs held-out data")
     if test is not None and test.resolve() in (train_file.resolve(), dev.resolve() if dev else None):
         raise ConfigError("--test must be held-out data, not the training or dev file")
+    if output.resolve() in [p.resolve() for p in files]:
+        raise ConfigError(f"-o {output} is one of the data files; give another name for the model")
     state = saved = None
     if not resume:
         check_writable(output, force)

@@ -265,13 +265,16 @@ def test_a_checkpoint_with_missing_fields_is_one_line(tmp_path, small_train):
         (["train", "{train}", "-o", "{tmp}/m.npz", "--hidden", "1000000"], "--hidden"),
         (["train", "{train}", "-o", "{tmp}/m.npz", "--hidden", "1024", "--members", "8"], "--members"),
         (["tag", "-w", "999", "x"], "-w 999"),
+        (["train", "{copy}", "-o", "{copy}", "--force"], "one of the data files"),
     ],
 )
 def test_out_of_range_options_are_usage_errors_that_say_what_to_change(tmp_path, small_train, args, needle):
-    r = ner_rnn(*[a.format(tmp=tmp_path, train=small_train) for a in args])
+    copy = tmp_path / "copy.conll"
+    copy.write_bytes(small_train.read_bytes())
+    r = ner_rnn(*[a.format(tmp=tmp_path, train=small_train, copy=copy) for a in args])
     assert r.returncode == 2
     one_error_line(r.stderr, needle)
-    assert not (tmp_path / "m.npz").exists()
+    assert not (tmp_path / "m.npz").exists() and copy.read_bytes() == small_train.read_bytes()
 
 
 def test_a_declared_data_scheme_that_the_tags_break_is_refused(tmp_path):
