@@ -113,12 +113,15 @@ def _app(
 
 def console(**options) -> "Console":
     """A rich console whose closed pipe ends the command as any other does (rich's own
-    exits with status 1)."""
+    exits with status 1); on stderr, a closed pipe only silences it: the logs of a
+    training run read by `| head` stop, the run goes on."""
     from rich.console import Console
 
     class _Console(Console):
         def on_broken_pipe(self) -> None:
-            raise BrokenPipeError
+            if not self.stderr:
+                raise BrokenPipeError
+            self.quiet = True
 
     return _Console(highlight=False, **options)
 

@@ -45,6 +45,8 @@ def iter_conll(path: str | Path) -> Iterator[Sentence]:
     doc = 0
     with f:
         for lineno, raw_bytes in enumerate(f, start=1):
+            if lineno == 1 and raw_bytes.startswith(b"\xef\xbb\xbf"):  # a byte order mark is not text
+                raw_bytes = raw_bytes[3:]
             try:
                 raw = raw_bytes.decode("utf-8")
             except UnicodeDecodeError as e:

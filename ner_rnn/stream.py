@@ -37,6 +37,7 @@ CHUNK_CHARS = 1 << 19  # ... or fewer, once they hold this many characters
 # stays bounded
 PARAGRAPH_LINES, PARAGRAPH_CHARS = 4 * CHUNK_LINES, 4 * CHUNK_CHARS
 BLOCK = 1 << 16  # bytes read at a time
+BOM = b"\xef\xbb\xbf"  # UTF-8's byte order mark, dropped at the start of a stream
 PIECE_BYTES = 1 << 18  # a longer line is tagged in pieces of about this size
 SENTENCE_CUT = 1 << 14  # where a piece is cut: the last sentence end in its last 16 KiB ...
 SPACE_CUT = 1 << 12  # ... else the last space or tab in its last 4 KiB, else anywhere
@@ -104,6 +105,7 @@ def read_lines(
                 number,
             ) from None
 
+    first = True
     while True:
         if idle and fd is not None and not _ready(fd):
             yield IDLE
@@ -111,6 +113,16 @@ def read_lines(
         if not block:
             break
         consumed[0] += len(block)
+        if first:  # a byte order mark, as Windows editors write, is not text
+            first = False
+            while len(block) < len(BOM) and BOM.startswith(block):  # the mark may come in pieces
+                more = _read(stream, fd, name)
+                if not more:
+                    break
+                consumed[0] += len(more)
+                block += more
+            if block.startswith(BOM):
+                block = block[len(BOM) :]
         lines = block.split(b"\n")
         for raw in lines[:-1]:
             if pending:

@@ -391,3 +391,26 @@ def test_a_hang_up_during_tag_leaves_no_temporary_file(tmp_path):
     assert p.returncode == 129
     one_error_line(err, "hung up")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_byte_order_mark_is_not_text(tmp_path):
+    r = ner_rnn("tag", "-f", "jsonl", input=b"\xef\xbb\xbfAngela Merkel met Joe Biden.\n")
+    record = json.loads(r.stdout)
+    assert record["text"] == "Angela Merkel met Joe Biden."
+    assert [e["text"] for e in record["entities"]] == ["Angela Merkel", "Joe Biden"]
+    conll = tmp_path / "bom.conll"
+    conll.write_bytes(b"\xef\xbb\xbfAnna B-PER\nsang O\n")
+    from ner_rnn.corpus import read_conll
+
+    assert read_conll(conll)[0].words == ["Anna", "sang"]
+
+
+def test_training_goes_on_when_the_reader_of_its_log_goes_away(tmp_path, small_train):
+    model = tmp_path / "m.npz"
+    r = subprocess.run(
+        ["bash", "-c", '"$@" 2>&1 | head -1', "bash", *PROGRAM, "train", str(small_train), "-o", str(model),
+         "--epochs", "3", "--hidden", "8"],
+        capture_output=True, timeout=300,
+    )  # fmt: skip
+    assert r.stdout.decode().startswith("training on")
+    assert model.is_file() and not (tmp_path / ".m.npz.lock").exists()
