@@ -26,7 +26,7 @@ import signal
 from typing import BinaryIO, Iterable, Iterator, NamedTuple, Union
 
 from . import BLAS_THREADS
-from .errors import InputError
+from .errors import InputError, NerRnnError
 from .files import describe
 from .formats import NEEDS_OFFSETS, WRITERS, Format, JsonlPiece, render
 from .tagger import Doc, Tagger
@@ -365,10 +365,13 @@ STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 def _init_worker(model_path, fmt: Format, paragraphs: bool) -> None:
     from .modelfile import load_model
 
-    # Ctrl-C and a SIGTERM to the job reach the whole process group: the main process stops
-    # the workers itself, through the executor
-    for signum in STOP_SIGNALS:
-        signal.signal(signum, signal.SIG_IGN)
+    # Ctrl-C, a hang-up or a SIGTERM to the job reach its whole process group; a worker
+    # has a group of its own, so they reach the main process alone, which shuts the
+    # executor down in order (a worker dying of them could leave its queues in an unknown
+    # state); the executor's own SIGTERM, for a broken pool, still ends a worker
+    os.setsid()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     _worker["tagger"] = load_model(model_path)
     _worker["fmt"] = fmt
@@ -421,6 +424,7 @@ def tag_lines_parallel(
     import multiprocessing
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     n = min(workers, len(ready))
     # one BLAS thread per worker: the workers already fill the cores, and BLAS threads that
@@ -428,12 +432,14 @@ def tag_lines_parallel(
     # a worker starts, so set while they may start)
     saved = {k: os.environ.get(k) for k in BLAS_THREADS}
     os.environ.update({k: "1" for k in BLAS_THREADS})
+    _start_resource_tracker()
     pool = ProcessPoolExecutor(n, multiprocessing.get_context("spawn"), _init_worker, (model_path, fmt, paragraphs))
     pending: deque = deque()
 
     def submit(chunk: Chunk) -> None:
-        # Ctrl-C and SIGTERM blocked while a worker may start, and so in it (the mask is
-        # inherited) until it ignores them; here, one that came meanwhile arrives after
+        # Ctrl-C, SIGHUP and SIGTERM blocked while a worker may start, and so in it (the mask
+        # is inherited) until it has a process group of its own; here, one that came
+        # meanwhile arrives after
         mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
         try:
             pending.append(pool.submit(_tag_chunk, chunk))
@@ -441,25 +447,46 @@ def tag_lines_parallel(
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
     try:
-        for chunk in _chain(ready, batches):
-            submit(chunk)
-            if chunk.flush:
-                while pending:
-                    result = pending.popleft().result()
-                    yield Tagged(*result, not pending)
-            elif len(pending) >= 2 * n:
-                yield Tagged(*pending.popleft().result(), False)
-        while pending:
-            yield Tagged(*pending.popleft().result(), False)
+        yield from _in_order(_chain(ready, batches), submit, pending, n)
+    except BrokenProcessPool:
+        raise NerRnnError("a worker process died (killed, or out of memory?); run again, or with -w 1") from None
     finally:
-        # chunks not started are dropped; those running end with their chunk (they ignore
-        # signals, so that none dies with the executor's queues in an unknown state)
+        # chunks not started are dropped; those running end with their chunk
         pool.shutdown(wait=True, cancel_futures=True)
         for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker ignoring SIGHUP: it ignores Ctrl-C and SIGTERM
+    itself, but a hang-up of the terminal would kill it, and it would print tracebacks."""
+    from multiprocessing import resource_tracker
+
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})  # one that comes meanwhile waits
+    handler = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # inherited by the tracker
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        signal.signal(signal.SIGHUP, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def _in_order(batches, submit, pending, n: int) -> Iterator[Tagged]:
+    """Submit chunks and yield their results in input order, at most ``2 n`` in flight;
+    when a chunk ends a pause of the input, every result so far is yielded first."""
+    for chunk in batches:
+        submit(chunk)
+        if chunk.flush:
+            while pending:
+                result = pending.popleft().result()
+                yield Tagged(*result, not pending)
+        elif len(pending) >= 2 * n:
+            yield Tagged(*pending.popleft().result(), False)
+    while pending:
+        yield Tagged(*pending.popleft().result(), False)
 
 
 def _chain(first: list, rest: Iterator) -> Iterator:

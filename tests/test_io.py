@@ -414,3 +414,28 @@ def test_training_goes_on_when_the_reader_of_its_log_goes_away(tmp_path, small_t
     )  # fmt: skip
     assert r.stdout.decode().startswith("training on")
     assert model.is_file() and not (tmp_path / ".m.npz.lock").exists()
+
+
+def test_a_worker_killed_from_outside_is_one_line_and_leaves_nothing(tmp_path):
+    out = tmp_path / "out.jsonl"
+    p = subprocess.Popen([*PROGRAM, "tag", "-f", "jsonl", "-w", "2", "-o", str(out)], stdin=subprocess.PIPE,
+                         stderr=subprocess.PIPE)  # fmt: skip
+    p.stdin.write(lines(4 * CHUNK_LINES).encode())
+    p.stdin.flush()
+    workers: list[str] = []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(workers) < 1:
+        ps = subprocess.run(["pgrep", "-P", str(p.pid), "-f", "multiprocessing.spawn"], capture_output=True, text=True)
+        workers = ps.stdout.split()
+        time.sleep(0.1)
+    time.sleep(1.0)
+    os.kill(int(workers[0]), signal.SIGKILL)  # as the out-of-memory killer would
+    for step in (lambda: p.stdin.write(lines(4 * CHUNK_LINES).encode()), p.stdin.close):
+        try:
+            step()
+        except (BrokenPipeError, ValueError):  # it may stop reading first
+            pass
+    err = p.stderr.read()
+    assert p.wait(timeout=120) == 1
+    one_error_line(err, "a worker process died")
+    assert list(tmp_path.iterdir()) == []
