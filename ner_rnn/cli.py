@@ -326,8 +326,11 @@ def _one_run_per_output(command):
 
     @functools.wraps(command)
     def run(*args, **kwargs):
-        from .files import exclusive
+        from .errors import OutputError
+        from .files import exclusive, is_special
 
+        if is_special(kwargs["output"]):  # saved again and again, with a checkpoint beside it
+            raise OutputError("is not a regular file; a model is saved to a file", kwargs["output"])
         with exclusive(kwargs["output"]):
             return command(*args, **kwargs)
 

@@ -67,13 +67,22 @@ def is_special(path: Path) -> bool:
 @contextmanager
 def atomic_file(path: str | Path, force: bool = False, mode: str = "wb") -> Iterator[BinaryIO]:
     """A temporary file beside ``path`` (its real target, when ``path`` is a symbolic link),
-    renamed to it when the block ends without an error, and removed otherwise.
+    renamed to it when the block ends without an error, and removed otherwise; a special
+    file (a pipe, a device) is written into instead, and never replaced.
 
     Created at once, so an unwritable folder or a full disk is found before any work. An
     existing file is replaced only with ``force``, and keeps its permissions.
     """
     path = Path(path)
     check_output(path, force)
+    if is_special(path):  # a pipe or a device: written into, never replaced
+        try:
+            f = open(path, mode, buffering=0)
+        except OSError as e:
+            raise OutputError(f"cannot write: {describe(e)}", path) from None
+        with f, writing(str(path)):
+            yield f
+        return
     import tempfile  # here: a command that writes no file should not pay for importing it
 
     target = Path(os.path.realpath(path))
@@ -148,23 +157,15 @@ class Sink:
 
 @contextmanager
 def open_output(path: Path | None, force: bool = False) -> Iterator[Sink]:
-    """Where records go: stdout (``path`` None), a special file written in place, or a
-    regular file written atomically (see :func:`atomic_file`)."""
+    """Where records go: stdout (``path`` None), or a file (see :func:`atomic_file`: a
+    regular file is written atomically, a special file in place, unbuffered, so that a
+    failed write fails once, where it happens)."""
     if path is None:
         check_stdout()
         sys.stdout.flush()
         sink = Sink(sys.stdout.buffer, STDOUT)
         yield sink
         sink.flush()
-    elif is_special(path):  # a pipe or a device: write into it, never replace it
-        try:
-            f = open(path, "wb", buffering=0)  # unbuffered: a failed write fails once, where it happens
-        except OSError as e:
-            raise OutputError(f"cannot write: {describe(e)}", path) from None
-        with f:
-            sink = Sink(f, str(path))
-            yield sink
-            sink.flush()
     else:
         with atomic_file(path, force) as f:
             sink = Sink(f, str(path))

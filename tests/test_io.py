@@ -439,3 +439,20 @@ def test_a_worker_killed_from_outside_is_one_line_and_leaves_nothing(tmp_path):
     assert p.wait(timeout=120) == 1
     one_error_line(err, "a worker process died")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_model_is_never_saved_over_a_special_file(tmp_path, small_train, tiny_model):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    r = ner_rnn("train", small_train, "-o", fifo, "--force", "--epochs", "1")
+    assert r.returncode == 1
+    one_error_line(r.stderr, "is not a regular file")
+    assert fifo.is_fifo() and sorted(p.name for p in tmp_path.iterdir()) == ["fifo"]
+    from ner_rnn.modelfile import load_model, save_model
+
+    copy = tmp_path / "copy.npz"
+    with open(copy, "wb") as out:
+        reader = subprocess.Popen(["cat", str(fifo)], stdout=out)
+        save_model(fifo, load_model(tiny_model), force=True)  # the library writes into it, as tag -o does
+        reader.wait(timeout=60)
+    assert fifo.is_fifo() and load_model(copy).meta["hidden"] == load_model(tiny_model).meta["hidden"]
