@@ -1,0 +1,48 @@
+"""The README's examples run as written: each `console` block's commands give the output
+shown under them, and each format's example is what `ner-rnn tag -f FORMAT` prints."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+# `ner-rnn` as installed beside this interpreter, as the README's reader has it
+ENV = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
+def console_examples() -> list[tuple[str, str]]:
+    """(command, expected output) of every `$ ` line in the README's console blocks."""
+    out = []
+    for block in re.findall(r"```console\n(.*?)```", README, re.S):
+        for cmd, shown in re.findall(r"^\$ (.*)\n((?:(?!\$ ).*\n)*)", block, re.M):
+            out.append((cmd, shown))
+    return out
+
+
+@pytest.mark.parametrize("command, shown", console_examples())
+def test_console_examples(command, shown):
+    r = subprocess.run(["bash", "-c", command], capture_output=True, env=ENV, timeout=300, cwd=ROOT)
+    assert r.returncode == 0, r.stderr.decode()
+    assert r.stdout.decode() == shown
+
+
+def test_the_format_examples():
+    section = README[README.index("The formats, for the input `Angela Merkel met Emmanuel Macron.`") :]
+    section = section[: section.index("### `ner-rnn train`")]
+    blocks = [textwrap_dedent(b) for b in re.findall(r"  ```\w*\n(.*?)  ```", section, re.S)]
+    assert len(blocks) == 4
+    for fmt, shown in zip(("text", "inline", "conll", "jsonl"), blocks):
+        r = subprocess.run([sys.executable, "-m", "ner_rnn", "tag", "-f", fmt, "Angela Merkel met Emmanuel Macron."],
+                           capture_output=True, timeout=300)  # fmt: skip
+        assert r.stdout.decode().rstrip("\n") == shown.rstrip("\n"), fmt
+
+
+def textwrap_dedent(block: str) -> str:
+    return "\n".join(line[2:] if line.startswith("  ") else line for line in block.split("\n"))
