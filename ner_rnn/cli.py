@@ -566,7 +566,7 @@ def train_cli(
         signum = e.args[0] if e.args else signal.SIGINT
         raise typer.Exit(128 + signum) from None
     if dev_sents is not None:
-        log.print(f"decoding, chosen on dev: {result.tagger.decoding()}")
+        log.print(f"decoding, chosen on dev: {result.tagger.decoding.describe()}")
     if test_sents is not None:
         from .evaluate import evaluate
 
@@ -707,7 +707,7 @@ def info_cli(
             "document context",
             f"used: mentions up to {tagger.context_window} sentences away" if tagger.doc_context else "not used",
         ),
-        ("decoding", tagger.decoding()),
+        ("decoding", tagger.decoding.describe()),
         ("trained with", str(m.get("command", "?"))),
         ("seed", str(config.get("seed", "?"))),
     ]

@@ -23,7 +23,7 @@ gets wrong because their examples are rare in training:
   or runs two names together over the word between them ("Aidan Quinn portrays Harry
   Boland").
 
-All are applied by :meth:`ner_rnn.tagger.Tagger.iob2` after the network's decision.
+All are applied by :func:`ner_rnn.decode.conventions` after the network's decision.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from . import context, rnn
+from .decode import Decoding
 from .errors import ModelFileError
 from .features import KNOWN_EVIDENCE_BUCKETS, Features
 from .files import atomic_write, check_output
@@ -51,9 +52,7 @@ def save_model(path: str | Path, tagger: Tagger, info: dict | None = None, force
         "labels": tagger.labels,
         "doc_context": tagger.doc_context,
         "context_window": tagger.context_window,
-        "extend": tagger.extend,
-        "caseless_threshold": tagger.caseless_threshold,
-        "caseless_extend": tagger.caseless_extend,
+        **tagger.decoding.to_json(),
         "bidirectional": rnn.is_bidirectional(p),
         "hidden": int(p["Waa"].shape[0]),
         "n_x": int(p["Wax"].shape[1]),
@@ -119,14 +118,12 @@ def load_model(path: str | Path | None = None) -> Tagger:
     return Tagger(
         params,
         features,
-        meta["scheme"],
-        meta,
-        bool(meta.get("doc_context", False)),
-        meta["labels"],
-        int(meta.get("context_window", context.WINDOW)),
-        meta.get("extend"),
-        meta.get("caseless_threshold"),
-        meta.get("caseless_extend"),
+        scheme=meta["scheme"],
+        meta=meta,
+        doc_context=bool(meta.get("doc_context", False)),
+        labels=meta["labels"],
+        context_window=int(meta.get("context_window", context.WINDOW)),
+        decoding=Decoding.from_json(meta),
     )
 
 
@@ -220,7 +217,7 @@ def _read_meta(raw: np.ndarray, path: Path) -> dict:
         raise ModelFileError(
             f"damaged metadata (sizes hidden {meta['hidden']}, n_x {meta['n_x']}, n_y {meta['n_y']})", path
         )
-    for key in ("extend", "caseless_threshold", "caseless_extend"):  # decoding thresholds; absent in older models
+    for key in Decoding.KEYS.values():  # decoding thresholds; absent in older models
         value = meta.get(key)
         if value is not None and not (isinstance(value, (int, float)) and 0 < value < 1):
             raise ModelFileError(f"damaged metadata ({key} {value!r} is not a probability)", path)

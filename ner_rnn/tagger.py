@@ -2,13 +2,13 @@
 
 A :class:`Tagger` is a trained network plus its feature vocabulary. It tags lists of
 words in length-sorted batches, writing every sentence's probabilities into one flat
-array, and decodes the tags of all sentences at once. ``Wax · x`` of every word it has
+array, and decodes the tags of all sentences at once with its
+:class:`~ner_rnn.decode.Decoding` (:mod:`ner_rnn.decode`). ``Wax · x`` of every word it has
 seen recently is kept in a bounded cache, since x depends only on the word.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,7 +16,10 @@ from functools import cached_property
 import numpy as np
 
 from . import context, rnn
-from .conventions import is_lower_word, is_regnal, is_title
+from .decode import Batch as Decodable
+from .decode import Decoding
+from .decode import decode as decode_tokens
+from .decode import p_name as p_name_of
 from .features import Features
 from .tags import Span, decode, labels_for, spans_from_tags
 from .tokenize import LINE_BREAK, Token, sentence_bounds, token_spans, tokenize_words
@@ -66,159 +69,6 @@ class Doc:
         return out
 
 
-def _has_capitals(words: list[str]) -> bool:
-    return any(w[:1].isupper() for w in words)
-
-
-def _shows_case(words: list[str]) -> bool:
-    """Written in mixed case: some word is capitalised and some letter is lower case
-    (not all lower case, not ALL CAPS)."""
-    return _has_capitals(words) and any(not w.isupper() and w.lower() != w.upper() for w in words)
-
-
-def _sentence_of(candidates: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """The sentence of each flat token index."""
-    return np.searchsorted(offsets, candidates, side="right") - 1
-
-
-def _of_sentence(test, which: np.ndarray, sentences: list[list[str]]) -> np.ndarray:
-    """``test(words)`` of each of the sentences ``which`` (with repeats); each is looked at once."""
-    seen: dict[int, bool] = {}
-    out = np.empty(len(which), dtype=bool)
-    for n, s in enumerate(which.tolist()):
-        if s not in seen:
-            seen[s] = test(sentences[s])
-        out[n] = seen[s]
-    return out
-
-
-def _in_caseless(decision: np.ndarray, other: np.ndarray, offsets: np.ndarray, sentences: list[list[str]]) -> None:
-    """Replace ``decision`` (a boolean per flat token) by ``other`` in the sentences that show no case."""
-    differ = np.flatnonzero(other != decision)  # only where the two differ is the sentence looked at
-    if len(differ):
-        caseless = differ[~_of_sentence(_shows_case, _sentence_of(differ, offsets), sentences)]
-        decision[caseless] = other[caseless]
-
-
-def _may_join(candidates: np.ndarray, sentences: list[list[str]], offsets: np.ndarray, n: int) -> np.ndarray:
-    """Which tokens may join a neighbouring name on weak evidence (see :meth:`Tagger.iob2`):
-    a capitalised word, or any word of a sentence without capitals.
-
-    Only the ``candidates`` (flat token indices) are looked at; every other token may.
-    """
-    ok = np.ones(n, dtype=bool)
-    which = _sentence_of(candidates, offsets)
-    lower = np.array(
-        [not sentences[s][i - offsets[s]][:1].isupper() for i, s in zip(candidates.tolist(), which.tolist())],
-        dtype=bool,
-    )
-    if lower.any():
-        ok[candidates[lower]] = ~_of_sentence(_has_capitals, which[lower], sentences)
-    return ok
-
-
-def _sentence_starts(n: int, offsets: np.ndarray) -> np.ndarray:
-    """True at each flat token index that starts a sentence: no name runs across one."""
-    first = np.zeros(n, dtype=bool)
-    first[offsets[:-1][offsets[:-1] < n]] = True
-    return first
-
-
-def _neighbours(name: np.ndarray, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per token: is the token before it in a name, and the token after it (in its sentence)?"""
-    before = np.zeros_like(name)
-    before[1:] = name[:-1] & ~first[1:]
-    after = np.zeros_like(name)
-    after[:-1] = name[1:] & ~first[1:]
-    return before, after
-
-
-def _words_at(tokens: np.ndarray, offsets: np.ndarray, sentences: list[list[str]]) -> tuple[list[str], np.ndarray]:
-    """The word at each flat token index, and its sentence."""
-    which = _sentence_of(tokens, offsets)
-    return [sentences[s][i - offsets[s]] for i, s in zip(tokens.tolist(), which.tolist())], which
-
-
-_LETTER = re.compile(r"[^\W\d_]")
-
-
-def _conventions(name: np.ndarray, first: np.ndarray, offsets: np.ndarray, sentences: list[list[str]]) -> np.ndarray:
-    """Apply :mod:`ner_rnn.conventions` to the name tokens ``name`` (a boolean per flat token):
-    a regnal number right after a name joins it, in a sentence that shows case ("Elizabeth I");
-    then titles leave the start of a name of two or more words ("Judge Olga Lavrentyeva");
-    then, in a sentence that shows case, lower-case words other than particles leave a name:
-    at its ends ("bowler Martin McCague"), or inside it, which splits it in two ("Aidan Quinn
-    portrays Harry Boland"); and last, tokens without a letter leave its ends
-    (:func:`_trim_letterless`). ``first`` marks the sentence starts."""
-    after = np.flatnonzero(_neighbours(name, first)[0] & ~name)  # the token right after a name
-    if len(after):
-        words, which = _words_at(after, offsets, sentences)
-        hit = np.array([is_regnal(w) for w in words], dtype=bool)
-        if hit.any():
-            hit[hit] = _of_sentence(_shows_case, which[hit], sentences)
-            name[after[hit]] = True
-    while True:  # again, for titles of more than one word ("Prime Minister", "Vice President")
-        before, has_next = _neighbours(name, first)
-        starts = np.flatnonzero(name & ~before & has_next)
-        if not len(starts):
-            break
-        hit = np.array([is_title(w) for w in _words_at(starts, offsets, sentences)[0]], dtype=bool)
-        if not hit.any():
-            break
-        name[starts[hit]] = False
-    # lower-case words other than particles leave a name, at its ends or inside it (which
-    # splits it in two), in a sentence that shows case
-    tokens = np.flatnonzero(name)
-    words, which = _words_at(tokens, offsets, sentences)
-    hit = np.array([is_lower_word(w) for w in words], dtype=bool)
-    if hit.any():
-        hit[hit] = _of_sentence(_shows_case, which[hit], sentences)
-        name[tokens[hit]] = False
-    # last, tokens without a letter leave the ends of a name (the words are known by now)
-    return _trim_letterless(name, first, tokens[[not w.isalpha() and _LETTER.search(w) is None for w in words]])
-
-
-def _trim_letterless(name: np.ndarray, first: np.ndarray, letterless: np.ndarray) -> np.ndarray:
-    """Tokens without a letter (emoji, "@@", digits, control characters; flat indices
-    ``letterless``) leave the ends of a name, so a name that has no letter at all is no
-    name. Inside a name they stay, as in the annotation's "( Tom ) Seaver"."""
-    letterless = letterless[name[letterless]]
-    while len(letterless):
-        before, after = _neighbours(name, first)
-        ends = letterless[~before[letterless] | ~after[letterless]]
-        if not len(ends):
-            break
-        name[ends] = False
-        letterless = letterless[name[letterless]]
-    return name
-
-
-def _not_companies(
-    name: np.ndarray, first: np.ndarray, offsets: np.ndarray, sentences: list[list[str]], groups: list[int], window: int
-) -> np.ndarray:
-    """A name of one word that is part of a company's name nearby in its record is no name
-    there ("Pirelli said" near "Pirelli SpA"; see :func:`ner_rnn.context.companies_nearby`);
-    nor are the words of a name up to a company designator in it ("Salomon Bros").
-    ``first`` marks the sentence starts."""
-    tokens = np.flatnonzero(name)
-    words, which = _words_at(tokens, offsets, sentences)
-    designators = tokens[[w in context.DESIGNATORS for w in words]]
-    for j in designators.tolist():  # the company's name ends there; what follows may be a person's
-        a = j
-        while a > 0 and name[a - 1] and not first[a]:
-            a -= 1
-        name[a : j + 1] = False
-    before, after = _neighbours(name, first)
-    alone = np.flatnonzero((name & ~before & ~after)[tokens])  # positions in tokens, whose words are known
-    if not len(alone):
-        return name
-    near = context.companies_nearby(sentences, groups, sorted(set(which[alone].tolist())), window)
-    if near:
-        drop = [tokens[k] for k in alone.tolist() if which[k] in near and words[k].lower() in near[which[k]]]
-        name[drop] = False
-    return name
-
-
 class Tagger:
     def __init__(
         self,
@@ -229,9 +79,7 @@ class Tagger:
         doc_context: bool = False,
         labels: list[str] | None = None,
         context_window: int = context.WINDOW,
-        extend: float | None = None,
-        caseless_threshold: float | None = None,
-        caseless_extend: float | None = None,
+        decoding: Decoding | None = None,
     ):
         self.params = params
         self.features = features
@@ -239,22 +87,11 @@ class Tagger:
         # the output classes: O, the person tags, then (io) other entity types, which are
         # learned only to tell names from places and organisations and never output
         self.labels = list(labels or labels_for(scheme))
-        self._person = [1] if scheme == "io" else [1, 2]
         self.meta = meta or {}
         self.doc_context = doc_context  # tag twice, with evidence from other mentions (ner_rnn.context)
         self.context_window = context_window  # sentences either side that count as context
-        # a token next to a name joins it when its probability of being in a name is at least
-        # this (chosen on dev after training; None: each token's argmax alone)
-        self.extend = extend
-        # in a sentence that does not show case (all lower case or ALL CAPS), a token is in a
-        # name when its probability of being in one is at least this, not when that is its most
-        # likely tag: there a name looks like any other word, and the network is less sure of it
-        # (chosen on lower- and upper-cased copies of dev; None: argmax there too)
-        self.caseless_threshold = caseless_threshold
-        # in such a sentence, a neighbour of a name joins it at this probability instead of
-        # ``extend``: any word may join there, where in cased text only a capitalised one may,
-        # so it needs more evidence (chosen with caseless_threshold; None: ``extend`` there too)
-        self.caseless_extend = caseless_extend
+        # how probabilities become names: thresholds chosen on dev after training
+        self.decoding = decoding or Decoding()
         self._bi = rnn.is_bidirectional(params)
         self._n_a = params["Waa"].shape[0]
         self._n_y = params["Wya"].shape[0]
@@ -371,28 +208,8 @@ class Tagger:
         return [flat[a:b] for a, b in zip(offsets[:-1], offsets[1:])]
 
     def p_name(self, flat: np.ndarray) -> np.ndarray:
-        """Each token's probability of being part of a person name."""
-        return flat[:, 1] if len(self._person) == 1 else flat[:, 1] + flat[:, 2]
-
-    def decoding(self) -> str:
-        """How :meth:`iob2` turns probabilities into names, in words (for ``ner-rnn info``)."""
-        rule = "argmax per token"
-        if self.caseless_threshold is not None:
-            rule += f" (in a sentence all in lower case or in capitals: P(name) >= {self.caseless_threshold})"
-        if self.extend is not None:
-            caseless = ""
-            if self.caseless_extend is not None and self.caseless_extend != self.extend:
-                caseless = f"; in a sentence all in lower case or in capitals, at P(name) >= {self.caseless_extend}"
-            rule += (
-                f", then a neighbour of a name joins it at P(name) >= {self.extend}"
-                f" (in text with capitals, only a capitalised one{caseless})"
-            )
-        return rule + (
-            "; titles leave the start of a name, and in cased text lower-case words other than particles"
-            " leave it, regnal numbers join it (ner_rnn.conventions);"
-            " a one-word name that is part of a company's name nearby is dropped, and a name"
-            " loses its words up to a company designator (ner_rnn.context)"
-        )
+        """Each token's probability of being part of a person name (:func:`ner_rnn.decode.p_name`)."""
+        return p_name_of(flat, self.scheme)
 
     def iob2(
         self,
@@ -401,48 +218,9 @@ class Tagger:
         sentences: list[list[str]] | None = None,
         groups: list[int] | None = None,
     ) -> np.ndarray:
-        """Decode every token at once: 0 = O, 1 = B-PER, 2 = I-PER.
-
-        A token is in a name if that is its most likely tag (given the ``sentences``, in a
-        sentence all in lower case or ALL CAPS, if its probability of being in a name is at
-        least ``self.caseless_threshold``), or if it touches a name and its
-        probability of being in one is at least ``self.extend`` (a name seen with
-        confidence pulls in a less certain neighbour: "Niall Quinn", not just "Quinn").
-        Given the ``sentences``, a neighbour joins that way only if it begins with a capital
-        letter or its sentence has none ("bowler Martin McCague" and "Gonzalez smacked" stay
-        out; in text written all in lower case, any word may join). A name token continues
-        the name before it unless it starts a sentence, or the ``bio`` model says B; a stray
-        I starts a name, as in conlleval. Given the ``sentences``, last, the annotation's
-        conventions (:func:`_conventions`): titles leave the start of a name and, in cased
-        text, lower-case words other than particles leave it, regnal numbers join it; and
-        given their records (``groups``), a one-word name that is part of a company's name
-        nearby is dropped, and a name loses its words up to a company designator
-        (:func:`_not_companies`).
-        """
-        ids = flat.argmax(axis=1)
-        name = (ids == 1) | (ids == 2) if self.scheme == "bio" else ids == 1
-        p = self.p_name(flat)
-        first = _sentence_starts(len(name), offsets)  # no name runs across a sentence start
-        if self.caseless_threshold is not None and sentences is not None:
-            _in_caseless(name, p >= self.caseless_threshold, offsets, sentences)
-        if self.extend is not None and name.any():
-            near = p >= self.extend
-            if sentences is not None:
-                if self.caseless_extend is not None and self.caseless_extend != self.extend:
-                    _in_caseless(near, p >= self.caseless_extend, offsets, sentences)
-                near &= _may_join(np.flatnonzero(near & ~name), sentences, offsets, len(name))
-            while True:
-                grown = name | (near & np.logical_or(*_neighbours(name, first)))
-                if (grown == name).all():
-                    break
-                name = grown
-        if sentences is not None and name.any():
-            name = _conventions(name, first, offsets, sentences)
-            if groups is not None:
-                name = _not_companies(name, first, offsets, sentences, groups, self.context_window)
-        prev, _ = _neighbours(name, first)
-        begins = ~prev if self.scheme == "io" else ~prev | (ids == 1)
-        return np.where(name, np.where(begins, 1, 2), 0)
+        """Decode every token at once with this model's :class:`~ner_rnn.decode.Decoding`:
+        0 = O, 1 = B-PER, 2 = I-PER (see :func:`ner_rnn.decode.decode`)."""
+        return decode_tokens(Decodable(flat, offsets, self.scheme, sentences, groups, self.context_window), self.decoding)
 
     def spans(self, sentences: list[list[str]], groups: list[int] | None = None) -> list[tuple[list[Span], np.ndarray]]:
         """Person spans per sentence and each token's probability of being in a name."""

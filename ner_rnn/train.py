@@ -15,6 +15,7 @@ import numpy as np
 
 from . import context, rnn
 from .corpus import Sentence
+from .decode import Decoding
 from .errors import ConfigError, TrainingError
 from .evaluate import Scores, evaluate, score
 from .features import EVIDENCE_BUCKETS, EVIDENCE_SLOT, LEXICON_SLOT, FeatureConfig, Features, build_features
@@ -540,19 +541,17 @@ CASELESS_GRID = (0.4, 0.3, 0.2, 0.15, 0.1)
 CASELESS_EXTEND_GRID = (0.4, 0.3, 0.2, 0.1)
 
 
-def choose_decoding(
-    tagger: Tagger, dev_sents: Sequence[Sentence], types: frozenset[str]
-) -> tuple[float | None, float | None, float | None]:
-    """:attr:`Tagger.extend` with the best dev F1, then :attr:`Tagger.caseless_threshold` and
-    :attr:`Tagger.caseless_extend` together, with the best F1 on lower- and upper-cased copies
-    of dev. Returns and sets them.
+def choose_decoding(tagger: Tagger, dev_sents: Sequence[Sentence], types: frozenset[str]) -> Decoding:
+    """The :class:`~ner_rnn.decode.Decoding` of the best F1: ``join`` on dev, then
+    ``caseless`` and ``caseless_join`` together on lower- and upper-cased copies of dev.
+    Returns it and sets it on ``tagger``.
 
     The network is run once per corpus; every choice decodes its output. On ties the choice
-    tried first wins: None (argmax alone; ``extend`` in caseless text too) before a threshold.
+    tried first wins: None (argmax alone; ``join`` in caseless text too) before a threshold.
     """
-    tagger.caseless_threshold = tagger.caseless_extend = None
+    tagger.decoding = replace(tagger.decoding, caseless=None, caseless_join=None)
 
-    def best_of(sents: Sequence[Sentence], attributes: tuple[str, ...], grid: list[tuple]) -> None:
+    def best_of(sents: Sequence[Sentence], grid: list[Decoding]) -> Decoding:
         words = [s.words for s in sents]
         groups = [s.doc for s in sents]
         flat, offsets = tagger.predict_flat_in_context(words, groups)
@@ -560,24 +559,22 @@ def choose_decoding(
         lengths = [len(s.words) for s in sents]
         best, best_f1 = grid[0], -1.0
         for choice in grid:
-            for attribute, value in zip(attributes, choice):
-                setattr(tagger, attribute, value)
+            tagger.decoding = choice
             f1 = score(gold, [spans for spans, _ in tagger.spans_of(flat, offsets, words, groups)], lengths).f1
             if f1 > best_f1:
                 best, best_f1 = choice, f1
-        for attribute, value in zip(attributes, best):
-            setattr(tagger, attribute, value)
+        tagger.decoding = best
+        return best
 
-    best_of(dev_sents, ("extend",), [(e,) for e in (None, *EXTEND_GRID)])
+    chosen = best_of(dev_sents, [replace(tagger.decoding, join=e) for e in (None, *EXTEND_GRID)])
     # lower- and upper-cased copies as one corpus, each copy its own documents
     recased = [
         Sentence([change(w) for w in s.words], s.tags, s.line, 2 * s.doc + k)
         for k, change in enumerate((str.lower, str.upper))
         for s in dev_sents
     ]
-    grid = [(t, e) for t in (None, *CASELESS_GRID) for e in (None, *CASELESS_EXTEND_GRID)]
-    best_of(recased, ("caseless_threshold", "caseless_extend"), grid)
-    return tagger.extend, tagger.caseless_threshold, tagger.caseless_extend
+    grid = [replace(chosen, caseless=t, caseless_join=e) for t in (None, *CASELESS_GRID) for e in (None, *CASELESS_EXTEND_GRID)]
+    return best_of(recased, grid)
 
 
 JACKKNIFE_BLOCK = 200  # sentences, about ten news stories

@@ -62,7 +62,7 @@ def main() -> None:
     final = evaluate(result.tagger, dev_sents, types).scores.f1  # with the decoding chosen on dev
     print(
         f"RESULT {args.overrides} {args.lexicon} best epochs {result.best_epochs} dev F1 {best:.4f} "
-        f"decoded ({result.tagger.decoding()}) {final:.4f} "
+        f"decoded ({result.tagger.decoding.describe()}) {final:.4f} "
         f"lower {recased['lower']:.4f} upper {recased['upper']:.4f} "
         f"n_x {result.tagger.features.n_x} total {time.perf_counter() - t0:.0f}s",
         flush=True,

@@ -1,20 +1,25 @@
-"""Decoding probabilities into names (Tagger.iob2), with and without extension."""
+"""Decoding probabilities into names (ner_rnn.decode): the rules alone, no network."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from ner_rnn import rnn
-from ner_rnn.features import build_features
-from ner_rnn.tagger import Tagger
+from ner_rnn.decode import Batch, Decoding, decode
 
 
-def _tagger(extend, caseless_threshold=None, caseless_extend=None):
-    features = build_features(["a"])
-    params = rnn.init_params(features.n_x, 4, 2, True, np.random.default_rng(0))
-    return Tagger(params, features, "io", extend=extend, caseless_threshold=caseless_threshold,
-                  caseless_extend=caseless_extend)  # fmt: skip
+class _Decoder:
+    """The decoding of an io model with these thresholds, as Tagger.iob2 runs it."""
+
+    def __init__(self, join, caseless=None, caseless_join=None):
+        self.decoding = Decoding(join, caseless, caseless_join)
+
+    def iob2(self, flat, offsets, sentences=None, groups=None):
+        return decode(Batch(flat, offsets, "io", sentences, groups), self.decoding)
+
+
+def _decoder(join, caseless=None, caseless_join=None):
+    return _Decoder(join, caseless, caseless_join)
 
 
 # two sentences of three tokens: P(name) per token
@@ -34,7 +39,7 @@ OFFSETS = np.array([0, 3, 6])
 )
 def test_extension_joins_likely_neighbours_within_a_sentence(extend, codes):
     flat = np.stack([1 - P_NAME, P_NAME], axis=1)
-    assert _tagger(extend).iob2(flat, OFFSETS).tolist() == codes
+    assert _decoder(extend).iob2(flat, OFFSETS).tolist() == codes
 
 
 @pytest.mark.parametrize(
@@ -50,17 +55,17 @@ def test_sentences_that_show_no_case_have_their_own_threshold(words, codes):
     p_name = np.array([0.3, 0.25, 0.1, 0.01])
     flat = np.stack([1 - p_name, p_name], axis=1)
     offsets = np.array([0, 4])
-    assert _tagger(None, 0.2).iob2(flat, offsets, [words]).tolist() == codes
-    assert _tagger(None, 0.2).iob2(flat, offsets).tolist() == [0, 0, 0, 0]  # without the words: argmax
+    assert _decoder(None, 0.2).iob2(flat, offsets, [words]).tolist() == codes
+    assert _decoder(None, 0.2).iob2(flat, offsets).tolist() == [0, 0, 0, 0]  # without the words: argmax
     # a higher one removes names from such sentences only
     p_high = np.array([0.9, 0.8, 0.6, 0.01])
     high = np.stack([1 - p_high, p_high], axis=1)
-    assert _tagger(None, 0.85).iob2(high, offsets, [words]).tolist() == ([1, 0, 0, 0] if codes[0] else [1, 2, 2, 0])
+    assert _decoder(None, 0.85).iob2(high, offsets, [words]).tolist() == ([1, 0, 0, 0] if codes[0] else [1, 2, 2, 0])
 
 
 def test_extension_never_starts_a_name():
     flat = np.stack([np.full(4, 0.6), np.full(4, 0.4)], axis=1)
-    assert _tagger(0.1).iob2(flat, np.array([0, 4])).tolist() == [0, 0, 0, 0]
+    assert _decoder(0.1).iob2(flat, np.array([0, 4])).tolist() == [0, 0, 0, 0]
 
 
 @pytest.mark.parametrize(
@@ -76,8 +81,8 @@ def test_extension_in_cased_text_takes_only_capitalised_neighbours(words, codes)
     p_name = np.array([0.3, 0.6, 0.9, 0.3])
     flat = np.stack([1 - p_name, p_name], axis=1)
     offsets = np.array([0, 4])
-    assert _tagger(0.2).iob2(flat, offsets, [words]).tolist() == codes
-    assert _tagger(0.2).iob2(flat, offsets).tolist() == [1, 2, 2, 2]  # without the words: no case rule
+    assert _decoder(0.2).iob2(flat, offsets, [words]).tolist() == codes
+    assert _decoder(0.2).iob2(flat, offsets).tolist() == [1, 2, 2, 2]  # without the words: no case rule
 
 
 def test_sentences_that_show_no_case_have_their_own_extension_threshold():
@@ -86,10 +91,10 @@ def test_sentences_that_show_no_case_have_their_own_extension_threshold():
     p_name = np.tile([0.05, 0.3, 0.9, 0.2], 3)
     flat = np.stack([1 - p_name, p_name], axis=1)
     offsets = np.array([0, 4, 8, 12])
-    low = _tagger(0.03, None, 0.25).iob2(flat, offsets, sentences).tolist()
+    low = _decoder(0.03, None, 0.25).iob2(flat, offsets, sentences).tolist()
     # cased: every capitalised neighbour down to 0.03; no case: down to 0.25 only
     assert low == [1, 2, 2, 0] + [0, 1, 2, 0] + [0, 1, 2, 0]
-    same = _tagger(0.03).iob2(flat, offsets, sentences).tolist()  # None: extend everywhere
+    same = _decoder(0.03).iob2(flat, offsets, sentences).tolist()  # None: extend everywhere
     assert same == [1, 2, 2, 0] + [1, 2, 2, 2] + [1, 2, 2, 2]
 
 
@@ -99,13 +104,13 @@ def test_case_rule_finds_each_token_in_its_own_sentence():
     offsets = np.array([0, 2, 2, 4])
     p_name = np.array([0.9, 0.3, 0.3, 0.9])
     flat = np.stack([1 - p_name, p_name], axis=1)
-    assert _tagger(0.2).iob2(flat, offsets, sentences).tolist() == [1, 0, 0, 1]
+    assert _decoder(0.2).iob2(flat, offsets, sentences).tolist() == [1, 0, 0, 1]
 
 
 def _decode(words_per_sentence, p_name, extend=None):
     offsets = np.cumsum([0] + [len(w) for w in words_per_sentence])
     flat = np.stack([1 - np.array(p_name), np.array(p_name)], axis=1)
-    return _tagger(extend).iob2(flat, offsets, words_per_sentence).tolist()
+    return _decoder(extend).iob2(flat, offsets, words_per_sentence).tolist()
 
 
 @pytest.mark.parametrize(
@@ -148,7 +153,7 @@ def test_regnal_numbers_join_the_name_before_them(sentences, p_name, codes):
 def test_conventions_need_the_words():
     p_name = np.array([0.9, 0.9, 0.1])
     flat = np.stack([1 - p_name, p_name], axis=1)
-    assert _tagger(None).iob2(flat, np.array([0, 3])).tolist() == [1, 2, 0]
+    assert _decoder(None).iob2(flat, np.array([0, 3])).tolist() == [1, 2, 0]
 
 
 def test_a_one_word_name_that_names_a_company_nearby_is_dropped():
@@ -157,10 +162,10 @@ def test_a_one_word_name_that_names_a_company_nearby_is_dropped():
     offsets = np.array([0, 5, 8, 10])
     flat = np.stack([1 - np.array(p_name), np.array(p_name)], axis=1)
     # alone it goes, in its own sentence too; as part of a longer name ("Marco Pirelli") it stays
-    assert _tagger(None).iob2(flat, offsets, sentences, [0, 0, 0]).tolist() == [0, 0, 1, 2, 0, 0, 0, 0, 0, 0]
+    assert _decoder(None).iob2(flat, offsets, sentences, [0, 0, 0]).tolist() == [0, 0, 1, 2, 0, 0, 0, 0, 0, 0]
     # in another record it stays; without the records the rule is not applied
-    assert _tagger(None).iob2(flat, offsets, sentences, [0, 1, 2]).tolist() == [1, 0, 1, 2, 0, 0, 0, 0, 1, 0]
-    assert _tagger(None).iob2(flat, offsets, sentences).tolist() == [1, 0, 1, 2, 0, 1, 0, 0, 1, 0]
+    assert _decoder(None).iob2(flat, offsets, sentences, [0, 1, 2]).tolist() == [1, 0, 1, 2, 0, 0, 0, 0, 1, 0]
+    assert _decoder(None).iob2(flat, offsets, sentences).tolist() == [1, 0, 1, 2, 0, 1, 0, 0, 1, 0]
 
 
 def test_a_name_with_a_company_designator_in_it_is_dropped():
@@ -170,8 +175,8 @@ def test_a_name_with_a_company_designator_in_it_is_dropped():
     flat = np.stack([1 - np.array(p_name), np.array(p_name)], axis=1)
     # the name goes up to the designator, never across a sentence start; what follows it stays
     expected = [0, 1, 2, 0, 0, 0, 0] + [0, 0, 1, 2]
-    assert _tagger(None).iob2(flat, offsets, sentences, [0, 0]).tolist() == expected
-    assert _tagger(None).iob2(flat, offsets, sentences, [0, 1]).tolist() == expected  # needs no other sentence
+    assert _decoder(None).iob2(flat, offsets, sentences, [0, 0]).tolist() == expected
+    assert _decoder(None).iob2(flat, offsets, sentences, [0, 1]).tolist() == expected  # needs no other sentence
 
 
 @pytest.mark.parametrize(

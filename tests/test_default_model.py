@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from ner_rnn.corpus import file_sha256, read_conll
@@ -55,10 +57,10 @@ def test_the_public_api_example_runs():
 def test_document_context_and_decoding_help_on_dev(shipped, conll_dir):
     """The second pass and the decoding threshold (both chosen on dev) each add to dev F1."""
     dev = read_conll(conll_dir / "eng.testa")
-    assert shipped.doc_context and shipped.extend is not None
+    assert shipped.doc_context and shipped.decoding.join is not None
     no_context, no_extension = load_model(), load_model()  # fresh taggers: each has its own cache
     no_context.doc_context = False
-    no_extension.extend = None
+    no_extension.decoding = replace(no_extension.decoding, join=None)
     f1 = {name: evaluate(t, dev, entity_types(None)).scores.f1 for name, t in
           (("shipped", shipped), ("no context", no_context), ("no extension", no_extension))}  # fmt: skip
     assert f1["shipped"] > f1["no context"] + 0.01, f1
@@ -74,8 +76,8 @@ def test_document_context_works_in_text_without_capitals(shipped, conll_dir):
     lower = [Sentence([w.lower() for w in s.words], s.tags, s.line, s.doc) for s in read_conll(conll_dir / "eng.testa")]
     no_context, as_cased = load_model(), load_model()
     no_context.doc_context = False
-    as_cased.caseless_threshold = as_cased.caseless_extend = None
-    assert (shipped.caseless_threshold, shipped.caseless_extend) != (None, None)
+    as_cased.decoding = replace(as_cased.decoding, caseless=None, caseless_join=None)
+    assert (shipped.decoding.caseless, shipped.decoding.caseless_join) != (None, None)
     f1 = {name: evaluate(t, lower, entity_types(None)).scores.f1 for name, t in
           (("shipped", shipped), ("no context", no_context), ("as cased", as_cased))}  # fmt: skip
     assert f1["shipped"] > f1["no context"] + 0.03, f1

@@ -8,6 +8,7 @@ import zipfile
 import numpy as np
 import pytest
 
+from ner_rnn.decode import Decoding
 from ner_rnn.errors import ModelFileError, OutputError
 from ner_rnn.modelfile import FORMAT_VERSION, load_model, save_model
 
@@ -174,17 +175,17 @@ def test_models_with_an_older_evidence_block_still_load(tiny_model, tmp_path, mo
 
 def test_decoding_thresholds_are_saved_checked_and_optional(tiny_model, tmp_path):
     tagger = load_model(tiny_model)
-    tagger.extend, tagger.caseless_threshold, tagger.caseless_extend = 0.2, 0.15, 0.35
+    tagger.decoding = Decoding(join=0.2, caseless=0.15, caseless_join=0.35)
     back = load_model(save_model(tmp_path / "t.npz", tagger))
-    assert (back.extend, back.caseless_threshold, back.caseless_extend) == (0.2, 0.15, 0.35)
-    assert all(f">= {t}" in back.decoding() for t in (0.2, 0.15, 0.35))
+    assert back.decoding == Decoding(0.2, 0.15, 0.35)
+    assert all(f">= {t}" in back.decoding.describe() for t in (0.2, 0.15, 0.35))
 
     def older(arrays, meta):  # models saved before the caseless thresholds: argmax and extend, as they were
         meta.pop("caseless_threshold", None)
         meta.pop("caseless_extend", None)
 
     old = load_model(rewrite(tiny_model, tmp_path / "old.npz", older))
-    assert old.caseless_threshold is None and old.caseless_extend is None
+    assert old.decoding.caseless is None and old.decoding.caseless_join is None
     bad = rewrite(tiny_model, tmp_path / "bad.npz", lambda arrays, meta: meta.update(caseless_threshold=1.5))
     refused(bad, "caseless_threshold 1.5 is not a probability")
     bad = rewrite(tiny_model, tmp_path / "bad2.npz", lambda arrays, meta: meta.update(caseless_extend=0))

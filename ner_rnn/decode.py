@@ -1,0 +1,317 @@
+"""Probabilities -> names: the decoding step, on its own.
+
+The network gives every token its probability of each tag; :func:`decode` turns those of a
+whole batch of sentences (one flat array, sentence i at rows ``offsets[i]:offsets[i + 1]``)
+into IOB2 codes at once, without running the network. It applies, in order, the rules of
+:data:`RULES`, each a plain function ``rule(name, batch, decoding) -> name`` over the
+boolean "is in a name" of every token:
+
+1. ``caseless_threshold``: in a sentence that shows no case (all lower case or ALL CAPS), a
+   token is in a name when P(name) >= ``Decoding.caseless``, not when that is its most
+   likely tag (there a name looks like any other word, and the network is less sure);
+2. ``join_neighbours``: a token that touches a name joins it when P(name) >= ``Decoding.join``
+   (``Decoding.caseless_join`` in a sentence without case), a capitalised one only in
+   cased text ("Niall Quinn", not just "Quinn"; "bowler Martin McCague" stays out);
+3. ``conventions``: what the annotation counts as a name (:mod:`ner_rnn.conventions`):
+   regnal numbers join it, titles leave its start, lower-case words other than particles
+   leave it in cased text, tokens without a letter leave its ends;
+4. ``not_companies``: a one-word name that is part of a company's name nearby in its
+   record is dropped, and a name loses its words up to a company designator.
+
+The thresholds are a :class:`Decoding`, chosen on dev after training
+(:func:`ner_rnn.train.choose_decoding`) and stored in the model file. A new rule is a
+function added to :data:`RULES` (with a test in tests/test_decode.py); a new threshold is a
+field of :class:`Decoding`, its key in ``to_json`` and a line in ``describe``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from typing import Callable, Sequence
+
+import numpy as np
+
+from . import context
+from .conventions import is_lower_word, is_regnal, is_title
+
+
+@dataclass(frozen=True)
+class Decoding:
+    """The decoding thresholds; None leaves a rule out (argmax alone)."""
+
+    join: float | None = None  # a neighbour of a name joins it at P(name) >= this
+    caseless: float | None = None  # in a sentence without case, a token is a name at P(name) >= this
+    caseless_join: float | None = None  # ... and a neighbour joins at this instead of ``join``
+
+    # their keys in the model file's metadata, as earlier releases wrote them
+    KEYS = {"join": "extend", "caseless": "caseless_threshold", "caseless_join": "caseless_extend"}
+
+    def to_json(self) -> dict:
+        return {self.KEYS[f.name]: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_json(cls, meta: dict) -> "Decoding":
+        return cls(**{f.name: meta.get(cls.KEYS[f.name]) for f in fields(cls)})
+
+    def describe(self) -> str:
+        """The decoding in words (for ``ner-rnn info`` and the training log)."""
+        rule = "argmax per token"
+        if self.caseless is not None:
+            rule += f" (in a sentence all in lower case or in capitals: P(name) >= {self.caseless})"
+        if self.join is not None:
+            caseless = ""
+            if self.caseless_join is not None and self.caseless_join != self.join:
+                caseless = f"; in a sentence all in lower case or in capitals, at P(name) >= {self.caseless_join}"
+            rule += (
+                f", then a neighbour of a name joins it at P(name) >= {self.join}"
+                f" (in text with capitals, only a capitalised one{caseless})"
+            )
+        return rule + (
+            "; titles leave the start of a name, and in cased text lower-case words other than particles"
+            " leave it, regnal numbers join it (ner_rnn.conventions);"
+            " a one-word name that is part of a company's name nearby is dropped, and a name"
+            " loses its words up to a company designator (ner_rnn.context)"
+        )
+
+
+def p_name(flat: np.ndarray, scheme: str) -> np.ndarray:
+    """Each token's probability of being part of a person name: P(PER) (io), or
+    P(B-PER) + P(I-PER) (bio); the one definition, for decoding and document evidence."""
+    return flat[:, 1] if scheme == "io" else flat[:, 1] + flat[:, 2]
+
+
+@dataclass
+class Batch:
+    """What the rules look at: the flat probabilities of a batch of sentences and where each
+    sentence starts; the words and records, when known (without them, only the rules on
+    probabilities apply)."""
+
+    flat: np.ndarray  # (N, n_y) tag probabilities of every token
+    offsets: np.ndarray  # (len(sentences) + 1,) sentence i is at rows offsets[i]:offsets[i + 1]
+    scheme: str  # io or bio
+    sentences: Sequence[Sequence[str]] | None = None
+    groups: Sequence[int] | None = None  # the record of each sentence
+    window: int = context.WINDOW  # sentences either side that count as nearby
+
+    def __post_init__(self) -> None:
+        self.ids = self.flat.argmax(axis=1)
+        self.p = p_name(self.flat, self.scheme)
+        self.first = _sentence_starts(len(self.flat), self.offsets)  # no name runs across a sentence start
+
+
+# ---- helpers ------------------------------------------------------------------------------
+
+
+def _has_capitals(words: list[str]) -> bool:
+    return any(w[:1].isupper() for w in words)
+
+
+def _shows_case(words: list[str]) -> bool:
+    """Written in mixed case: some word is capitalised and some letter is lower case
+    (not all lower case, not ALL CAPS)."""
+    return _has_capitals(words) and any(not w.isupper() and w.lower() != w.upper() for w in words)
+
+
+def _sentence_of(candidates: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """The sentence of each flat token index."""
+    return np.searchsorted(offsets, candidates, side="right") - 1
+
+
+def _of_sentence(test, which: np.ndarray, sentences: list[list[str]]) -> np.ndarray:
+    """``test(words)`` of each of the sentences ``which`` (with repeats); each is looked at once."""
+    seen: dict[int, bool] = {}
+    out = np.empty(len(which), dtype=bool)
+    for n, s in enumerate(which.tolist()):
+        if s not in seen:
+            seen[s] = test(sentences[s])
+        out[n] = seen[s]
+    return out
+
+
+def _in_caseless(decision: np.ndarray, other: np.ndarray, offsets: np.ndarray, sentences: list[list[str]]) -> None:
+    """Replace ``decision`` (a boolean per flat token) by ``other`` in the sentences that show no case."""
+    differ = np.flatnonzero(other != decision)  # only where the two differ is the sentence looked at
+    if len(differ):
+        caseless = differ[~_of_sentence(_shows_case, _sentence_of(differ, offsets), sentences)]
+        decision[caseless] = other[caseless]
+
+
+def _may_join(candidates: np.ndarray, sentences: list[list[str]], offsets: np.ndarray, n: int) -> np.ndarray:
+    """Which tokens may join a neighbouring name on weak evidence (see :func:`join_neighbours`):
+    a capitalised word, or any word of a sentence without capitals.
+
+    Only the ``candidates`` (flat token indices) are looked at; every other token may.
+    """
+    ok = np.ones(n, dtype=bool)
+    which = _sentence_of(candidates, offsets)
+    lower = np.array(
+        [not sentences[s][i - offsets[s]][:1].isupper() for i, s in zip(candidates.tolist(), which.tolist())],
+        dtype=bool,
+    )
+    if lower.any():
+        ok[candidates[lower]] = ~_of_sentence(_has_capitals, which[lower], sentences)
+    return ok
+
+
+def _sentence_starts(n: int, offsets: np.ndarray) -> np.ndarray:
+    """True at each flat token index that starts a sentence: no name runs across one."""
+    first = np.zeros(n, dtype=bool)
+    first[offsets[:-1][offsets[:-1] < n]] = True
+    return first
+
+
+def _neighbours(name: np.ndarray, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per token: is the token before it in a name, and the token after it (in its sentence)?"""
+    before = np.zeros_like(name)
+    before[1:] = name[:-1] & ~first[1:]
+    after = np.zeros_like(name)
+    after[:-1] = name[1:] & ~first[1:]
+    return before, after
+
+
+def _words_at(tokens: np.ndarray, offsets: np.ndarray, sentences: list[list[str]]) -> tuple[list[str], np.ndarray]:
+    """The word at each flat token index, and its sentence."""
+    which = _sentence_of(tokens, offsets)
+    return [sentences[s][i - offsets[s]] for i, s in zip(tokens.tolist(), which.tolist())], which
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _conventions(name: np.ndarray, first: np.ndarray, offsets: np.ndarray, sentences: list[list[str]]) -> np.ndarray:
+    """Apply :mod:`ner_rnn.conventions` to the name tokens ``name`` (a boolean per flat token):
+    a regnal number right after a name joins it, in a sentence that shows case ("Elizabeth I");
+    then titles leave the start of a name of two or more words ("Judge Olga Lavrentyeva");
+    then, in a sentence that shows case, lower-case words other than particles leave a name:
+    at its ends ("bowler Martin McCague"), or inside it, which splits it in two ("Aidan Quinn
+    portrays Harry Boland"); and last, tokens without a letter leave its ends
+    (:func:`_trim_letterless`). ``first`` marks the sentence starts."""
+    after = np.flatnonzero(_neighbours(name, first)[0] & ~name)  # the token right after a name
+    if len(after):
+        words, which = _words_at(after, offsets, sentences)
+        hit = np.array([is_regnal(w) for w in words], dtype=bool)
+        if hit.any():
+            hit[hit] = _of_sentence(_shows_case, which[hit], sentences)
+            name[after[hit]] = True
+    while True:  # again, for titles of more than one word ("Prime Minister", "Vice President")
+        before, has_next = _neighbours(name, first)
+        starts = np.flatnonzero(name & ~before & has_next)
+        if not len(starts):
+            break
+        hit = np.array([is_title(w) for w in _words_at(starts, offsets, sentences)[0]], dtype=bool)
+        if not hit.any():
+            break
+        name[starts[hit]] = False
+    # lower-case words other than particles leave a name, at its ends or inside it (which
+    # splits it in two), in a sentence that shows case
+    tokens = np.flatnonzero(name)
+    words, which = _words_at(tokens, offsets, sentences)
+    hit = np.array([is_lower_word(w) for w in words], dtype=bool)
+    if hit.any():
+        hit[hit] = _of_sentence(_shows_case, which[hit], sentences)
+        name[tokens[hit]] = False
+    # last, tokens without a letter leave the ends of a name (the words are known by now)
+    return _trim_letterless(name, first, tokens[[not w.isalpha() and _LETTER.search(w) is None for w in words]])
+
+
+def _trim_letterless(name: np.ndarray, first: np.ndarray, letterless: np.ndarray) -> np.ndarray:
+    """Tokens without a letter (emoji, "@@", digits, control characters; flat indices
+    ``letterless``) leave the ends of a name, so a name that has no letter at all is no
+    name. Inside a name they stay, as in the annotation's "( Tom ) Seaver"."""
+    letterless = letterless[name[letterless]]
+    while len(letterless):
+        before, after = _neighbours(name, first)
+        ends = letterless[~before[letterless] | ~after[letterless]]
+        if not len(ends):
+            break
+        name[ends] = False
+        letterless = letterless[name[letterless]]
+    return name
+
+
+def _not_companies(
+    name: np.ndarray, first: np.ndarray, offsets: np.ndarray, sentences: list[list[str]], groups: list[int], window: int
+) -> np.ndarray:
+    """A name of one word that is part of a company's name nearby in its record is no name
+    there ("Pirelli said" near "Pirelli SpA"; see :func:`ner_rnn.context.companies_nearby`);
+    nor are the words of a name up to a company designator in it ("Salomon Bros").
+    ``first`` marks the sentence starts."""
+    tokens = np.flatnonzero(name)
+    words, which = _words_at(tokens, offsets, sentences)
+    designators = tokens[[w in context.DESIGNATORS for w in words]]
+    for j in designators.tolist():  # the company's name ends there; what follows may be a person's
+        a = j
+        while a > 0 and name[a - 1] and not first[a]:
+            a -= 1
+        name[a : j + 1] = False
+    before, after = _neighbours(name, first)
+    alone = np.flatnonzero((name & ~before & ~after)[tokens])  # positions in tokens, whose words are known
+    if not len(alone):
+        return name
+    near = context.companies_nearby(sentences, groups, sorted(set(which[alone].tolist())), window)
+    if near:
+        drop = [tokens[k] for k in alone.tolist() if which[k] in near and words[k].lower() in near[which[k]]]
+        name[drop] = False
+    return name
+
+
+# ---- the rules, in order ------------------------------------------------------------------
+
+
+def caseless_threshold(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
+    """In a sentence without case, a token is in a name when P(name) >= ``d.caseless``."""
+    if d.caseless is not None and b.sentences is not None:
+        _in_caseless(name, b.p >= d.caseless, b.offsets, b.sentences)
+    return name
+
+
+def join_neighbours(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
+    """A token touching a name joins it when P(name) >= ``d.join`` (``d.caseless_join`` in a
+    sentence without case); given the words, only a capitalised one, or any in a sentence
+    without capitals. Grows through chains of neighbours, never across a sentence start."""
+    if d.join is None or not name.any():
+        return name
+    near = b.p >= d.join
+    if b.sentences is not None:
+        if d.caseless_join is not None and d.caseless_join != d.join:
+            _in_caseless(near, b.p >= d.caseless_join, b.offsets, b.sentences)
+        near &= _may_join(np.flatnonzero(near & ~name), b.sentences, b.offsets, len(name))
+    while True:
+        grown = name | (near & np.logical_or(*_neighbours(name, b.first)))
+        if (grown == name).all():
+            return name
+        name = grown
+
+
+def conventions(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
+    """The annotation's conventions (:func:`_conventions`), given the words."""
+    if b.sentences is None or not name.any():
+        return name
+    return _conventions(name, b.first, b.offsets, b.sentences)
+
+
+def not_companies(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
+    """One sense per record (:func:`_not_companies`), given the words and their records."""
+    if b.sentences is None or b.groups is None or not name.any():
+        return name
+    return _not_companies(name, b.first, b.offsets, b.sentences, b.groups, b.window)
+
+
+Rule = Callable[[np.ndarray, Batch, Decoding], np.ndarray]
+RULES: list[Rule] = [caseless_threshold, join_neighbours, conventions, not_companies]
+
+
+def decode(b: Batch, d: Decoding, rules: Sequence[Rule] = RULES) -> np.ndarray:
+    """Every token's IOB2 code at once: 0 = O, 1 = B-PER, 2 = I-PER.
+
+    A token starts as a name if that is its most likely tag; then each rule changes the
+    names in turn. A name token continues the name before it unless it starts a sentence,
+    or the ``bio`` model says B; a stray I starts a name, as in conlleval.
+    """
+    name = (b.ids == 1) | (b.ids == 2) if b.scheme == "bio" else b.ids == 1
+    for rule in rules:
+        name = rule(name, b, d)
+    prev, _ = _neighbours(name, b.first)
+    begins = ~prev if b.scheme == "io" else ~prev | (b.ids == 1)
+    return np.where(name, np.where(begins, 1, 2), 0)
