@@ -28,7 +28,7 @@ from ner_rnn.train import TrainConfig, train
 ROOT = Path(__file__).resolve().parents[1]
 CONLL = Path(os.environ.get("NER_RNN_CONLL_DIR", ROOT.parent / "shared" / "data" / "conll2003"))
 
-# chosen on eng.testa (dev) with scripts/tune.py; see the README's "Accuracy" section
+# chosen on eng.testa (dev) with scripts/tune.py; see docs/accuracy.md
 CONFIG = TrainConfig(
     hidden=32,
     members=2,

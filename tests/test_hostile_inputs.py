@@ -145,7 +145,7 @@ def test_a_huge_line_without_newline_is_one_record_in_bounded_memory(tmp_path):
     )
     code, peak_kb = map(int, r.stdout.split())
     assert code == 0, r.stderr
-    assert peak_kb < 300 * 1024  # the bound the README states; about 150 MB here
+    assert peak_kb < 300 * 1024  # the bound docs/cli.md states; about 150 MB here
     (record,) = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     text = src.read_text(encoding="utf-8")
     assert record["text"] == text

@@ -1,5 +1,6 @@
-"""The README's examples run as written: each `console` block's commands give the output
-shown under them, and each format's example is what `ner-rnn tag -f FORMAT` prints."""
+"""The README's examples run as written (and those of docs/cli.md): each `console` block's
+commands give the output shown under them, and each format's example is what
+`ner-rnn tag -f FORMAT` prints."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+DOCS = [README, (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")]
 # `ner-rnn` as installed beside this interpreter, as the README's reader has it
 ENV = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
 
@@ -20,7 +22,7 @@ ENV = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.envi
 def console_examples() -> list[tuple[str, str]]:
     """(command, expected output) of every `$ ` line in the README's console blocks."""
     out = []
-    for block in re.findall(r"```console\n(.*?)```", README, re.S):
+    for block in re.findall(r"```console\n(.*?)```", "\n".join(DOCS), re.S):
         for cmd, shown in re.findall(r"^\$ (.*)\n((?:(?!\$ ).*\n)*)", block, re.M):
             out.append((cmd, shown))
     return out
@@ -34,8 +36,8 @@ def test_console_examples(command, shown):
 
 
 def test_the_format_examples():
-    section = README[README.index("The formats, for the input `Angela Merkel met Emmanuel Macron.`") :]
-    section = section[: section.index("### `ner-rnn train`")]
+    section = README[README.index("for the input `Angela Merkel met Emmanuel Macron.`") :]
+    section = section[: section.index("## Recipes")]
     blocks = [textwrap_dedent(b) for b in re.findall(r"  ```\w*\n(.*?)  ```", section, re.S)]
     assert len(blocks) == 4
     for fmt, shown in zip(("text", "inline", "conll", "jsonl"), blocks):
