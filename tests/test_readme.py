@@ -48,3 +48,12 @@ def test_the_format_examples():
 
 def textwrap_dedent(block: str) -> str:
     return "\n".join(line[2:] if line.startswith("  ") else line for line in block.split("\n"))
+
+
+def test_the_python_example():
+    block = re.search(r"```python\n(.*?)```", README, re.S).group(1)
+    namespace: dict = {}
+    exec(block, namespace)  # the README's own code, as a reader pastes it
+    shown = re.search(r"# (\[\(.*\)\])", block).group(1)
+    assert repr([(e.text, e.start, e.end, e.score) for e in namespace["doc"].entities]) == shown
+    assert [[e.text for e in d.entities] for d in namespace["docs"]] == [["Angela Merkel", "Joe Biden"], []]
