@@ -418,7 +418,8 @@ def train_cli(
 
     from .corpus import file_sha256
     from .errors import CorpusError, ModelFileError
-    from .modelfile import check_writable, checkpoint_path, load_checkpoint, save_checkpoint, save_model
+    from .checkpoint import checkpoint_path, load_checkpoint, save_checkpoint
+    from .modelfile import check_writable, save_model
     from .tags import entity_types, spans_from_tags
     from .train import TrainConfig, train
 

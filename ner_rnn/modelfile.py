@@ -191,7 +191,7 @@ def _read_features(meta: dict, path: Path) -> Features:
 
 
 def _read_meta(raw: np.ndarray, path: Path) -> dict:
-    meta = _json(raw.tobytes(), path)
+    meta = parse_metadata(raw.tobytes(), path)
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise ModelFileError("not a ner-rnn model file (wrong format name)", path)
     version = meta.get("format_version")
@@ -227,7 +227,7 @@ def _read_meta(raw: np.ndarray, path: Path) -> dict:
     return meta
 
 
-def _json(data: bytes, path: Path):
+def parse_metadata(data: bytes, path: Path):
     """Parse JSON metadata; anything that is not valid JSON is one clear error."""
     try:
         return json.loads(data.decode("utf-8"))
@@ -235,111 +235,3 @@ def _json(data: bytes, path: Path):
         raise ModelFileError("damaged metadata (not valid JSON)", path) from None
     except RecursionError:
         raise ModelFileError("damaged metadata (nested too deeply)", path) from None
-
-
-# ---- training checkpoints ------------------------------------------------------------------
-
-CHECKPOINT = "ner-rnn training checkpoint"
-
-
-def checkpoint_path(model_path: str | Path) -> Path:
-    """Where ``ner-rnn train -o MODEL`` keeps the state it can ``--resume`` from."""
-    return Path(str(model_path) + ".checkpoint")
-
-
-def save_checkpoint(path: Path, state, info: dict) -> None:
-    """The whole training state (float32, exact), atomically; ``info`` identifies the run."""
-    arrays = {}
-    for group, params in (
-        ("params", state.params),
-        ("avg", state.avg),
-        ("best", state.best_params),
-        ("adam_m", state.adam["m"]),
-        ("adam_v", state.adam["v"]),
-    ):
-        for k, v in params.items():
-            arrays[f"{group}.{k}"] = v
-    for i, params in enumerate(state.finished):  # the members trained before this one
-        for k, v in params.items():
-            arrays[f"member{i}.{k}"] = v
-    meta = {
-        "format": CHECKPOINT,
-        "format_version": FORMAT_VERSION,
-        "epoch": state.epoch,
-        "adam_t": state.adam["t"],
-        "rng": state.rng,
-        "best_f1": state.best_f1,
-        "best_epoch": state.best_epoch,
-        "member": state.member,
-        "history": [_report_json(r) for r in state.history],
-        **info,
-    }
-    arrays["__meta__"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
-    atomic_write(path, lambda f: np.savez(f, **arrays))
-
-
-def load_checkpoint(path: Path):
-    """Read a checkpoint: (TrainState, the info it was saved with)."""
-    from .evaluate import Scores
-    from .train import EpochReport, TrainState
-
-    if not path.is_file():
-        raise ModelFileError("no checkpoint to resume from (was the run started with this -o?)", path)
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            if "__meta__" not in npz.files:
-                raise ModelFileError("not a checkpoint of this ner-rnn version", path)
-            meta = _json(npz["__meta__"].tobytes(), path)
-            if not isinstance(meta, dict) or meta.get("format") != CHECKPOINT:
-                raise ModelFileError("not a checkpoint of this ner-rnn version", path)
-            if meta.get("format_version") != FORMAT_VERSION:
-                raise ModelFileError("not a checkpoint of this ner-rnn version", path)
-            groups: dict[str, dict] = {"params": {}, "avg": {}, "best": {}, "adam_m": {}, "adam_v": {}}
-            for name in npz.files:
-                if name != "__meta__":
-                    group, key = name.split(".", 1)
-                    a = npz[name]
-                    groups.setdefault(group, {})[key] = np.asfortranarray(a) if key.startswith("Wax") else a
-            finished = [groups[f"member{i}"] for i in range(meta.get("member", 0))]
-        history = [
-            EpochReport(h["epoch"], h["loss"], Scores(**h["dev"]) if h.get("dev") else None, h["seconds"],
-                        h["tokens_per_second"], h["best"], h.get("last", False), h.get("member", 0))
-            for h in meta["history"]
-        ]  # fmt: skip
-        state = TrainState(
-            meta["epoch"],
-            groups["params"],
-            groups["avg"],
-            {"t": meta["adam_t"], "m": groups["adam_m"], "v": groups["adam_v"]},
-            meta["rng"],
-            groups["best"],
-            meta["best_f1"],
-            meta["best_epoch"],
-            history,
-            meta.get("member", 0),
-            finished,
-        )
-        if not state.params:
-            raise KeyError("params")
-        shapes = {k: v.shape for k, v in state.params.items()}
-        for group in ("avg", "best", "adam_m", "adam_v"):
-            if {k: v.shape for k, v in groups[group].items()} != shapes:
-                raise ValueError(f"its {group} arrays do not match its parameters")
-    except ModelFileError:
-        raise
-    except (ValueError, KeyError, TypeError, AttributeError, zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
-        raise ModelFileError(f"damaged checkpoint ({type(e).__name__}: {e}); start again without --resume", path) from None
-    return state, meta
-
-
-def _report_json(r) -> dict:
-    return {
-        "epoch": r.epoch,
-        "loss": r.loss,
-        "dev": r.dev.to_dict() if r.dev else None,
-        "seconds": r.seconds,
-        "tokens_per_second": r.tokens_per_second,
-        "best": r.best,
-        "last": r.last,
-        "member": r.member,
-    }
