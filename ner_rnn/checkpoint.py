@@ -24,7 +24,6 @@ from .files import atomic_write
 from .modelfile import FORMAT_VERSION, parse_metadata
 from .train import EpochReport, TrainState
 
-
 CHECKPOINT = "ner-rnn training checkpoint"
 
 
@@ -111,7 +110,9 @@ def load_checkpoint(path: Path):
     except ModelFileError:
         raise
     except (ValueError, KeyError, TypeError, AttributeError, zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
-        raise ModelFileError(f"damaged checkpoint ({type(e).__name__}: {e}); start again without --resume", path) from None
+        raise ModelFileError(
+            f"damaged checkpoint ({type(e).__name__}: {e}); start again without --resume", path
+        ) from None
     return state, meta
 
 

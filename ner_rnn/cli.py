@@ -22,10 +22,10 @@ import typer
 from typer.core import TyperGroup
 
 from .context import WINDOW
-from .rnn import MAX_HIDDEN
 from .errors import ConfigError, InputError, NerRnnError
 from .files import STDOUT, silence_stdout
 from .formats import Format, marked
+from .rnn import MAX_HIDDEN
 from .tags import DATA_SCHEMES, SCHEMES
 
 if TYPE_CHECKING:  # imported lazily: `tag` should start fast
@@ -352,9 +352,7 @@ def train_cli(
     ),
     epochs: int = typer.Option(15, "--epochs", min=1, help="At most this many passes over the data."),
     patience: int = typer.Option(3, "--patience", min=1, help="Stop after this many epochs without better dev F1."),
-    seed: int = typer.Option(
-        0, "--seed", min=0, help="Random seed; the same seed gives the same model, bit for bit."
-    ),
+    seed: int = typer.Option(0, "--seed", min=0, help="Random seed; the same seed gives the same model, bit for bit."),
     hidden: int = typer.Option(
         64, "--hidden", min=1, max=MAX_HIDDEN, help="Size n_a of the hidden state, per direction."
     ),
@@ -393,7 +391,10 @@ def train_cli(
         False, "--doc-context", help="Learn to use a name's other mentions nearby (two passes; trains 3 models)."
     ),
     context_window: int = typer.Option(
-        WINDOW, "--context-window", min=0, help="With --doc-context: how many sentences either side are a mention's context."
+        WINDOW,
+        "--context-window",
+        min=0,
+        help="With --doc-context: how many sentences either side are a mention's context.",
     ),
     entity: Optional[str] = typer.Option(
         None, "--entity", help="The tag type that counts as a person name.", show_default="PER or PERSON"
@@ -416,9 +417,9 @@ def train_cli(
 
     from rich.markup import escape
 
+    from .checkpoint import checkpoint_path, load_checkpoint, save_checkpoint
     from .corpus import file_sha256
     from .errors import CorpusError, ModelFileError
-    from .checkpoint import checkpoint_path, load_checkpoint, save_checkpoint
     from .modelfile import check_writable, save_model
     from .tags import entity_types, spans_from_tags
     from .train import TrainConfig, train

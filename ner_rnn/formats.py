@@ -56,10 +56,12 @@ def to_text(doc: Doc, end: str = "\n") -> str:
 
 
 def to_inline(doc: Doc, end: str = "\n") -> str:
-    return "".join(
-        f"<PERSON>{escape(piece)}</PERSON>" if is_name else escape(piece)
-        for piece, is_name in marked(doc, "", "")
-    ) + end
+    return (
+        "".join(
+            f"<PERSON>{escape(piece)}</PERSON>" if is_name else escape(piece) for piece, is_name in marked(doc, "", "")
+        )
+        + end
+    )
 
 
 def to_conll(doc: Doc, end: str = "\n") -> str:

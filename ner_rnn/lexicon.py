@@ -59,7 +59,9 @@ def faker_names() -> tuple[set[str], set[str]]:
 
         import faker.providers.person as person
     except ImportError:
-        raise NerRnnError("the Faker lexicon needs Faker, which is not installed: pip install 'ner-rnn[train]'") from None
+        raise NerRnnError(
+            "the Faker lexicon needs Faker, which is not installed: pip install 'ner-rnn[train]'"
+        ) from None
     first: set[str] = set()
     last: set[str] = set()
     for module in pkgutil.iter_modules(person.__path__):

@@ -220,7 +220,9 @@ class Tagger:
     ) -> np.ndarray:
         """Decode every token at once with this model's :class:`~ner_rnn.decode.Decoding`:
         0 = O, 1 = B-PER, 2 = I-PER (see :func:`ner_rnn.decode.decode`)."""
-        return decode_tokens(Decodable(flat, offsets, self.scheme, sentences, groups, self.context_window), self.decoding)
+        return decode_tokens(
+            Decodable(flat, offsets, self.scheme, sentences, groups, self.context_window), self.decoding
+        )
 
     def spans(self, sentences: list[list[str]], groups: list[int] | None = None) -> list[tuple[list[Span], np.ndarray]]:
         """Person spans per sentence and each token's probability of being in a name."""

@@ -573,7 +573,11 @@ def choose_decoding(tagger: Tagger, dev_sents: Sequence[Sentence], types: frozen
         for k, change in enumerate((str.lower, str.upper))
         for s in dev_sents
     ]
-    grid = [replace(chosen, caseless=t, caseless_join=e) for t in (None, *CASELESS_GRID) for e in (None, *CASELESS_EXTEND_GRID)]
+    grid = [
+        replace(chosen, caseless=t, caseless_join=e)
+        for t in (None, *CASELESS_GRID)
+        for e in (None, *CASELESS_EXTEND_GRID)
+    ]
     return best_of(recased, grid)
 
 

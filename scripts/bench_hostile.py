@@ -94,7 +94,9 @@ def main() -> None:
                 runs = [run([*NER_RNN, "tag", "-f", "conll"], path) for _ in range(args.repeat)]
                 seconds = statistics.median(r[0] for r in runs)
                 rss = max(r[1] for r in runs)
-                print(f"{name:<16} {size:>6.1f} {seconds:>9.2f} {size / seconds:>7.2f} {rss:>12.0f}   {what}", flush=True)
+                print(
+                    f"{name:<16} {size:>6.1f} {seconds:>9.2f} {size / seconds:>7.2f} {rss:>12.0f}   {what}", flush=True
+                )
         lat = streaming_latency(max(args.repeat, 5))
         print(f"\nstreaming: a line on an open pipe answered in a median of {1000 * statistics.median(lat):.1f} ms "
               f"(max {1000 * max(lat):.1f} ms, {len(lat)} lines)")  # fmt: skip

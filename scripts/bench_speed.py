@@ -107,8 +107,10 @@ def main() -> None:
     ap.add_argument("--skip-training", action="store_true")
     ap.add_argument("--against", type=Path, help="a checkout of an earlier release, timed in turn with this one")
     args = ap.parse_args()
-    model_args = ["-m", str(args.model or ROOT / "ner_rnn" / "models" / "default.npz")] if args.against else (
-        ["-m", str(args.model)] if args.model else []
+    model_args = (
+        ["-m", str(args.model or ROOT / "ner_rnn" / "models" / "default.npz")]
+        if args.against
+        else (["-m", str(args.model)] if args.model else [])
     )
     here = {**os.environ, "PYTHONPATH": str(ROOT)}
     envs = [here] + ([{**os.environ, "PYTHONPATH": str(args.against.resolve())}] if args.against else [])
@@ -120,7 +122,9 @@ def main() -> None:
         words = build_input(infile, args.tokens)
         print(f"input: {infile.stat().st_size / 1e6:.1f} MB, {words:,} whitespace-separated words\n")
         against = f"  {'earlier s':>9} {'ratio':>6} {'earlier MB':>10}" if args.against else ""
-        print(f"{'format':<7} {'workers':>7} {'tokens':>10} {'median s':>9} {'tokens/s':>10} {'peak RSS MB':>12}{against}")
+        print(
+            f"{'format':<7} {'workers':>7} {'tokens':>10} {'median s':>9} {'tokens/s':>10} {'peak RSS MB':>12}{against}"
+        )
         n = 0
         for fmt, workers in (("conll", 1), ("conll", 2), ("jsonl", 1), ("jsonl", 2), ("text", 2)):
             results = tag_speed(model_args, infile, outfile, fmt, workers, args.repeat, envs)
@@ -136,7 +140,9 @@ def main() -> None:
         cold: list[list[float]] = [[] for _ in envs]
         for _ in range(9):
             for k, env in enumerate(envs):
-                cold[k].append(run([*command, "tag", *model_args, "Teddy Roosevelt was a great President."], env=env)[0])
+                cold[k].append(
+                    run([*command, "tag", *model_args, "Teddy Roosevelt was a great President."], env=env)[0]
+                )
         print(f"\ncold start, `ner-rnn tag \"Teddy Roosevelt was a great President.\"`: "
               f"median {statistics.median(cold[0]):.3f} s of 9 ({', '.join(f'{c:.3f}' for c in cold[0])})")  # fmt: skip
         if args.against:

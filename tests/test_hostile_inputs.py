@@ -88,7 +88,9 @@ def brute_force_evidence(sentences, p_name, window):
             if others:
                 ps = [float(p_name[j][u]) for j, u in others]
                 longer = any(context._in_longer_name(p_name[j], u) for j, u in others)
-                out.setdefault(i, np.zeros(len(sentences[i]), dtype=np.int64))[t] = context.code(max(ps), min(ps), longer)
+                out.setdefault(i, np.zeros(len(sentences[i]), dtype=np.int64))[t] = context.code(
+                    max(ps), min(ps), longer
+                )
     return out
 
 
@@ -368,7 +370,9 @@ def test_wrong_types_raise_type_error_at_the_api():
         api.tag(None)
 
 
-@pytest.mark.parametrize("line", ["🙂 🙂", "@@ @@", "\x00 \x00", "\u200b\u200b \u200b", "123 456", "-- --", "🙂 Bill Gates 🙂"])
+@pytest.mark.parametrize(
+    "line", ["🙂 🙂", "@@ @@", "\x00 \x00", "\u200b\u200b \u200b", "123 456", "-- --", "🙂 Bill Gates 🙂"]
+)
 def test_tokens_without_a_letter_are_no_names(line):
     entities = [e.text for e in api.tag(line).entities]
     assert entities == (["Bill Gates"] if "Bill" in line else [])

@@ -75,8 +75,8 @@ def test_merged_members_resume_in_the_second_network_bit_for_bit(tmp_path, small
     import pytest
 
     from ner_rnn import rnn
-    from ner_rnn.corpus import read_conll
     from ner_rnn.checkpoint import load_checkpoint, save_checkpoint
+    from ner_rnn.corpus import read_conll
     from ner_rnn.train import TrainConfig, train
 
     train_s, dev_s = read_conll(small_train), read_conll(small_dev)
