@@ -4,9 +4,14 @@ and a tiny model trained once per session on the small corpus."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
+from ner_rnn.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -46,3 +51,35 @@ def tiny_model(tmp_path_factory, small_train, small_dev) -> Path:
     path = tmp_path_factory.mktemp("model") / "tiny.npz"
     save_model(path, result.tagger, {"command": "tests/conftest.py tiny_model", "config": config.to_json()})
     return path
+
+
+# ---- helpers the test modules share (imported with `from conftest import ...`) -----------------
+
+PROGRAM = [sys.executable, "-m", "ner_rnn"]  # the program, as `python -m ner_rnn`
+runner = CliRunner()
+
+
+def run(*args, input=None):
+    """The typer app in this process: quick, for what needs no real streams."""
+    return runner.invoke(app, [str(a) for a in args], input=input)
+
+
+def ner_rnn(*args, input=None, env=None):
+    """The installed program, in a fresh process, as a user runs it."""
+    return subprocess.run(
+        [*PROGRAM, *map(str, args)],
+        input=input,
+        capture_output=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
+
+
+def one_error_line(stderr: bytes | str, *needles: str) -> str:
+    text = stderr.decode() if isinstance(stderr, bytes) else stderr
+    assert "Traceback" not in text, text
+    rows = [r for r in text.splitlines() if r.strip()]
+    assert len(rows) == 1 and rows[0].startswith("ner-rnn: error: "), text
+    for needle in needles:
+        assert needle in rows[0], rows[0]
+    return rows[0]

@@ -3,32 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
-
-from ner_rnn.cli import app
-
-runner = CliRunner()
-
-
-def run(*args, input=None):
-    return runner.invoke(app, [str(a) for a in args], input=input)
-
-
-def ner_rnn(*args, input=None, env=None):
-    """The installed program, in a fresh process, as a user runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "ner_rnn", *map(str, args)],
-        input=input,
-        capture_output=True,
-        env={**os.environ, **(env or {})},
-        timeout=300,
-    )
+from conftest import ner_rnn, run
 
 
 def test_train_tag_evaluate_round_trip(tmp_path, small_train, small_dev):

@@ -6,7 +6,7 @@ import pytest
 
 from ner_rnn.corpus import check_scheme, read_conll
 from ner_rnn.errors import CorpusError
-from ner_rnn.tags import decode, encode, encode_all, entity_types, labels_for, other_types, spans_from_tags, to_conll
+from ner_rnn.tags import spans_from_tags
 
 WORDS = "Peter Blackburn met John Smith Bob Jones and Paris".split()
 SCHEMES = {
@@ -32,12 +32,6 @@ def test_every_scheme_gives_the_same_spans(tmp_path, scheme):
         assert spans == [(0, 2), (3, 7)]
     else:
         assert spans == [(0, 2), (3, 5), (5, 7)]
-
-
-def test_entity_type_option_and_case():
-    tags = "B-PERSON I-PERSON O B-per".split()
-    assert spans_from_tags(tags) == [(0, 2), (3, 4)]
-    assert spans_from_tags("B-ACTOR O B-PER".split(), entity_types("actor")) == [(0, 1)]
 
 
 def test_windows_endings_tabs_and_no_final_blank_line(tmp_path):
@@ -99,22 +93,3 @@ def test_declared_scheme_violations_name_the_line(tmp_path, scheme, tags, line, 
         check_scheme(read_conll(path), scheme, path)
     assert str(e.value).startswith(f"{path}:{line}: ") and why in str(e.value)
     check_scheme(read_conll(path), "auto", path)  # conlleval's reading accepts it
-
-
-@pytest.mark.parametrize("scheme", ["io", "bio"])
-def test_encode_decode_round_trip(scheme):
-    spans = [(0, 2), (4, 5), (7, 9)]
-    ids = encode(spans, 10, scheme)
-    assert decode(ids, scheme) == spans
-    assert spans_from_tags(to_conll(spans, 10)) == spans
-
-
-def test_other_entity_types_become_classes_of_their_own():
-    tags = "B-PER I-PER O B-LOC I-LOC B-ORG B-PER".split()
-    types = entity_types(None)
-    assert other_types([tags, ["B-MISC"]], types) == ["LOC", "MISC", "ORG"]
-    labels = labels_for("io", ["LOC", "MISC", "ORG"])
-    assert labels == ["O", "PER", "LOC", "MISC", "ORG"]
-    assert encode_all(tags, types, labels) == [1, 1, 0, 2, 2, 4, 1]
-    assert labels_for("bio", ["LOC"]) == ["O", "B-PER", "I-PER"]  # bio models learn persons only
-    assert encode_all(tags, types, labels_for("bio")) == [1, 2, 0, 0, 0, 0, 1]

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import PROGRAM, ner_rnn, one_error_line
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from test_cli import ner_rnn
-from test_io import PROGRAM, one_error_line
 
 import ner_rnn as api
 from ner_rnn import context, tokenize

@@ -11,31 +11,19 @@ import resource
 import select
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from test_cli import ner_rnn
+from conftest import PROGRAM, ner_rnn, one_error_line
 
 from ner_rnn.stream import CHUNK_LINES
 
-PROGRAM = [sys.executable, "-m", "ner_rnn"]
 SENTENCES = ["Angela Merkel met Emmanuel Macron in Paris.", "Teddy bears are on sale!", "Grace Hopper wrote it."]
 
 
 def lines(n: int) -> str:
     return "".join(SENTENCES[i % len(SENTENCES)] + "\n" for i in range(n))
-
-
-def one_error_line(stderr: bytes | str, *needles: str) -> str:
-    text = stderr.decode() if isinstance(stderr, bytes) else stderr
-    assert "Traceback" not in text, text
-    rows = [r for r in text.splitlines() if r.strip()]
-    assert len(rows) == 1 and rows[0].startswith("ner-rnn: error: "), text
-    for needle in needles:
-        assert needle in rows[0], rows[0]
-    return rows[0]
 
 
 def at_terminal(args: list[str], stdout: Path, stdin=None, typed: bytes | None = None, timeout: float = 120):

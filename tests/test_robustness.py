@@ -7,9 +7,9 @@ import json
 import time
 from functools import lru_cache
 
+from conftest import ner_rnn, run
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_cli import ner_rnn, run
 
 from ner_rnn.formats import WRITERS, Format
 from ner_rnn.modelfile import load_model

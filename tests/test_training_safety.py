@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from test_cli import ner_rnn
+from conftest import ner_rnn
 
 
 def arrays(path):
