@@ -32,12 +32,12 @@ if TYPE_CHECKING:  # imported lazily: `tag` should start fast
     from rich.console import Console
 
 
-class _Group(TyperGroup):
+class _ExitCodes(TyperGroup):
     """Runs a command and turns every failure into one line on stderr and an exit code."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:
-            code = _policy(lambda: super(_Group, self).main(args, prog_name, complete_var, False, **extra))
+            code = _policy(lambda: super(_ExitCodes, self).main(args, prog_name, complete_var, False, **extra))
         except typer.TyperException as e:  # click's usage errors: bad option, missing argument ...
             ctx = getattr(e, "ctx", None)
             hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
@@ -47,7 +47,7 @@ class _Group(TyperGroup):
     def invoke(self, ctx):
         # inside click's own handlers too, which would end a closed pipe with status 1 and
         # keep a traceback for any other OSError
-        return _policy(lambda: super(_Group, self).invoke(ctx))
+        return _policy(lambda: super(_ExitCodes, self).invoke(ctx))
 
 
 def _policy(run):
@@ -91,7 +91,7 @@ def _version(value: bool) -> None:
 
 
 app = typer.Typer(
-    cls=_Group,
+    cls=_ExitCodes,
     name="ner-rnn",
     help="Find person names in text with a recurrent neural network written in NumPy.",
     no_args_is_help=True,
