@@ -678,60 +678,52 @@ def info_cli(
     from rich.table import Table
     from rich.text import Text
 
-    from .modelfile import DEFAULT_MODEL, load_model
+    from .modelfile import DEFAULT_MODEL, ModelMeta, load_model
 
     tagger = load_model(model)
-    m, f = tagger.meta, tagger.features  # what load_model checked, and what it did not need
-    config = m.get("config") if isinstance(m.get("config"), dict) else {}
-    members = config.get("members", 1) if isinstance(config.get("members"), int) else 1
+    path = model or DEFAULT_MODEL
+    m, f = ModelMeta.from_json(tagger.meta, path), tagger.features
     out = console()
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
     table.add_column()
-    lexicon = m.get("lexicon") if isinstance(m.get("lexicon"), dict) else {}
     rows = [
-        ("model", str(model or DEFAULT_MODEL)),
-        ("format version", str(m.get("format_version"))),
+        ("model", str(path)),
+        ("format version", str(m.format_version)),
         (
             "network",
-            ("bidirectional" if m["bidirectional"] else "unidirectional")
-            + f" RNN, n_a = {m['hidden']}"
-            + (f" ({members} networks merged)" if members > 1 else ""),
+            ("bidirectional" if m.bidirectional else "unidirectional")
+            + f" RNN, n_a = {m.hidden}"
+            + (f" ({m.members} networks merged)" if m.members > 1 else ""),
         ),
-        ("tags", m["scheme"]),
+        ("tags", m.scheme),
         (
             "x<t> columns",
-            f"{m['n_x']:,}: {len(f.words):,} words, {len(f.shapes):,} shapes, {len(f.ngrams):,} "
+            f"{m.n_x:,}: {len(f.words):,} words, {len(f.shapes):,} shapes, {len(f.ngrams):,} "
             f"n-grams, 4 lexicon, {f.evidence_buckets} context",
         ),  # fmt: skip
-        ("lexicon", f"{len(f.lexicon):,} names" + (f", {lexicon['source']}" if lexicon.get("source") else "")),
+        ("lexicon", f"{len(f.lexicon):,} names" + (f", {m.lexicon_source}" if m.lexicon_source else "")),
         (
             "document context",
-            f"used: mentions up to {tagger.context_window} sentences away" if tagger.doc_context else "not used",
+            f"used: mentions up to {m.context_window} sentences away" if m.doc_context else "not used",
         ),
-        ("decoding", tagger.decoding.describe()),
-        ("trained with", str(m.get("command", "?"))),
-        ("seed", str(config.get("seed", "?"))),
+        ("decoding", m.decoding.describe()),
+        ("trained with", m.command),
+        ("seed", m.seed),
     ]
-    data = m.get("data") if isinstance(m.get("data"), dict) else {}
-    rows += [(f"sha256 {name}", str(digest)) for name, digest in data.items()]
+    rows += [(f"sha256 {name}", digest) for name, digest in m.data.items()]
     for split in ("dev", "test", "conllpp"):
-        s = _scores(m.get(split))
+        s = m.scores(split)
         if s:
             rows.append((f"{split} scores", f"P {s['precision']:.4f}  R {s['recall']:.4f}  F1 {s['f1']:.4f}"))
     for key, value in rows:
         table.add_row(Text(key), Text(value))  # Text: what the file says is never read as markup
     out.print(table)
-    history = [
-        h
-        for h in (m.get("history") if isinstance(m.get("history"), list) else [])
-        if isinstance(h, dict) and _scores(h.get("dev")) and isinstance(h.get("epoch"), int)
-    ]
+    history = m.history
     if history:
         out.print("\n[bold]dev F1 per epoch[/]")
         lo = min(h["dev"]["f1"] for h in history)
-        kept = m.get("best_epochs") or [m.get("best_epoch")]
-        kept = kept if isinstance(kept, list) else []
+        kept = m.best_epochs
         for h in history:
             f1 = h["dev"]["f1"]
             width = 1 + int(40 * (f1 - lo) / max(1e-9, 1 - lo))
@@ -739,14 +731,6 @@ def info_cli(
             best = "  best" if 0 <= member < len(kept) and h["epoch"] == kept[member] else ""
             network = f"network {member + 1}  " if len(kept) > 1 else ""
             out.print(f"  {network}{h['epoch']:>3}  {f1:.4f}  [cyan]{'█' * min(width, 41)}[/]{best}")
-
-
-def _scores(s) -> dict | None:
-    """A stored score record, if it is one (precision, recall and F1 as numbers in [0, 1])."""
-    keys = ("precision", "recall", "f1")
-    if isinstance(s, dict) and all(isinstance(s.get(k), (int, float)) and 0 <= s[k] <= 1 for k in keys):
-        return s
-    return None
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import zipfile
 import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -95,7 +96,10 @@ def load_model(path: str | Path | None = None) -> Tagger:
             if "__meta__" not in members or any(not i.filename.endswith(".npy") for i in members.values()):
                 raise ModelFileError("not a ner-rnn model file (no __meta__ entry)", path)
             disk = path.stat().st_size
-            meta = _read_meta(_read_member(archive, members["__meta__"], None, path), path)
+            checked = ModelMeta.from_json(
+                parse_metadata(_read_member(archive, members["__meta__"], None, path).tobytes(), path), path
+            )
+            meta = checked.raw
             features = _read_features(meta, path)
             shapes = expected_shapes(meta)
             if set(members) != set(shapes) | {"__meta__"}:
@@ -118,12 +122,12 @@ def load_model(path: str | Path | None = None) -> Tagger:
     return Tagger(
         params,
         features,
-        scheme=meta["scheme"],
+        scheme=checked.scheme,
         meta=meta,
-        doc_context=bool(meta.get("doc_context", False)),
-        labels=meta["labels"],
-        context_window=int(meta.get("context_window", context.WINDOW)),
-        decoding=Decoding.from_json(meta),
+        doc_context=checked.doc_context,
+        labels=list(checked.labels),
+        context_window=checked.context_window,
+        decoding=checked.decoding,
     )
 
 
@@ -190,41 +194,132 @@ def _read_features(meta: dict, path: Path) -> Features:
     return features
 
 
-def _read_meta(raw: np.ndarray, path: Path) -> dict:
-    meta = parse_metadata(raw.tobytes(), path)
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise ModelFileError("not a ner-rnn model file (wrong format name)", path)
-    version = meta.get("format_version")
-    if version != FORMAT_VERSION:
-        raise ModelFileError(
-            f"model format version {version}, but this ner-rnn reads version {FORMAT_VERSION}; "
-            "retrain it or use the ner-rnn release that wrote it",
-            path,
+@dataclass(frozen=True)
+class ModelMeta:
+    """A model file's metadata, checked: what the network is, how it decodes, and (as read,
+    for ``ner-rnn info``) how it was made. :meth:`from_json` refuses anything malformed;
+    the provenance accessors never fail, whatever the file holds."""
+
+    scheme: str  # io or bio
+    labels: tuple[str, ...]  # the output classes
+    bidirectional: bool
+    hidden: int  # n_a per direction
+    n_x: int
+    n_y: int
+    doc_context: bool
+    context_window: int
+    decoding: Decoding
+    raw: dict = field(repr=False)  # the whole JSON object, the features and the provenance in it
+
+    @classmethod
+    def from_json(cls, meta, path: Path) -> "ModelMeta":
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            raise ModelFileError("not a ner-rnn model file (wrong format name)", path)
+        version = meta.get("format_version")
+        if version != FORMAT_VERSION:
+            raise ModelFileError(
+                f"model format version {version}, but this ner-rnn reads version {FORMAT_VERSION}; "
+                "retrain it or use the ner-rnn release that wrote it",
+                path,
+            )
+        required = {"scheme": str, "bidirectional": bool, "hidden": int, "n_x": int, "n_y": int, "features": dict}
+        for key, typ in required.items():
+            if not isinstance(meta.get(key), typ):
+                raise ModelFileError(f"damaged metadata ({key!r} missing or not {typ.__name__})", path)
+        labels = meta.setdefault("labels", ["O", "PER"] if meta["scheme"] == "io" else ["O", "B-PER", "I-PER"])
+        person = {"io": ["O", "PER"], "bio": ["O", "B-PER", "I-PER"]}.get(meta["scheme"])
+        if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+            raise ModelFileError(f"damaged metadata (labels {labels!r})", path)
+        if person is None or labels[: len(person)] != person or meta["n_y"] != len(labels):
+            raise ModelFileError(
+                f"damaged metadata (scheme {meta['scheme']!r}, labels {labels}, {meta['n_y']} outputs)", path
+            )
+        if min(meta["hidden"], meta["n_x"]) < 1 or meta["hidden"] > rnn.MAX_HIDDEN or meta["n_y"] > MAX_OUTPUTS:
+            raise ModelFileError(
+                f"damaged metadata (sizes hidden {meta['hidden']}, n_x {meta['n_x']}, n_y {meta['n_y']})", path
+            )
+        for key in Decoding.KEYS.values():  # decoding thresholds; absent in older models
+            value = meta.get(key)
+            if value is not None and not (isinstance(value, (int, float)) and 0 < value < 1):
+                raise ModelFileError(f"damaged metadata ({key} {value!r} is not a probability)", path)
+        window = meta.get("context_window", context.WINDOW)
+        if not isinstance(window, int) or window < 0:
+            raise ModelFileError(f"damaged metadata (context_window {window!r})", path)
+        return cls(
+            scheme=meta["scheme"],
+            labels=tuple(labels),
+            bidirectional=meta["bidirectional"],
+            hidden=meta["hidden"],
+            n_x=meta["n_x"],
+            n_y=meta["n_y"],
+            doc_context=bool(meta.get("doc_context", False)),
+            context_window=window,
+            decoding=Decoding.from_json(meta),
+            raw=meta,
         )
-    required = {"scheme": str, "bidirectional": bool, "hidden": int, "n_x": int, "n_y": int, "features": dict}
-    for key, typ in required.items():
-        if not isinstance(meta.get(key), typ):
-            raise ModelFileError(f"damaged metadata ({key!r} missing or not {typ.__name__})", path)
-    labels = meta.setdefault("labels", ["O", "PER"] if meta["scheme"] == "io" else ["O", "B-PER", "I-PER"])
-    person = {"io": ["O", "PER"], "bio": ["O", "B-PER", "I-PER"]}.get(meta["scheme"])
-    if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
-        raise ModelFileError(f"damaged metadata (labels {labels!r})", path)
-    if person is None or labels[: len(person)] != person or meta["n_y"] != len(labels):
-        raise ModelFileError(
-            f"damaged metadata (scheme {meta['scheme']!r}, labels {labels}, {meta['n_y']} outputs)", path
-        )
-    if min(meta["hidden"], meta["n_x"]) < 1 or meta["hidden"] > rnn.MAX_HIDDEN or meta["n_y"] > MAX_OUTPUTS:
-        raise ModelFileError(
-            f"damaged metadata (sizes hidden {meta['hidden']}, n_x {meta['n_x']}, n_y {meta['n_y']})", path
-        )
-    for key in Decoding.KEYS.values():  # decoding thresholds; absent in older models
-        value = meta.get(key)
-        if value is not None and not (isinstance(value, (int, float)) and 0 < value < 1):
-            raise ModelFileError(f"damaged metadata ({key} {value!r} is not a probability)", path)
-    window = meta.get("context_window", 0)
-    if not isinstance(window, int) or window < 0:
-        raise ModelFileError(f"damaged metadata (context_window {window!r})", path)
-    return meta
+
+    # -- provenance: what the file says of how the model was made, whatever its form --------
+
+    def _get(self, key: str, typ, default):
+        value = self.raw.get(key)
+        return value if isinstance(value, typ) else default
+
+    @property
+    def format_version(self) -> int:
+        return self.raw["format_version"]
+
+    @property
+    def command(self) -> str:
+        return str(self.raw.get("command", "?"))
+
+    @property
+    def config(self) -> dict:
+        return self._get("config", dict, {})
+
+    @property
+    def members(self) -> int:
+        members = self.config.get("members", 1)
+        return members if isinstance(members, int) and members >= 1 else 1
+
+    @property
+    def seed(self) -> str:
+        return str(self.config.get("seed", "?"))
+
+    @property
+    def lexicon_source(self) -> str | None:
+        source = self._get("lexicon", dict, {}).get("source")
+        return str(source) if source else None
+
+    @property
+    def data(self) -> dict[str, str]:
+        """Checksums of the files it was trained and scored on."""
+        return {str(k): str(v) for k, v in self._get("data", dict, {}).items()}
+
+    def scores(self, split: str) -> dict | None:
+        """The stored precision/recall/F1 of ``split`` (dev, test, conllpp), if well formed."""
+        return _scores(self.raw.get(split))
+
+    @property
+    def history(self) -> list[dict]:
+        """The epochs with a well-formed dev score."""
+        return [
+            h
+            for h in self._get("history", list, [])
+            if isinstance(h, dict) and _scores(h.get("dev")) and isinstance(h.get("epoch"), int)
+        ]
+
+    @property
+    def best_epochs(self) -> list:
+        kept = self.raw.get("best_epochs") or [self.raw.get("best_epoch")]
+        return kept if isinstance(kept, list) else []
+
+
+def _scores(s) -> dict | None:
+    """A stored score record, if it is one (precision, recall and F1 as numbers in [0, 1])."""
+    keys = ("precision", "recall", "f1")
+    if isinstance(s, dict) and all(isinstance(s.get(k), (int, float)) and 0 <= s[k] <= 1 for k in keys):
+        return s
+    return None
 
 
 def parse_metadata(data: bytes, path: Path):

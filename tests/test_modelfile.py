@@ -190,3 +190,19 @@ def test_decoding_thresholds_are_saved_checked_and_optional(tiny_model, tmp_path
     refused(bad, "caseless_threshold 1.5 is not a probability")
     bad = rewrite(tiny_model, tmp_path / "bad2.npz", lambda arrays, meta: meta.update(caseless_extend=0))
     refused(bad, "caseless_extend 0 is not a probability")
+
+
+def test_model_meta_is_typed_and_its_provenance_never_fails(tiny_model):
+    from ner_rnn.modelfile import ModelMeta
+
+    tagger = load_model(tiny_model)
+    m = ModelMeta.from_json(dict(tagger.meta), tiny_model)
+    assert (m.scheme, m.bidirectional, m.hidden, m.n_y) == ("io", True, 24, 2)
+    assert m.decoding == tagger.decoding and m.labels == ("O", "PER")
+    odd = ModelMeta.from_json(
+        dict(tagger.meta) | {"config": 3, "data": [1], "history": ["x", {"epoch": 1, "dev": {"f1": "y"}}], "dev": 5},
+        tiny_model,
+    )
+    assert (odd.members, odd.seed, odd.data, odd.history, odd.scores("dev")) == (1, "?", {}, [], None)
+    with pytest.raises(ModelFileError, match="labels"):
+        ModelMeta.from_json(dict(tagger.meta) | {"labels": "O PER"}, tiny_model)
