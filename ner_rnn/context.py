@@ -18,7 +18,7 @@ them) in two passes:
    "Pirelli said"); the longer name says "this is the surname of a full name given nearby"
    ("Neil Jordan" for a later "Jordan", which alone reads as the country).
 
-One rule works beside the network, at decoding (:func:`companies_nearby`): a word that is part
+One rule works beside the network, at decoding (:func:`ner_rnn.decode.companies_nearby`): a word that is part
 of a company's name nearby ("Pirelli SpA", "Magna International Inc") is not, alone, a
 person's name in that part of the record ("Pirelli said ...", "Magna 's shares"). In
 eng.train this holds without exception: no one-word person name there is a word of a
@@ -159,47 +159,3 @@ def code(highest: float, lowest: float, longer: bool = False, buckets: int = EVI
         return 1 + top
     pair = 1 + LEVELS * top + int(np.searchsorted(EDGES, lowest, side="right"))
     return pair if buckets == LOW_HIGH_EVIDENCE_BUCKETS or not longer else pair + LEVELS * LEVELS
-
-
-# -- one sense per record: a word that names a company nearby is not a person there ---------
-
-# words that end a company's name ("Magna International Inc", "Pirelli SpA", "LM Ericsson AB"),
-# in the forms news text writes them, and in capitals for headlines
-_DESIGNATORS = (
-    "Inc Corp Corporation Ltd Limited Co Company Bros Plc PLC plc "
-    "AG SA SpA NV BV AB ASA GmbH Group Holdings Bhd Pty LLC"
-).split()
-DESIGNATORS = frozenset(
-    [*_DESIGNATORS, *(d + "." for d in ("Inc", "Corp", "Ltd", "Co", "Bros")), *(d.upper() for d in _DESIGNATORS)]
-)
-COMPANY_WORDS = 4  # at most this many capitalised words before a designator are the company's name
-
-
-def company_words(words: Sequence[str]) -> set[str]:
-    """The words (lower-cased) of the company names in one sentence: the run of capitalised
-    words, at most ``COMPANY_WORDS`` long, right before a designator. A run stops at any
-    other token, so "Edward D. Jones & Co" names no word."""
-    out: set[str] = set()
-    for k, w in enumerate(words):
-        if w in DESIGNATORS:
-            j = k - 1
-            while j >= max(0, k - COMPANY_WORDS) and words[j][:1].isupper() and words[j] not in DESIGNATORS:
-                out.add(words[j].lower())
-                j -= 1
-    return out
-
-
-def companies_nearby(
-    sentences: Sequence[Sequence[str]], groups: Sequence[int], wanted: Sequence[int], window: int = WINDOW
-) -> dict[int, set[str]]:
-    """For each of the ``wanted`` sentences that has any: the words that are part of a company's
-    name in a sentence of the same record at most ``window`` sentences away (its own included)."""
-    where = [i for i, words in enumerate(sentences) if not DESIGNATORS.isdisjoint(words)]
-    found = {i: company_words(sentences[i]) for i in where}
-    out: dict[int, set[str]] = {}
-    for i in wanted:
-        lo, hi = bisect_left(where, i - window), bisect_right(where, i + window)
-        near = [found[where[j]] for j in range(lo, hi) if groups[where[j]] == groups[i] and found[where[j]]]
-        if near:
-            out[i] = set().union(*near)
-    return out

@@ -27,6 +27,7 @@ field of :class:`Decoding`, its key in ``to_json`` and a line in ``describe``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, fields
 from typing import Callable, Sequence
 
@@ -234,12 +235,12 @@ def _not_companies(
     name: np.ndarray, first: np.ndarray, offsets: np.ndarray, sentences: list[list[str]], groups: list[int], window: int
 ) -> np.ndarray:
     """A name of one word that is part of a company's name nearby in its record is no name
-    there ("Pirelli said" near "Pirelli SpA"; see :func:`ner_rnn.context.companies_nearby`);
+    there ("Pirelli said" near "Pirelli SpA"; see :func:`companies_nearby`);
     nor are the words of a name up to a company designator in it ("Salomon Bros").
     ``first`` marks the sentence starts."""
     tokens = np.flatnonzero(name)
     words, which = _words_at(tokens, offsets, sentences)
-    designators = tokens[[w in context.DESIGNATORS for w in words]]
+    designators = tokens[[w in DESIGNATORS for w in words]]
     for j in designators.tolist():  # the company's name ends there; what follows may be a person's
         a = j
         while a > 0 and name[a - 1] and not first[a]:
@@ -249,11 +250,55 @@ def _not_companies(
     alone = np.flatnonzero((name & ~before & ~after)[tokens])  # positions in tokens, whose words are known
     if not len(alone):
         return name
-    near = context.companies_nearby(sentences, groups, sorted(set(which[alone].tolist())), window)
+    near = companies_nearby(sentences, groups, sorted(set(which[alone].tolist())), window)
     if near:
         drop = [tokens[k] for k in alone.tolist() if which[k] in near and words[k].lower() in near[which[k]]]
         name[drop] = False
     return name
+
+
+# ---- the word lists of the company rule: one sense per record ------------------------------
+
+# words that end a company's name ("Magna International Inc", "Pirelli SpA", "LM Ericsson AB"),
+# in the forms news text writes them, and in capitals for headlines
+_DESIGNATORS = (
+    "Inc Corp Corporation Ltd Limited Co Company Bros Plc PLC plc "
+    "AG SA SpA NV BV AB ASA GmbH Group Holdings Bhd Pty LLC"
+).split()
+DESIGNATORS = frozenset(
+    [*_DESIGNATORS, *(d + "." for d in ("Inc", "Corp", "Ltd", "Co", "Bros")), *(d.upper() for d in _DESIGNATORS)]
+)
+COMPANY_WORDS = 4  # at most this many capitalised words before a designator are the company's name
+
+
+def company_words(words: Sequence[str]) -> set[str]:
+    """The words (lower-cased) of the company names in one sentence: the run of capitalised
+    words, at most ``COMPANY_WORDS`` long, right before a designator. A run stops at any
+    other token, so "Edward D. Jones & Co" names no word."""
+    out: set[str] = set()
+    for k, w in enumerate(words):
+        if w in DESIGNATORS:
+            j = k - 1
+            while j >= max(0, k - COMPANY_WORDS) and words[j][:1].isupper() and words[j] not in DESIGNATORS:
+                out.add(words[j].lower())
+                j -= 1
+    return out
+
+
+def companies_nearby(
+    sentences: Sequence[Sequence[str]], groups: Sequence[int], wanted: Sequence[int], window: int = context.WINDOW
+) -> dict[int, set[str]]:
+    """For each of the ``wanted`` sentences that has any: the words that are part of a company's
+    name in a sentence of the same record at most ``window`` sentences away (its own included)."""
+    where = [i for i, words in enumerate(sentences) if not DESIGNATORS.isdisjoint(words)]
+    found = {i: company_words(sentences[i]) for i in where}
+    out: dict[int, set[str]] = {}
+    for i in wanted:
+        lo, hi = bisect_left(where, i - window), bisect_right(where, i + window)
+        near = [found[where[j]] for j in range(lo, hi) if groups[where[j]] == groups[i] and found[where[j]]]
+        if near:
+            out[i] = set().union(*near)
+    return out
 
 
 # ---- the rules, in order ------------------------------------------------------------------

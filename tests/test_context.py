@@ -6,7 +6,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ner_rnn.context import EDGES, IN_NAME, LEVELS, code, companies_nearby, company_words, evidence
+from ner_rnn.context import EDGES, IN_NAME, LEVELS, code, evidence
+from ner_rnn.decode import companies_nearby, company_words
 from ner_rnn.features import EVIDENCE_BUCKETS, LEGACY_EVIDENCE_BUCKETS, LOW_HIGH_EVIDENCE_BUCKETS
 
 
