@@ -85,3 +85,27 @@ def test_every_format_renders_one_record_and_pieces_concatenate(shipped):
         assert render(first, fmt, last=False, base=0) + render(second, fmt, last=True, base=len(a)) == whole
     piece = render(second, Format.jsonl, last=True, base=len(a))
     assert '"start": 19' in piece.entities[0] and piece.last
+
+
+def test_make_batch_pads_gathers_each_words_columns_and_drops_words_to_unk():
+    from ner_rnn.corpus import Sentence
+    from ner_rnn.features import build_features
+    from ner_rnn.tags import entity_types, labels_for
+    from ner_rnn.train import encode_corpus, make_batch
+
+    sents = [Sentence("Anna Berg sang well".split(), "B-PER I-PER O O".split(), 1),
+             Sentence("Tom won".split(), "B-PER O".split(), 6)]  # fmt: skip
+    features = build_features([w for s in sents for w in s.words for _ in range(3)])
+    data = encode_corpus(sents, features, labels_for("io"), entity_types(None))
+    b = make_batch(data, [0, 1], 0.0, np.random.default_rng(0))
+    assert b.mask.tolist() == [[1, 1], [1, 1], [1, 0], [1, 0]]  # padded to the longest, at the end
+    assert b.y[:, 0].tolist() == [1, 1, 0, 0] and b.y[:2, 1].tolist() == [1, 0]
+    for j, s in enumerate(sents):
+        for t, w in enumerate(s.words):
+            row = b.words[t, j]
+            got = {(int(c), float(v)) for c, v in zip(b.idx[row], b.val[row]) if v}
+            cols, vals = features.columns(w)
+            assert got == {(c, float(np.float32(v))) for c, v in zip(cols, vals)}, w
+    dropped = make_batch(data, [0, 1], 1.0, np.random.default_rng(0))  # every word shown as <UNK>
+    real = dropped.mask.astype(bool)
+    assert (dropped.idx[dropped.words[real], 0] == 0).all()
