@@ -420,7 +420,8 @@ def train_cli(
     from .checkpoint import checkpoint_path, load_checkpoint, save_checkpoint
     from .corpus import file_sha256
     from .errors import CorpusError, ModelFileError
-    from .modelfile import check_writable, save_model
+    from .files import check_output
+    from .modelfile import save_model
     from .tags import entity_types, spans_from_tags
     from .train import TrainConfig, train
 
@@ -433,7 +434,7 @@ def train_cli(
         raise ConfigError(f"-o {output} is one of the data files; give another name for the model")
     state = saved = None
     if not resume:
-        check_writable(output, force)
+        check_output(output, force)
     else:  # read first: a damaged checkpoint is found before any work
         state, saved = load_checkpoint(checkpoint_path(output))
     config = TrainConfig(

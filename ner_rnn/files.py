@@ -76,39 +76,31 @@ def atomic_file(path: str | Path, force: bool = False, mode: str = "wb") -> Iter
     path = Path(path)
     check_output(path, force)
     if is_special(path):  # a pipe or a device: written into, never replaced
-        try:
-            f = open(path, mode, buffering=0)
-        except OSError as e:
-            raise OutputError(f"cannot write: {describe(e)}", path) from None
-        with f, writing(str(path)):
+        with writing(str(path)), open(path, mode, buffering=0) as f:
             yield f
         return
     import tempfile  # here: a command that writes no file should not pay for importing it
 
     target = Path(os.path.realpath(path))
-    try:
+    with writing(str(path)):
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as e:
-        raise OutputError(f"cannot write: {describe(e)}", path) from None
-    try:
         try:
-            old = os.stat(target).st_mode & 0o7777
-        except FileNotFoundError:
-            old = 0o666 & ~_umask()  # mkstemp makes it private; give it the usual mode
-        os.chmod(tmp, old)
-        with os.fdopen(fd, mode) as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException as e:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(e, OSError) and not isinstance(e, BrokenPipeError):
-            raise OutputError(f"cannot write: {describe(e)}", path) from None
-        raise
+            try:
+                old = os.stat(target).st_mode & 0o7777
+            except FileNotFoundError:
+                old = 0o666 & ~_umask()  # mkstemp makes it private; give it the usual mode
+            os.chmod(tmp, old)
+            with os.fdopen(fd, mode) as f:
+                yield f
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
 
 
 def atomic_write(path: str | Path, write: Callable[[BinaryIO], None], force: bool = True) -> None:

@@ -22,7 +22,7 @@ from . import context, rnn
 from .decode import Decoding
 from .errors import ModelFileError
 from .features import KNOWN_EVIDENCE_BUCKETS, Features
-from .files import atomic_write, check_output
+from .files import atomic_write
 from .tagger import Tagger
 
 FORMAT = "ner-rnn model"
@@ -43,7 +43,6 @@ def expected_shapes(meta: dict) -> dict[str, tuple[int, ...]]:
 def save_model(path: str | Path, tagger: Tagger, info: dict | None = None, force: bool = False) -> Path:
     """Write ``tagger`` to ``path`` atomically; ``info`` goes into the metadata as is."""
     path = Path(path)
-    check_writable(path, force)
     p = tagger.params
     meta = {  # how the model was made (info, or what it was loaded with), then what it is
         **(info if info is not None else tagger.meta),
@@ -62,13 +61,8 @@ def save_model(path: str | Path, tagger: Tagger, info: dict | None = None, force
     }
     arrays = {k: v.astype(np.float16 if k in HALF else np.float32) for k, v in p.items()}
     arrays["__meta__"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
-    atomic_write(path, lambda f: np.savez(f, **arrays))
+    atomic_write(path, lambda f: np.savez(f, **arrays), force)
     return path
-
-
-def check_writable(path: Path, force: bool) -> None:
-    """Raise unless a model can be written to ``path`` (see :func:`ner_rnn.files.check_output`)."""
-    check_output(Path(path), force)
 
 
 MAX_META_BYTES = 1 << 26  # 64 MiB of JSON metadata (the shipped model's is 1.2 MB)
