@@ -105,6 +105,11 @@ def read_lines(
                 number,
             ) from None
 
+    def last_of_line(raw: bytes) -> Item:
+        """The end of a line (all of it, unless it came in pieces), without its ``\\r``."""
+        text = decode(raw[:-1] if raw.endswith(b"\r") else raw)
+        return text if not char_base else Piece(text, char_base, True)
+
     first = True
     while True:
         if idle and fd is not None and not _ready(fd):
@@ -129,10 +134,7 @@ def read_lines(
                 pending.append(raw)
                 raw = b"".join(pending)
                 pending, size = [], 0
-            if raw.endswith(b"\r"):
-                raw = raw[:-1]
-            text = decode(raw)
-            yield text if not char_base else Piece(text, char_base, True)
+            yield last_of_line(raw)
             number += 1
             byte_base = char_base = 0
         rest = lines[-1]
@@ -149,11 +151,7 @@ def read_lines(
                 pending = [raw[cut:]]
                 size = len(pending[0])
     if pending:  # a last line without a line ending
-        raw = b"".join(pending)
-        if raw.endswith(b"\r"):
-            raw = raw[:-1]
-        text = decode(raw)
-        yield text if not char_base else Piece(text, char_base, True)
+        yield last_of_line(b"".join(pending))
 
 
 def _fileno(stream) -> int | None:
@@ -185,10 +183,9 @@ def _cut(raw: bytes) -> int:
     a space in its last ``SENTENCE_CUT`` bytes, else after its last space or tab in the last
     ``SPACE_CUT`` bytes, else at the last character boundary."""
     n = len(raw)
-    for end in (b". ", b"! ", b"? "):
-        k = raw.rfind(end, max(0, n - SENTENCE_CUT))
-        if k >= 0:
-            return k + 2
+    k = max(raw.rfind(end, max(0, n - SENTENCE_CUT)) for end in (b". ", b"! ", b"? "))
+    if k >= 0:
+        return k + 2
     k = max(raw.rfind(b" ", max(0, n - SPACE_CUT)), raw.rfind(b"\t", max(0, n - SPACE_CUT)))
     if k >= 0:
         return k + 1
