@@ -20,9 +20,12 @@ Two things keep this bounded and responsive whatever the input:
 
 from __future__ import annotations
 
+import itertools
 import os
 import select
 import signal
+from collections import deque
+from contextlib import contextmanager
 from typing import BinaryIO, Iterable, Iterator, NamedTuple, Union
 
 from . import BLAS_THREADS
@@ -282,12 +285,18 @@ def tag_chunk(tagger: Tagger, chunk: list[Item], fmt: Format, paragraphs: bool =
     if not getattr(chunk, "pieces", True):
         return ["".join(map(WRITERS[fmt], docs))], n
     parts: list[Part] = []
+    run: list[str] = []  # strings in a row, joined once
     for doc, item in zip(docs, chunk):
         out = render(doc, fmt) if isinstance(item, str) else render(doc, fmt, item.last, item.base)
-        if isinstance(out, str) and parts and isinstance(parts[-1], str):
-            parts[-1] += out
+        if isinstance(out, str):
+            run.append(out)
         else:
+            if run:
+                parts.append("".join(run))
+                run = []
             parts.append(out)
+    if run:
+        parts.append("".join(run))
     return parts, n
 
 
@@ -328,19 +337,16 @@ class RecordWriter:
 
             self.sink.write('{"text": "')
             self._spools = [tempfile.TemporaryFile(), tempfile.TemporaryFile()]
-            self._empty = [True, True]
         self.sink.write(piece.text)
-        for k, items in enumerate((piece.entities, piece.tokens)):
-            if items:
-                spool = self._spools[k]
-                spool.write(((", " if not self._empty[k] else "") + ", ".join(items)).encode("utf-8"))
-                self._empty[k] = False
+        for spool, items in zip(self._spools, (piece.entities, piece.tokens)):
+            if items:  # after the items so far, if any, a comma
+                spool.write(((", " if spool.tell() else "") + ", ".join(items)).encode("utf-8"))
         if piece.last:
             self.sink.write('"')
             for key, spool in zip(("entities", "tokens"), self._spools):
                 self.sink.write(f', "{key}": [')
                 spool.seek(0)
-                for block in iter(lambda: spool.read(1 << 20), b""):
+                while block := spool.read(1 << 20):
                     self.sink.write_bytes(block)
                 spool.close()
                 self.sink.write("]")
@@ -419,7 +425,6 @@ def tag_lines_parallel(
     if not ready:
         return
     import multiprocessing
-    from collections import deque
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
@@ -431,20 +436,16 @@ def tag_lines_parallel(
     os.environ.update({k: "1" for k in BLAS_THREADS})
     _start_resource_tracker()
     pool = ProcessPoolExecutor(n, multiprocessing.get_context("spawn"), _init_worker, (model_path, fmt, paragraphs))
-    pending: deque = deque()
 
-    def submit(chunk: Chunk) -> None:
+    def submit(chunk: Chunk):
         # Ctrl-C, SIGHUP and SIGTERM blocked while a worker may start, and so in it (the mask
         # is inherited) until it has a process group of its own; here, one that came
         # meanwhile arrives after
-        mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-        try:
-            pending.append(pool.submit(_tag_chunk, chunk))
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        with _blocked(STOP_SIGNALS):
+            return pool.submit(_tag_chunk, chunk)
 
     try:
-        yield from _in_order(_chain(ready, batches), submit, pending, n)
+        yield from _in_order(itertools.chain(ready, batches), submit, n)
     except BrokenProcessPool:
         raise NerRnnError("a worker process died (killed, or out of memory?); run again, or with -w 1") from None
     finally:
@@ -457,25 +458,36 @@ def tag_lines_parallel(
                 os.environ[k] = v
 
 
+@contextmanager
+def _blocked(signals: set) -> Iterator[None]:
+    """Hold back ``signals`` in the block; one that came meanwhile is delivered after it."""
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
 def _start_resource_tracker() -> None:
     """Start multiprocessing's resource tracker ignoring SIGHUP: it ignores Ctrl-C and SIGTERM
     itself, but a hang-up of the terminal would kill it, and it would print tracebacks."""
     from multiprocessing import resource_tracker
 
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})  # one that comes meanwhile waits
-    handler = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # inherited by the tracker
-    try:
-        resource_tracker.ensure_running()
-    finally:
-        signal.signal(signal.SIGHUP, handler)
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    with _blocked({signal.SIGHUP}):
+        handler = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # inherited by the tracker
+        try:
+            resource_tracker.ensure_running()
+        finally:
+            signal.signal(signal.SIGHUP, handler)
 
 
-def _in_order(batches, submit, pending, n: int) -> Iterator[Tagged]:
-    """Submit chunks and yield their results in input order, at most ``2 n`` in flight;
-    when a chunk ends a pause of the input, every result so far is yielded first."""
+def _in_order(batches: Iterable[Chunk], submit, n: int) -> Iterator[Tagged]:
+    """Submit chunks (``submit(chunk)`` gives a future) and yield their results in input
+    order, at most ``2 n`` in flight; when a chunk ends a pause of the input, every result
+    so far is yielded first."""
+    pending: deque = deque()
     for chunk in batches:
-        submit(chunk)
+        pending.append(submit(chunk))
         if chunk.flush:
             while pending:
                 result = pending.popleft().result()
@@ -484,8 +496,3 @@ def _in_order(batches, submit, pending, n: int) -> Iterator[Tagged]:
             yield Tagged(*pending.popleft().result(), False)
     while pending:
         yield Tagged(*pending.popleft().result(), False)
-
-
-def _chain(first: list, rest: Iterator) -> Iterator:
-    yield from first
-    yield from rest
