@@ -183,13 +183,11 @@ def tag_cli(
     cores = available_cores()
     if workers > cores:
         raise ConfigError(f"-w {workers}: {cores} cores are available here; give -w {cores} or fewer (0: one per core)")
-    for path in inputs or []:
-        check_stdin() if str(path) == "-" else check_input(path)
-    if not texts and not inputs:
-        check_stdin()
-    if output is None:
-        for path in inputs or ([] if texts else ["-"]):
-            check_not_stdout(None if str(path) == "-" else path)
+    sources = [None if str(p) == "-" else p for p in inputs or ([] if texts else ["-"])]  # None: stdin
+    for path in sources:
+        check_stdin() if path is None else check_input(path)
+        if output is None:
+            check_not_stdout(path)
     interactive = not texts and not inputs and sys.stdin.isatty()
     if interactive and not quiet:
         sys.stderr.write("ner-rnn: tagging lines typed here; Ctrl-D ends\n")
@@ -200,10 +198,9 @@ def tag_cli(
         consumed = [0]  # bytes read so far, for the progress bar
 
         def lines():
-            if args:
-                yield from args
-            for path in inputs or ([] if args else ["-"]):
-                if str(path) == "-":
+            yield from args
+            for path in sources:
+                if path is None:
                     yield from read_lines(sys.stdin.buffer, STDIN, replace_invalid, consumed, idle=True)
                 else:
                     with open_input(path) as f:
@@ -218,7 +215,7 @@ def tag_cli(
             records = tag_lines_parallel(tagger, model or DEFAULT_MODEL, lines(), fmt, workers, paragraphs)
         else:
             records = tag_lines(tagger, lines(), fmt, paragraphs)
-        sizes = [regular_size(p) if str(p) != "-" else None for p in inputs or []]
+        sizes = [regular_size(p) if p is not None else None for p in sources]
         total = sum(sizes) if sizes and None not in sizes else None  # type: ignore[arg-type]
         writer = RecordWriter(sink)
         with _tag_progress(quiet or bool(texts) or interactive, total) as advance:
