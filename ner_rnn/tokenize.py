@@ -102,13 +102,6 @@ def tokenize_words(text: str) -> list[str]:
         return [text[a:b] for a, b in token_spans(text)]
     findall = _TOKEN_RE.findall
     out: list[str] = []
-    if len(text) <= MAX_PIECE:  # the usual case: no piece can be too long
-        for piece in text.split():
-            if piece.isalpha():
-                out.append(piece)
-            else:
-                out += findall(piece)
-        return out
     for piece in text.split():
         if piece.isalpha():
             out.append(piece)
