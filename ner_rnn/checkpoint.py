@@ -76,13 +76,13 @@ def load_checkpoint(path: Path):
                 raise ModelFileError("not a checkpoint of this ner-rnn version", path)
             if meta.get("format_version") != FORMAT_VERSION:
                 raise ModelFileError("not a checkpoint of this ner-rnn version", path)
-            groups: dict[str, dict] = {"params": {}, "avg": {}, "best": {}, "adam_m": {}, "adam_v": {}}
+            arrays: dict[str, dict] = {"params": {}, "avg": {}, "best": {}, "adam_m": {}, "adam_v": {}}
             for name in npz.files:
                 if name != "__meta__":
                     group, key = name.split(".", 1)
                     a = npz[name]
-                    groups.setdefault(group, {})[key] = np.asfortranarray(a) if key.startswith("Wax") else a
-            finished = [groups[f"member{i}"] for i in range(meta.get("member", 0))]
+                    arrays.setdefault(group, {})[key] = np.asfortranarray(a) if key.startswith("Wax") else a
+            finished = [arrays[f"member{i}"] for i in range(meta.get("member", 0))]
         history = [
             EpochReport(h["epoch"], h["loss"], Scores(**h["dev"]) if h.get("dev") else None, h["seconds"],
                         h["tokens_per_second"], h["best"], h.get("last", False), h.get("member", 0))
@@ -90,11 +90,11 @@ def load_checkpoint(path: Path):
         ]  # fmt: skip
         state = TrainState(
             meta["epoch"],
-            groups["params"],
-            groups["avg"],
-            {"t": meta["adam_t"], "m": groups["adam_m"], "v": groups["adam_v"]},
+            arrays["params"],
+            arrays["avg"],
+            {"t": meta["adam_t"], "m": arrays["adam_m"], "v": arrays["adam_v"]},
             meta["rng"],
-            groups["best"],
+            arrays["best"],
             meta["best_f1"],
             meta["best_epoch"],
             history,
@@ -105,7 +105,7 @@ def load_checkpoint(path: Path):
             raise KeyError("params")
         shapes = {k: v.shape for k, v in state.params.items()}
         for group in ("avg", "best", "adam_m", "adam_v"):
-            if {k: v.shape for k, v in groups[group].items()} != shapes:
+            if {k: v.shape for k, v in arrays[group].items()} != shapes:
                 raise ValueError(f"its {group} arrays do not match its parameters")
     except ModelFileError:
         raise

@@ -2,14 +2,14 @@
 
 News and encyclopedic text give a person's full name once ("Alan Shearer") and then the
 surname alone, often where nothing in the sentence shows it is a name ("Shearer takes
-the captaincy ..."; "HENKE TAKES LEAD" in a headline). So the tagger reads a record
+the captaincy ..."; "HENKE TAKES LEAD" in a headline). So the tagger reads a document
 (an input line, or a ``-DOCSTART-`` document of a CoNLL file, or a CoNLL file without
 them) in two passes:
 
 1. every sentence is tagged on its own;
-2. each capitalised word (each word, in a record written without capitals) gets the
+2. each capitalised word (each word, in a document written without capitals) gets the
    highest and the lowest first-pass probability of being a name among its mentions
-   (same word, any case) in the other sentences of the record,
+   (same word, any case) in the other sentences of the document,
    up to ``WINDOW`` sentences away, each put in one of four buckets, and whether one of
    those mentions is part of a longer name; together one more one-hot block of x<t>.
    Sentences whose words have such evidence are tagged again.
@@ -20,7 +20,7 @@ them) in two passes:
 
 One rule works beside the network, at decoding (:func:`ner_rnn.decode.companies_nearby`): a word that is part
 of a company's name nearby ("Pirelli SpA", "Magna International Inc") is not, alone, a
-person's name in that part of the record ("Pirelli said ...", "Magna 's shares"). In
+person's name in that part of the document ("Pirelli said ...", "Magna 's shares"). In
 eng.train this holds without exception: no one-word person name there is a word of a
 company named within 20 sentences of it, while 745 organisation tokens are.
 
@@ -57,26 +57,26 @@ WINDOW = 20
 def evidence(
     sentences: Sequence[Sequence[str]],
     p_name: Sequence[np.ndarray],
-    groups: Sequence[int],
+    documents: Sequence[int],
     window: int = WINDOW,
     buckets: int = EVIDENCE_BUCKETS,
 ) -> list[np.ndarray]:
     """The evidence code of every token: (len,) int per sentence.
 
     ``p_name[i][t]`` is the first pass's probability that token t of sentence i is in a
-    name; ``groups[i]`` the record the sentence belongs to (a record's sentences are
+    name; ``documents[i]`` the document the sentence belongs to (a document's sentences are
     consecutive). A mention counts as context when it is in another sentence of the same
-    record, at most ``window`` sentences away: the network already reads the whole of its
+    document, at most ``window`` sentences away: the network already reads the whole of its
     own sentence, both ways. ``buckets`` is the size of the model's evidence block.
     """
-    found = sparse_evidence(sentences, p_name, groups, window, buckets)
+    found = sparse_evidence(sentences, p_name, documents, window, buckets)
     return [found.get(i, np.zeros(len(words), dtype=np.int64)) for i, words in enumerate(sentences)]
 
 
 def sparse_evidence(
     sentences: Sequence[Sequence[str]],
     p_name: Sequence[np.ndarray],
-    groups: Sequence[int],
+    documents: Sequence[int],
     window: int = WINDOW,
     buckets: int = EVIDENCE_BUCKETS,
 ) -> dict[int, np.ndarray]:
@@ -84,19 +84,19 @@ def sparse_evidence(
     out: dict[int, np.ndarray] = {}
     n = len(sentences)
     start = 0
-    while start < n:  # one record at a time
+    while start < n:  # one document at a time
         end = start + 1
-        while end < n and groups[end] == groups[start]:
+        while end < n and documents[end] == documents[start]:
             end += 1
-        if end - start > 1:  # a record of one sentence has nothing the network does not see
-            _record_evidence(sentences, p_name, start, end, window, buckets, out)
+        if end - start > 1:  # a document of one sentence has nothing the network does not see
+            _document_evidence(sentences, p_name, start, end, window, buckets, out)
         start = end
     return out
 
 
-def _record_evidence(sentences, p_name, start, end, window: int, buckets: int, out: dict[int, np.ndarray]) -> None:
-    # every mention of the record, per word, in sentence order: the words that take part
-    # are capitalised and longer than one letter ("Shearer", "HENKE", "O'Brien"); in a record
+def _document_evidence(sentences, p_name, start, end, window: int, buckets: int, out: dict[int, np.ndarray]) -> None:
+    # every mention of the document, per word, in sentence order: the words that take part
+    # are capitalised and longer than one letter ("Shearer", "HENKE", "O'Brien"); in a document
     # without capitals ("alan shearer scored ... shearer said"), every word of two letters or
     # more that begins with a letter (models with smaller evidence blocks were not trained so)
     mentions: dict[str, list[tuple[int, int]]] = defaultdict(list)

@@ -16,7 +16,7 @@ boolean "is in a name" of every token:
    regnal numbers join it, titles leave its start, lower-case words other than particles
    leave it in cased text, tokens without a letter leave its ends;
 4. ``not_companies``: a one-word name that is part of a company's name nearby in its
-   record is dropped, and a name loses its words up to a company designator.
+   document is dropped, and a name loses its words up to a company designator.
 
 The thresholds are a :class:`Decoding`, chosen on dev after training
 (:func:`ner_rnn.train.choose_decoding`) and stored in the model file. A new rule is a
@@ -85,14 +85,14 @@ def p_name(flat: np.ndarray, scheme: str) -> np.ndarray:
 @dataclass
 class Batch:
     """What the rules look at: the flat probabilities of a batch of sentences and where each
-    sentence starts; the words and records, when known (without them, only the rules on
+    sentence starts; the words and documents, when known (without them, only the rules on
     probabilities apply)."""
 
     flat: np.ndarray  # (N, n_y) tag probabilities of every token
     offsets: np.ndarray  # (len(sentences) + 1,) sentence i is at rows offsets[i]:offsets[i + 1]
     scheme: str  # io or bio
     sentences: Sequence[Sequence[str]] | None = None
-    groups: Sequence[int] | None = None  # the record of each sentence
+    documents: Sequence[int] | None = None  # the document of each sentence
     window: int = context.WINDOW  # sentences either side that count as nearby
 
     def __post_init__(self) -> None:
@@ -232,9 +232,9 @@ def _trim_letterless(name: np.ndarray, first: np.ndarray, letterless: np.ndarray
 
 
 def _not_companies(
-    name: np.ndarray, first: np.ndarray, offsets: np.ndarray, sentences: list[list[str]], groups: list[int], window: int
+    name: np.ndarray, first: np.ndarray, offsets: np.ndarray, sentences: list[list[str]], documents: list[int], window: int
 ) -> np.ndarray:
-    """A name of one word that is part of a company's name nearby in its record is no name
+    """A name of one word that is part of a company's name nearby in its document is no name
     there ("Pirelli said" near "Pirelli SpA"; see :func:`companies_nearby`);
     nor are the words of a name up to a company designator in it ("Salomon Bros").
     ``first`` marks the sentence starts."""
@@ -250,14 +250,14 @@ def _not_companies(
     alone = np.flatnonzero((name & ~before & ~after)[tokens])  # positions in tokens, whose words are known
     if not len(alone):
         return name
-    near = companies_nearby(sentences, groups, sorted(set(which[alone].tolist())), window)
+    near = companies_nearby(sentences, documents, sorted(set(which[alone].tolist())), window)
     if near:
         drop = [tokens[k] for k in alone.tolist() if which[k] in near and words[k].lower() in near[which[k]]]
         name[drop] = False
     return name
 
 
-# ---- the word lists of the company rule: one sense per record ------------------------------
+# ---- the word lists of the company rule: one sense per document ------------------------------
 
 # words that end a company's name ("Magna International Inc", "Pirelli SpA", "LM Ericsson AB"),
 # in the forms news text writes them, and in capitals for headlines
@@ -286,16 +286,16 @@ def company_words(words: Sequence[str]) -> set[str]:
 
 
 def companies_nearby(
-    sentences: Sequence[Sequence[str]], groups: Sequence[int], wanted: Sequence[int], window: int = context.WINDOW
+    sentences: Sequence[Sequence[str]], documents: Sequence[int], wanted: Sequence[int], window: int = context.WINDOW
 ) -> dict[int, set[str]]:
     """For each of the ``wanted`` sentences that has any: the words that are part of a company's
-    name in a sentence of the same record at most ``window`` sentences away (its own included)."""
+    name in a sentence of the same document at most ``window`` sentences away (its own included)."""
     where = [i for i, words in enumerate(sentences) if not DESIGNATORS.isdisjoint(words)]
     found = {i: company_words(sentences[i]) for i in where}
     out: dict[int, set[str]] = {}
     for i in wanted:
         lo, hi = bisect_left(where, i - window), bisect_right(where, i + window)
-        near = [found[where[j]] for j in range(lo, hi) if groups[where[j]] == groups[i] and found[where[j]]]
+        near = [found[where[j]] for j in range(lo, hi) if documents[where[j]] == documents[i] and found[where[j]]]
         if near:
             out[i] = set().union(*near)
     return out
@@ -337,10 +337,10 @@ def conventions(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
 
 
 def not_companies(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
-    """One sense per record (:func:`_not_companies`), given the words and their records."""
-    if b.sentences is None or b.groups is None or not name.any():
+    """One sense per document (:func:`_not_companies`), given the words and their documents."""
+    if b.sentences is None or b.documents is None or not name.any():
         return name
-    return _not_companies(name, b.first, b.offsets, b.sentences, b.groups, b.window)
+    return _not_companies(name, b.first, b.offsets, b.sentences, b.documents, b.window)
 
 
 Rule = Callable[[np.ndarray, Batch, Decoding], np.ndarray]

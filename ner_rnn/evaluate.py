@@ -88,5 +88,5 @@ class Evaluation:
 def evaluate(tagger: Tagger, sentences: Sequence[Sentence], types: frozenset[str]) -> Evaluation:
     """Tag the sentences' words (a document at a time) and compare with their gold person spans."""
     gold = [spans_from_tags(s.tags, types) for s in sentences]
-    pred = [spans for spans, _ in tagger.spans([s.words for s in sentences], [s.doc for s in sentences])]
+    pred = [spans for spans, _ in tagger.name_spans([s.words for s in sentences], [s.doc for s in sentences])]
     return Evaluation(score(gold, pred, [len(s.words) for s in sentences]), gold, pred)

@@ -9,7 +9,7 @@ The input x<t> of the RNN is a long sparse vector made of blocks laid end to end
 - n-grams: character 2-4-grams of "<word>" (so prefixes and suffixes too); the k known
            n-grams of a word each get the value 1/k, so the block sums to 1
 - lexicon: whether the lower-cased word is a known first name, surname, both or neither
-- evidence: how likely the word's other mentions in the same record are names, at most
+- evidence: how likely the word's other mentions in the same document are names, at most
            and at least, and whether one of them is part of a longer name (0 = none or
            not looked at; see :mod:`ner_rnn.context`)
 

@@ -75,7 +75,7 @@ def to_jsonl(doc: Doc) -> str:
             {"start": e.start, "end": e.end, "text": e.text, "label": e.label, "score": e.score} for e in doc.entities
         ],
         "tokens": [
-            {"text": w, "start": a, "end": b, "tag": tag} for w, (a, b), tag in zip(doc.words, doc.spans, doc.tags)
+            {"text": w, "start": a, "end": b, "tag": tag} for w, (a, b), tag in zip(doc.words, doc.offsets, doc.tags)
         ],
     }
     return json.dumps(record, ensure_ascii=False) + "\n"
@@ -101,7 +101,7 @@ def jsonl_piece(doc: Doc, last: bool, base: int) -> JsonlPiece:
     ]
     tokens = [
         json.dumps({"text": w, "start": base + a, "end": base + b, "tag": tag}, ensure_ascii=False)
-        for w, (a, b), tag in zip(doc.words, doc.spans, doc.tags)
+        for w, (a, b), tag in zip(doc.words, doc.offsets, doc.tags)
     ]
     return JsonlPiece(json.dumps(doc.text, ensure_ascii=False)[1:-1], entities, tokens, last)
 

@@ -247,30 +247,30 @@ def chunks(lines: Iterable[Union[Item, _Idle]], paragraphs: bool = False) -> Ite
         yield chunk
 
 
-def records_of(chunk: list[Item], paragraphs: bool) -> list[int]:
-    """The document-context record of each item: its line (the pieces of a long line are
-    one record), or with ``paragraphs`` its paragraph (a blank line ends one)."""
-    out, record = [], 0
+def documents_of(chunk: list[Item], paragraphs: bool) -> list[int]:
+    """The document-context document of each item: its line (the pieces of a long line are
+    one document), or with ``paragraphs`` its paragraph (a blank line ends one)."""
+    out, document = [], 0
     for item in chunk:
         if paragraphs and isinstance(item, str) and not item.strip():
-            record += 1
-        out.append(record)
+            document += 1
+        out.append(document)
         if not paragraphs and ends_line(item):
-            record += 1
+            document += 1
     return out
 
 
-def paragraph_records(lines: list[str]) -> list[int]:
-    """The record of each line when a record is a paragraph: a blank line ends one."""
-    return records_of(lines, True)
+def paragraph_documents(lines: list[str]) -> list[int]:
+    """The document of each line when a document is a paragraph: a blank line ends one."""
+    return documents_of(lines, True)
 
 
 def tag_docs(tagger: Tagger, chunk: list[Item], with_offsets: bool, paragraphs: bool) -> list[Doc]:
-    """One chunk of lines -> one :class:`Doc` per line (or piece of a line); a record for
+    """One chunk of lines -> one :class:`Doc` per line (or piece of a line); a document for
     document context is a line, or with ``paragraphs`` a paragraph."""
-    if not paragraphs and not getattr(chunk, "pieces", True):  # every line its own record
+    if not paragraphs and not getattr(chunk, "pieces", True):  # every line its own document
         return tagger.tag_texts(chunk, with_offsets)
-    return tagger.tag_texts([_text(item) for item in chunk], with_offsets, records_of(chunk, paragraphs))
+    return tagger.tag_texts([_text(item) for item in chunk], with_offsets, documents_of(chunk, paragraphs))
 
 
 Part = Union[str, JsonlPiece]

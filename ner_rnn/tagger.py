@@ -43,28 +43,28 @@ class Entity:
 class Doc:
     """One tagged text. Words and IOB2 tags always; offsets and entities when asked for."""
 
-    def __init__(self, text: str, words: list[str], tags: list[str], p_name: np.ndarray, spans: list | None = None):
+    def __init__(self, text: str, words: list[str], tags: list[str], p_name: np.ndarray, offsets: list | None = None):
         self.text = text
         self.words = words
         self.tags = tags  # IOB2: B-PER, I-PER, O
         self.p_name = p_name  # per token: probability of being part of a name
-        if spans is not None:
-            self.spans = spans
+        if offsets is not None:
+            self.offsets = offsets
 
     @cached_property
-    def spans(self) -> list[tuple[int, int]]:
+    def offsets(self) -> list[tuple[int, int]]:
         """(start, end) of every word in the text."""
         return token_spans(self.text)  # the same tokens as self.words
 
     @property
     def tokens(self) -> list[Token]:
-        return [Token(w, a, b) for w, (a, b) in zip(self.words, self.spans)]
+        return [Token(w, a, b) for w, (a, b) in zip(self.words, self.offsets)]
 
     @cached_property
     def entities(self) -> list[Entity]:
         out = []
         for s, e in spans_from_tags(self.tags):
-            a, b = self.spans[s][0], self.spans[e - 1][1]
+            a, b = self.offsets[s][0], self.offsets[e - 1][1]
             out.append(Entity(a, b, self.text[a:b], round(float(self.p_name[s:e].mean()), 4)))
         return out
 
@@ -181,19 +181,19 @@ class Tagger:
         return flat, offsets
 
     def predict_flat_in_context(
-        self, sentences: list[list[str]], groups: list[int] | None
+        self, sentences: list[list[str]], documents: list[int] | None
     ) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`predict_flat`, then with document context the second pass where it applies.
 
-        ``groups[i]`` is the record (input line, document) of sentence i.
+        ``documents[i]`` is the document (an input line, a paragraph) of sentence i.
         """
         flat, offsets = self.predict_flat(sentences)
-        if not self.doc_context or groups is None or len(set(groups)) == len(groups):
-            return flat, offsets  # (every record a single sentence: no context to use)
+        if not self.doc_context or documents is None or len(set(documents)) == len(documents):
+            return flat, offsets  # (every document a single sentence: no context to use)
         p_name = self.p_name(flat)
         per_sentence = [p_name[a:b] for a, b in zip(offsets[:-1], offsets[1:])]
         ev = context.sparse_evidence(
-            sentences, per_sentence, groups, self.context_window, self.features.evidence_buckets
+            sentences, per_sentence, documents, self.context_window, self.features.evidence_buckets
         )
         again = sorted(ev)
         if again:
@@ -216,38 +216,38 @@ class Tagger:
         flat: np.ndarray,
         offsets: np.ndarray,
         sentences: list[list[str]] | None = None,
-        groups: list[int] | None = None,
+        documents: list[int] | None = None,
     ) -> np.ndarray:
         """Decode every token at once with this model's :class:`~ner_rnn.decode.Decoding`:
         0 = O, 1 = B-PER, 2 = I-PER (see :func:`ner_rnn.decode.decode`)."""
         return decode_tokens(
-            Decodable(flat, offsets, self.scheme, sentences, groups, self.context_window), self.decoding
+            Decodable(flat, offsets, self.scheme, sentences, documents, self.context_window), self.decoding
         )
 
-    def spans(self, sentences: list[list[str]], groups: list[int] | None = None) -> list[tuple[list[Span], np.ndarray]]:
+    def name_spans(self, sentences: list[list[str]], documents: list[int] | None = None) -> list[tuple[list[Span], np.ndarray]]:
         """Person spans per sentence and each token's probability of being in a name."""
-        return self.spans_of(*self.predict_flat_in_context(sentences, groups), sentences, groups)
+        return self.name_spans_of(*self.predict_flat_in_context(sentences, documents), sentences, documents)
 
-    def spans_of(
+    def name_spans_of(
         self,
         flat: np.ndarray,
         offsets: np.ndarray,
         sentences: list[list[str]] | None = None,
-        groups: list[int] | None = None,
+        documents: list[int] | None = None,
     ) -> list[tuple[list[Span], np.ndarray]]:
         """:meth:`spans` from the output of :meth:`predict_flat_in_context` (on ``sentences``)."""
-        codes = self.iob2(flat, offsets, sentences, groups)
+        codes = self.iob2(flat, offsets, sentences, documents)
         p_name = self.p_name(flat)
         return [(decode(codes[a:b].tolist(), "bio"), p_name[a:b]) for a, b in zip(offsets[:-1], offsets[1:])]
 
     # -- raw text ---------------------------------------------------------------------------
 
-    def tag_texts(self, texts: list[str], with_offsets: bool = True, records: list[int] | None = None) -> list[Doc]:
+    def tag_texts(self, texts: list[str], with_offsets: bool = True, documents: list[int] | None = None) -> list[Doc]:
         """Tokenize, split into sentences, tag, and return one :class:`Doc` per text.
 
         A sentence ends at ".", "!" or "?", at a line break, and after 128 tokens, so no
-        name runs across a line break. Each text is one record for document context,
-        unless ``records[n]`` says which record text n belongs to (consecutive texts, e.g.
+        name runs across a line break. Each text is one document for document context,
+        unless ``documents[n]`` says which document text n belongs to (consecutive texts, e.g.
         the lines of a paragraph). ``with_offsets=False`` skips the character offsets where
         only words and tags are wanted (the conll format)."""
         if isinstance(texts, (str, bytes)) or not hasattr(texts, "__iter__"):
@@ -263,7 +263,7 @@ class Tagger:
             words_per_text = [[t[a:b] for a, b in spans] for t, spans in zip(texts, spans_per_text)]
         broken = LINE_BREAK.search("".join(texts)) is not None  # any line break at all, at C speed
         pieces: list[list[str]] = []
-        groups: list[int] = []
+        piece_documents: list[int] = []
         for n, words in enumerate(words_per_text):
             if broken and LINE_BREAK.search(texts[n]):
                 spans = spans_per_text[n] if spans_per_text is not None else token_spans(texts[n])
@@ -272,9 +272,9 @@ class Tagger:
                 bounds = sentence_bounds(words)
             for start, end in bounds:
                 pieces.append(words if end - start == len(words) else words[start:end])
-                groups.append(n if records is None else records[n])
-        flat, offsets = self.predict_flat_in_context(pieces, groups)
-        tags = IOB2[self.iob2(flat, offsets, pieces, groups)].tolist()
+                piece_documents.append(n if documents is None else documents[n])
+        flat, offsets = self.predict_flat_in_context(pieces, piece_documents)
+        tags = IOB2[self.iob2(flat, offsets, pieces, piece_documents)].tolist()
         p_name = self.p_name(flat)
         docs, a = [], 0
         for n, (text, words) in enumerate(zip(texts, words_per_text)):  # a text's pieces are consecutive

@@ -13,7 +13,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from . import context, rnn
+from . import context, decode, rnn
 from .corpus import Sentence
 from .decode import Decoding
 from .errors import ConfigError, TrainingError
@@ -553,14 +553,14 @@ def choose_decoding(tagger: Tagger, dev_sents: Sequence[Sentence], types: frozen
 
     def best_of(sents: Sequence[Sentence], grid: list[Decoding]) -> Decoding:
         words = [s.words for s in sents]
-        groups = [s.doc for s in sents]
-        flat, offsets = tagger.predict_flat_in_context(words, groups)
+        documents = [s.doc for s in sents]
+        flat, offsets = tagger.predict_flat_in_context(words, documents)
         gold = [spans_from_tags(s.tags, types) for s in sents]
         lengths = [len(s.words) for s in sents]
         best, best_f1 = grid[0], -1.0
         for choice in grid:
             tagger.decoding = choice
-            f1 = score(gold, [spans for spans, _ in tagger.spans_of(flat, offsets, words, groups)], lengths).f1
+            f1 = score(gold, [spans for spans, _ in tagger.name_spans_of(flat, offsets, words, documents)], lengths).f1
             if f1 > best_f1:
                 best, best_f1 = choice, f1
         tagger.decoding = best
@@ -613,11 +613,11 @@ def jackknife_evidence(
         helper = replace(config, doc_context=False, seed=config.seed + 1 + f)
         sub = train(rest, dev_sents, helper, lexicon, names=names, decoding=False)  # only its probabilities are used
         for i, p in zip(held, sub.tagger.predict([train_sents[i].words for i in held])):
-            p_name[i] = 1.0 - p[:, 0]
+            p_name[i] = decode.p_name(p, config.scheme)
         for i, p in zip(held, sub.tagger.predict([lowered[i] for i in held])):
-            p_lower[i] = 1.0 - p[:, 0]
-    groups = [s.doc for s in train_sents]
+            p_lower[i] = decode.p_name(p, config.scheme)
+    documents = [s.doc for s in train_sents]
     return (
-        context.evidence([s.words for s in train_sents], p_name, groups, config.context_window),
-        context.evidence(lowered, p_lower, groups, config.context_window),
+        context.evidence([s.words for s in train_sents], p_name, documents, config.context_window),
+        context.evidence(lowered, p_lower, documents, config.context_window),
     )

@@ -235,4 +235,4 @@ def test_paragraph_chunks_end_at_blank_lines(monkeypatch):
     monkeypatch.setattr(stream, "PARAGRAPH_LINES", 4)  # an endless paragraph is still cut
     assert list(stream.chunks(lines, paragraphs=True)) == [lines[:4], lines[4:9], lines[9:]]
     assert list(stream.chunks(["x"] * 12, paragraphs=True)) == [["x"] * 4] * 3  # and cut again
-    assert stream.paragraph_records(lines) == [0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2]
+    assert stream.paragraph_documents(lines) == [0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2]

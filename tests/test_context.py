@@ -31,7 +31,7 @@ def E(highest, lowest=None, longer=False):
 def test_other_mentions_in_the_same_record_only():
     sentences = [["Shearer", "takes", "over"], ["Alan", "Shearer", "said"], ["SHEARER", "wins"], ["Shearer", "too"]]
     p_name = [np.array([0.2, 0, 0]), np.array([0.97, 0.95, 0]), np.array([0.4, 0]), np.array([0.3, 0])]
-    ev = evidence(sentences, p_name, groups=[0, 0, 0, 1])
+    ev = evidence(sentences, p_name, documents=[0, 0, 0, 1])
     assert ev[0].tolist() == [E(0.95, 0.4, True), 0, 0]  # other mentions: 0.95 in "Alan Shearer", 0.4
     assert ev[1].tolist() == [0, E(0.4, 0.2), 0]  # its own 0.95 does not count
     assert ev[2].tolist() == [E(0.95, 0.2, True), 0]  # any case: "SHEARER" is "Shearer"
@@ -89,9 +89,9 @@ def test_only_mentions_within_the_window_count():
     # one running text (a single record): "Ode" in sentence 0 and sentence 5
     sentences = [["Ode", "won"]] + [["it", "rained"]] * 4 + [["Ode", "said"]]
     p_name = [np.array([0.95, 0.0])] + [np.zeros(2)] * 4 + [np.array([0.3, 0.0])]
-    near = evidence(sentences, p_name, groups=[0] * 6, window=5)
+    near = evidence(sentences, p_name, documents=[0] * 6, window=5)
     assert near[5].tolist() == [E(0.95), 0] and near[0].tolist() == [E(0.3), 0]
-    far = evidence(sentences, p_name, groups=[0] * 6, window=4)
+    far = evidence(sentences, p_name, documents=[0] * 6, window=4)
     assert far[5].tolist() == [0, 0] and far[0].tolist() == [0, 0]
 
 
@@ -121,11 +121,11 @@ def test_training_with_document_context_runs_both_passes(tmp_path):
     config = TrainConfig(hidden=8, epochs=3, patience=3, doc_context=True, case_augment=0, seed=2)
     tagger = train(sentences, None, config).tagger
     assert tagger.doc_context
-    words, groups = [s.words for s in sentences], [s.doc for s in sentences]
+    words, documents = [s.words for s in sentences], [s.doc for s in sentences]
     first = tagger.predict(words)
-    ev = evidence(words, [1 - p[:, 0] for p in first], groups)
+    ev = evidence(words, [1 - p[:, 0] for p in first], documents)
     assert sum(int(e.any()) for e in ev) == len(sentences)  # every surname has a mention elsewhere
-    second, offsets = tagger.predict_flat_in_context(words, groups)
+    second, offsets = tagger.predict_flat_in_context(words, documents)
     assert not np.allclose(second, np.concatenate(first))  # and the second pass used it
 
     # the lower-cased copies get evidence of their own in training: the surname, now
@@ -137,11 +137,11 @@ def test_training_with_document_context_runs_both_passes(tmp_path):
     assert all(w.any() for w in lower)
 
 
-def _naive_evidence(sentences, p_name, groups, window):
+def _naive_evidence(sentences, p_name, documents, window):
     """The definition, word by word, in quadratic time."""
 
     def takes_part(w, group):  # in a record without capitals, every word of 2+ characters from a letter
-        caseless = not any(v[:1].isupper() for j, ws in enumerate(sentences) if groups[j] == group for v in ws)
+        caseless = not any(v[:1].isupper() for j, ws in enumerate(sentences) if documents[j] == group for v in ws)
         return len(w) > 1 and (w[:1].isupper() or (caseless and w[:1].isalpha()))
 
     out = []
@@ -149,12 +149,12 @@ def _naive_evidence(sentences, p_name, groups, window):
         buckets = []
         for w in words:
             others, longer = [], False
-            if takes_part(w, groups[i]):
+            if takes_part(w, documents[i]):
                 for j, words_j in enumerate(sentences):
-                    if j != i and groups[j] == groups[i] and abs(i - j) <= window:
+                    if j != i and documents[j] == documents[i] and abs(i - j) <= window:
                         q = p_name[j]
                         for k, v in enumerate(words_j):
-                            if v.lower() == w.lower() and takes_part(v, groups[j]):
+                            if v.lower() == w.lower() and takes_part(v, documents[j]):
                                 others.append(float(q[k]))
                                 neighbours = [q[n] for n in (k - 1, k + 1) if 0 <= n < len(q)]
                                 longer |= q[k] >= IN_NAME and any(x >= IN_NAME for x in neighbours)
@@ -176,13 +176,13 @@ def _naive_evidence(sentences, p_name, groups, window):
     st.randoms(use_true_random=False),
 )
 def test_evidence_matches_its_definition(sentences, window, rnd):
-    groups, g = [], 0
+    documents, g = [], 0
     for _ in sentences:  # records of consecutive sentences
         g += rnd.random() < 0.3
-        groups.append(g)
+        documents.append(g)
     p_name = [np.array([rnd.random() for _ in words]) for words in sentences]
-    got = [e.tolist() for e in evidence(sentences, p_name, groups, window)]
-    assert got == _naive_evidence(sentences, p_name, groups, window)
+    got = [e.tolist() for e in evidence(sentences, p_name, documents, window)]
+    assert got == _naive_evidence(sentences, p_name, documents, window)
 
 
 def test_company_words_are_the_capitalised_run_before_a_designator():

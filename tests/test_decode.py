@@ -14,8 +14,8 @@ class _Decoder:
     def __init__(self, join, caseless=None, caseless_join=None):
         self.decoding = Decoding(join, caseless, caseless_join)
 
-    def iob2(self, flat, offsets, sentences=None, groups=None):
-        return decode(Batch(flat, offsets, "io", sentences, groups), self.decoding)
+    def iob2(self, flat, offsets, sentences=None, documents=None):
+        return decode(Batch(flat, offsets, "io", sentences, documents), self.decoding)
 
 
 def _decoder(join, caseless=None, caseless_join=None):

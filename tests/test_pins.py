@@ -79,7 +79,7 @@ def test_every_format_renders_one_record_and_pieces_concatenate(shipped):
     assert to_jsonl(doc).count("\n") == 1
     # a line in two pieces: the text formats' parts join to the whole line's record
     a, b = "Bill Gates spoke . ", "Steve Jobs spoke ."
-    first, second = shipped.tag_texts([a, b], records=[0, 0])
+    first, second = shipped.tag_texts([a, b], documents=[0, 0])
     for fmt in (Format.text, Format.inline, Format.conll):
         whole = render(shipped.tag(a + b), fmt)
         assert render(first, fmt, last=False, base=0) + render(second, fmt, last=True, base=len(a)) == whole

@@ -166,7 +166,7 @@ def test_tiny_model_overfits_three_sentences():
                          word_dropout=0.0, seed=1, other_types=True)  # fmt: skip
     result = train(sentences, None, config)
     assert result.history[-1].loss < 0.05, result.history[-1].loss
-    predicted = [spans for spans, _ in result.tagger.spans([s.words for s in sentences])]
+    predicted = [spans for spans, _ in result.tagger.name_spans([s.words for s in sentences])]
     assert predicted == [[(0, 2), (3, 5)], [(4, 5)], [(0, 1)]]  # names only, though LOC was learned too
     assert result.tagger.labels == ["O", "PER", "LOC"]
 
