@@ -3,7 +3,8 @@ bit for bit.
 
 ``ner-rnn train -o MODEL`` keeps ``MODEL.checkpoint`` beside the model while it runs: one
 ``.npz`` of float32 arrays (the parameters, their running average, the best parameters so
-far, Adam's moments, and the networks of ``--members`` already trained) with the JSON
+far unless they are that average, Adam's moments, and the networks of ``--members`` already
+trained) with the JSON
 metadata inside it (epoch, Adam's step, the random generator's state, the history, and
 what identifies the run). It is written atomically after every epoch, read with
 ``allow_pickle=False``, and removed when the run ends well.
@@ -35,13 +36,14 @@ def checkpoint_path(model_path: str | Path) -> Path:
 def save_checkpoint(path: Path, state, info: dict) -> None:
     """The whole training state (float32, exact), atomically; ``info`` identifies the run."""
     arrays = {}
-    for group, params in (
-        ("params", state.params),
-        ("avg", state.avg),
-        ("best", state.best_params),
-        ("adam_m", state.adam["m"]),
-        ("adam_v", state.adam["v"]),
-    ):
+    # after an epoch that was the best so far, the best weights are the average: stored once
+    best_is_avg = state.best_epoch == state.epoch and all(
+        np.array_equal(state.best_params[k], state.avg[k]) for k in state.avg
+    )
+    groups = [("params", state.params), ("avg", state.avg), ("adam_m", state.adam["m"]), ("adam_v", state.adam["v"])]
+    if not best_is_avg:
+        groups.append(("best", state.best_params))
+    for group, params in groups:
         for k, v in params.items():
             arrays[f"{group}.{k}"] = v
     for i, params in enumerate(state.finished):  # the members trained before this one
@@ -56,6 +58,7 @@ def save_checkpoint(path: Path, state, info: dict) -> None:
         "best_f1": state.best_f1,
         "best_epoch": state.best_epoch,
         "member": state.member,
+        "best_is_avg": best_is_avg,
         "history": [_report_json(r) for r in state.history],
         **info,
     }
@@ -82,6 +85,8 @@ def load_checkpoint(path: Path):
                     group, key = name.split(".", 1)
                     a = npz[name]
                     arrays.setdefault(group, {})[key] = np.asfortranarray(a) if key.startswith("Wax") else a
+            if meta.get("best_is_avg") is True:
+                arrays["best"] = {k: v.copy(order="K") for k, v in arrays["avg"].items()}
             finished = [arrays[f"member{i}"] for i in range(meta.get("member", 0))]
         history = [
             EpochReport(h["epoch"], h["loss"], Scores(**h["dev"]) if h.get("dev") else None, h["seconds"],

@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING, Optional
 import typer
 from typer.core import TyperGroup
 
-from .context import WINDOW
 from .errors import ConfigError, InputError, NerRnnError
 from .files import STDOUT, silence_stdout
 from .formats import Format, marked
 from .rnn import MAX_HIDDEN
 from .tags import DATA_SCHEMES, SCHEMES
+from .train import TrainConfig
 
 if TYPE_CHECKING:  # imported lazily: `tag` should start fast
     from rich.console import Console
@@ -288,7 +288,10 @@ def _print_highlighted(tagger, lines, fmt: Format, paragraphs: bool) -> None:
     from .stream import chunks, ends_line, tag_docs
 
     out = console(soft_wrap=True)
-    before, after = ("[", "]") if fmt is Format.text else ("<PERSON>", "</PERSON>")
+    from .formats import inline_tag
+
+    tag = inline_tag(tagger.label)
+    before, after = ("[", "]") if fmt is Format.text else (f"<{tag}>", f"</{tag}>")
     quote = (lambda piece: piece) if fmt is Format.text else escape
     for chunk in chunks(lines, paragraphs):
         for doc, item in zip(tag_docs(tagger, chunk, True, paragraphs), chunk):
@@ -311,11 +314,9 @@ DataScheme = Enum("DataScheme", {name: name for name in DATA_SCHEMES}, type=str)
 
 def read_data(path: Path, scheme: str):
     """A CoNLL file's sentences, checked against a declared tag scheme."""
-    from .corpus import check_scheme, read_conll
+    from .run import read_data
 
-    sentences = read_conll(path)
-    check_scheme(sentences, scheme, path)
-    return sentences
+    return read_data(path, scheme)
 
 
 def _one_run_per_output(command):
@@ -334,67 +335,121 @@ def _one_run_per_output(command):
     return run
 
 
+DEFAULTS = TrainConfig()  # the one source of the training defaults, shown in --help
+
+
+def _default(name: str) -> str:
+    return str(getattr(DEFAULTS, name))
+
+
 @app.command("train")
 @_one_run_per_output
 def train_cli(
-    train_file: Path = typer.Argument(..., help="Training data, CoNLL format.", show_default=False),
+    train_file: Path = typer.Argument(
+        ..., help="Training data, CoNLL format.", show_default=False, metavar="TRAIN_FILE"
+    ),
     output: Path = typer.Option(..., "-o", "--output", help="Where to write the model (.npz).", show_default=False),
     dev: Optional[Path] = typer.Option(None, "--dev", help="Dev data for early stopping (CoNLL)."),
-    test: Optional[Path] = typer.Option(
-        None, "--test", help="Test data: scored once at the end and recorded, never used for choices."
+    test: Optional[list[Path]] = typer.Option(
+        None, "--test", help="Test data: scored once at the end and recorded, never used for choices; repeatable."
+    ),
+    recipe: Optional[str] = typer.Option(
+        None,
+        "--recipe",
+        help="A recipe file (TOML) of training settings, or 'shipped' for the shipped model's; "
+        "the options below override single settings.",
+        show_default="the defaults below",
+    ),
+    from_model: Optional[str] = typer.Option(
+        None,
+        "--from-model",
+        help="Fine-tune this model ('default': the shipped one) on the data instead of starting afresh: "
+        "its network, features and tags, the data's new words added.",
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite --output if it exists."),
     resume: bool = typer.Option(
         False, "--resume", help="Continue an interrupted run from its checkpoint (same command otherwise)."
     ),
-    epochs: int = typer.Option(15, "--epochs", min=1, help="At most this many passes over the data."),
-    patience: int = typer.Option(3, "--patience", min=1, help="Stop after this many epochs without better dev F1."),
-    seed: int = typer.Option(0, "--seed", min=0, help="Random seed; the same seed gives the same model, bit for bit."),
-    hidden: int = typer.Option(
-        64, "--hidden", min=1, max=MAX_HIDDEN, help="Size n_a of the hidden state, per direction."
+    epochs: Optional[str] = typer.Option(
+        None, "--epochs", help="At most this many passes over the data ('auto': by its size).",
+        show_default=_default("epochs"),
     ),
-    members: int = typer.Option(
-        1,
+    patience: Optional[str] = typer.Option(
+        None, "--patience", help="Stop after this many epochs without better dev F1 ('auto': a quarter of --epochs).",
+        show_default=_default("patience"),
+    ),
+    seed: Optional[int] = typer.Option(
+        None, "--seed", min=0, help="Random seed; the same seed gives the same model, bit for bit.",
+        show_default=_default("seed"),
+    ),
+    hidden: Optional[int] = typer.Option(
+        None, "--hidden", min=1, max=MAX_HIDDEN, help="Size n_a of the hidden state, per direction (and network).",
+        show_default=_default("hidden"),
+    ),
+    members: Optional[int] = typer.Option(
+        None,
         "--members",
         min=1,
         max=16,
         help="Train this many networks of --hidden units, each from its own seed, and merge them into one "
         "(an ensemble that tags as fast as one network of members × hidden units).",
+        show_default=_default("members"),
     ),
-    unidirectional: bool = typer.Option(False, "--unidirectional", help="Left-to-right only: the plain equations."),
-    scheme: ModelScheme = typer.Option(
-        ModelScheme.io, "--scheme", help="The model's tags: io (O/PER) or bio (O/B-PER/I-PER)."
+    unidirectional: Optional[bool] = typer.Option(
+        None, "--unidirectional", help="Left-to-right only: the plain equations.", show_default=False
     ),
-    batch_size: int = typer.Option(32, "--batch-size", min=1, max=4096, help="Sentences per update."),
-    lr: float = typer.Option(0.002, "--lr", help="Adam learning rate."),
-    dropout: float = typer.Option(0.2, "--dropout", help="Dropout on the states."),
-    word_dropout: float = typer.Option(0.1, "--word-dropout", help="Chance a word is shown as <UNK>."),
-    input_dropout: float = typer.Option(0.25, "--input-dropout", help="Dropout on Wax · x<t>."),
-    case_augment: float = typer.Option(
-        0.1,
+    scheme: Optional[ModelScheme] = typer.Option(
+        None, "--scheme", help="The model's tags: io (O/PER) or bio (O/B-PER/I-PER).", show_default=_default("scheme")
+    ),
+    batch_size: Optional[int] = typer.Option(
+        None, "--batch-size", min=1, max=4096, help="Sentences per update.", show_default=_default("batch_size")
+    ),
+    lr: Optional[float] = typer.Option(None, "--lr", help="Adam learning rate.", show_default=_default("lr")),
+    dropout: Optional[float] = typer.Option(
+        None, "--dropout", help="Dropout on the states.", show_default=_default("dropout")
+    ),
+    word_dropout: Optional[float] = typer.Option(
+        None, "--word-dropout", help="Chance a word is shown as <UNK>.", show_default=_default("word_dropout")
+    ),
+    input_dropout: Optional[float] = typer.Option(
+        None, "--input-dropout", help="Dropout on Wax · x<t>.", show_default=_default("input_dropout")
+    ),
+    case_augment: Optional[float] = typer.Option(
+        None,
         "--case-augment",
         help="Share of sentences shown all lower-case or ALL CAPS (of those whose names --name-augment keeps).",
+        show_default=_default("case_augment"),
     ),
     lexicon: Optional[str] = typer.Option(
         None,
         "--lexicon",
-        help="Name lexicon: 'faker' (needs ner-rnn[train]) or a file of name<TAB>first|last|both.",
+        help="Name lexicon: faker (needs ner-rnn[train]), none, or a file of name<TAB>first|last|both.",
+        show_default=_default("lexicon"),
     ),
-    lexicon_dropout: float = typer.Option(0.2, "--lexicon-dropout", help="Chance a word's lexicon entry is hidden."),
-    name_augment: float = typer.Option(
-        0.0, "--name-augment", help="Share of sentences whose person names are swapped for Faker names."
+    lexicon_dropout: Optional[float] = typer.Option(
+        None, "--lexicon-dropout", help="Chance a word's lexicon entry is hidden.",
+        show_default=_default("lexicon_dropout"),
     ),
-    doc_context: bool = typer.Option(
-        False, "--doc-context", help="Learn to use a name's other mentions nearby (two passes; trains 3 models)."
+    name_augment: Optional[float] = typer.Option(
+        None, "--name-augment", help="Share of sentences whose person names are swapped for Faker names.",
+        show_default=_default("name_augment"),
     ),
-    context_window: int = typer.Option(
-        WINDOW,
+    doc_context: Optional[bool] = typer.Option(
+        None,
+        "--doc-context/--no-doc-context",
+        help="Learn to use a name's other mentions nearby (two passes when tagging; two helper networks).",
+        show_default=_default("doc_context"),
+    ),
+    context_window: Optional[int] = typer.Option(
+        None,
         "--context-window",
         min=0,
         help="With --doc-context: how many sentences either side are a mention's context.",
+        show_default=_default("context_window"),
     ),
     entity: Optional[str] = typer.Option(
-        None, "--entity", help="The tag type that counts as a person name.", show_default="PER or PERSON"
+        None, "--entity", help="The tag type that counts as a person name; the model's names carry it.",
+        show_default="PER or PERSON",
     ),
     data_scheme: DataScheme = typer.Option(
         DataScheme.auto, "--data-scheme", help="Check the files' tags against this scheme (auto: accept any)."
@@ -403,184 +458,126 @@ def train_cli(
 ):
     """Train a tagger on a CoNLL file and write it to --output.
 
-    Prints, per epoch, the training loss and the dev precision, recall and F1; keeps the
-    epoch with the best dev F1.
+    Prints, per epoch, the training loss and the dev precision, recall and F1 (before the
+    decoding is chosen); keeps the epoch with the best dev F1; then chooses the decoding
+    on dev and prints the dev F1 as evaluate gives it.
 
-    Example:
+    Examples:
 
       ner-rnn train data/names-train.conll --dev data/names-dev.conll -o my-model.npz
+
+      ner-rnn train mine.conll --dev mine-dev.conll --from-model default -o mine.npz
     """
-    import json
+    from .recipe import SHIPPED_RECIPE, load_recipe
+    from .run import TrainFiles, run
 
-    from rich.markup import escape
-
-    from .checkpoint import checkpoint_path, load_checkpoint, save_checkpoint
-    from .corpus import file_sha256
-    from .errors import CorpusError, ModelFileError
-    from .files import check_output
-    from .modelfile import save_model
-    from .tags import entity_types, spans_from_tags
-    from .train import TrainConfig, train
-
-    files = [p for p in (train_file, dev, test) if p is not None]
-    if dev is not None and dev.resolve() == train_file.resolve():
-        raise ConfigError("--dev is the training file; early stopping needs held-out data")
-    if test is not None and test.resolve() in (train_file.resolve(), dev.resolve() if dev else None):
-        raise ConfigError("--test must be held-out data, not the training or dev file")
-    if output.resolve() in [p.resolve() for p in files]:
-        raise ConfigError(f"-o {output} is one of the data files; give another name for the model")
-    state = saved = None
-    if not resume:
-        check_output(output, force)
-    else:  # read first: a damaged checkpoint is found before any work
-        state, saved = load_checkpoint(checkpoint_path(output))
-    config = TrainConfig(
+    overrides = dict(
+        epochs=_count(epochs, "--epochs"),
+        patience=_count(patience, "--patience"),
+        seed=seed,
         hidden=hidden,
         members=members,
-        bidirectional=not unidirectional,
-        scheme=scheme.value,
-        epochs=epochs,
-        patience=patience,
+        bidirectional=None if unidirectional is None else not unidirectional,
+        scheme=scheme.value if scheme else None,
         batch_size=batch_size,
         lr=lr,
         dropout=dropout,
-        input_dropout=input_dropout,
         word_dropout=word_dropout,
+        input_dropout=input_dropout,
         case_augment=case_augment,
+        lexicon=lexicon,
+        lexicon_dropout=lexicon_dropout,
+        name_augment=name_augment,
         doc_context=doc_context,
         context_window=context_window,
-        name_augment=name_augment,
-        lexicon_dropout=lexicon_dropout,
-        seed=seed,
         entity=entity,
+        from_model=from_model,
     )
-    config.check()
-    from .lexicon import latin_names, load_lexicon
-
-    names, lexicon_source = load_lexicon(lexicon)
-    if name_augment and lexicon != "faker":
-        raise ConfigError("--name-augment draws its names from Faker: add --lexicon faker")
-    pool = latin_names() if name_augment else None
-    log = err_console(quiet)
-    train_sents, dev_sents, test_sents = (
-        read_data(p, data_scheme.value) if p else None for p in (train_file, dev, test)
-    )
-    if not any(spans_from_tags(s.tags, entity_types(entity)) for s in train_sents):
-        types = " or ".join(sorted(entity_types(entity)))
-        raise CorpusError(f"holds no person names (tags of type {types}); is --entity right?", train_file)
-    n_tokens = sum(len(s.words) for s in train_sents)
-    log.print(
-        f"[bold]training[/] on {len(train_sents):,} sentences ({n_tokens:,} tokens)"
-        + (f", early stopping on {len(dev_sents):,} dev sentences" if dev_sents else ", no dev set")
-    )
-    info = {
-        "command": "ner-rnn " + shlex.join(sys.argv[1:]),
-        "config": config.to_json(),
-        "data": {p.name: file_sha256(p) for p in files},
-        "history": [],
-    }
-    if names is not None:
-        info["lexicon"] = {"source": lexicon_source, "names": len(names)}
-    ckpt = checkpoint_path(output)
-    run_id = json.loads(json.dumps({"config": info["config"], "data": info["data"], "lexicon": info.get("lexicon")}))
-    if resume:
-        for key, value in run_id.items():
-            if saved.get(key) != value:
-                raise ConfigError(f"--resume: the {key} differs from the interrupted run's; give the same options")
-        info = saved.get("info")  # the run's metadata so far: its command, history, best epoch
-        if not isinstance(info, dict) or not isinstance(info.get("history"), list):
-            raise ModelFileError("damaged checkpoint (no run metadata); start again without --resume", ckpt)
-        log.print(f"resuming after epoch {state.epoch} (best so far: epoch {state.best_epoch})")
-
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    progress = Progress(
-        TextColumn("{task.fields[stage]}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("tokens"),
-        TimeRemainingColumn(),
-        console=log,
-        transient=True,
-        disable=quiet or not log.is_terminal,
-        redirect_stdout=False,
-        redirect_stderr=False,
-    )
-
-    def stage(member: int, epoch: int) -> str:
-        return f"network {member + 1}/{members}, epoch {epoch}" if members > 1 else f"epoch {epoch}"
-
-    def on_epoch(r):
-        info["history"].append(
-            {"epoch": r.epoch, "loss": round(r.loss, 5), "seconds": round(r.seconds, 2)}
-            | ({"member": r.member} if members > 1 else {})
-            | ({"dev": r.dev.to_dict()} if r.dev else {})
-        )
-        dev_text = f"dev P {r.dev.precision:.4f} R {r.dev.recall:.4f} F1 {r.dev.f1:.4f}" if r.dev else ""
-        log.print(
-            (f"network {r.member + 1}/{members}  " if members > 1 else "")
-            + f"epoch {r.epoch:>2}  loss {r.loss:8.4f}  {dev_text}  {r.seconds:5.1f} s  "
-            f"{r.tokens_per_second:,.0f} tokens/s" + ("  [green]best[/]" if r.best and r.dev else "")
-        )
-        if not r.last:
-            progress.reset(task, stage=stage(r.member, r.epoch + 1))
-        elif r.member + 1 < members:  # this network is done; the next one begins
-            progress.reset(task, stage=stage(r.member + 1, 1))
-        else:
-            progress.reset(task, stage="choosing the decoding on dev" if dev_sents else "done")
-
-    def on_best(tagger, r):
-        info["best_epoch"] = r.epoch
-        info["dev"] = r.dev.to_dict() if r.dev else None
-        save_model(output, tagger, info, force=True)
-
-    done = [state.epoch if state else 0]  # epochs safely in the checkpoint
-
-    def on_checkpoint(st, features):
-        save_checkpoint(ckpt, st, run_id | {"info": info})
-        done[0] = st.epoch
-
+    config = load_recipe(SHIPPED_RECIPE if recipe == "shipped" else recipe, **overrides)
+    reporter = _TrainProgress(err_console(quiet), quiet)
     try:
-        with progress:
-            task = progress.add_task(
-                "train", total=n_tokens, stage=stage(state.member if state else 0, (state.epoch if state else 0) + 1)
-            )
-            result = train(
-                train_sents,
-                dev_sents,
+        with reporter.progress:
+            result = run(
+                TrainFiles(train_file, dev, test or ()),
+                output,
                 config,
-                lexicon=names,
-                names=pool,
-                on_batch=lambda n: progress.advance(task, n),
-                on_epoch=on_epoch,
-                on_best=on_best,
-                on_checkpoint=on_checkpoint,
-                resume=state,
+                data_scheme=data_scheme.value,
+                resume=resume,
+                force=force,
+                command="ner-rnn " + shlex.join(sys.argv[1:]),
+                reporter=reporter,
             )
-    except KeyboardInterrupt as e:
-        where = f"the best model so far is in {escape(str(output))}" if output.exists() else "no epoch had finished"
-        err_console().print(
-            f"[bold red]interrupted[/] after {done[0]} epochs: {where}; "
-            "the same command with --resume goes on from there"
-        )
+    except KeyboardInterrupt as e:  # before the run began, or after it saved
         signum = e.args[0] if e.args else signal.SIGINT
         raise typer.Exit(128 + signum) from None
-    if dev_sents is not None:
-        log.print(f"decoding, chosen on dev: {result.tagger.decoding.describe()}")
-    if test_sents is not None:
-        from .evaluate import evaluate
+    kept = ", ".join(map(str, result.info["best_epochs"]))
+    n = len(result.info["best_epochs"])
+    saved = str(output)
+    reporter.log(f"saved {saved} (epoch {kept})" if n == 1 else f"saved {saved} ({n} networks, epochs {kept})")
 
-        scores = evaluate(result.tagger, test_sents, entity_types(entity)).scores
-        info["test"] = scores.to_dict()
-        log.print(f"test  P {scores.precision:.4f} R {scores.recall:.4f} F1 {scores.f1:.4f}")
-    info["best_epochs"] = result.best_epochs
-    if members > 1:
-        info.pop("best_epoch", None)  # the first network's, written while it was the model so far
-    save_model(output, result.tagger, info, force=True)
-    ckpt.unlink(missing_ok=True)
-    kept = ", ".join(map(str, result.best_epochs))
-    saved = escape(str(output))
-    log.print(f"saved {saved} (epoch {kept})" if members == 1 else f"saved {saved} ({members} networks, epochs {kept})")
+
+def _count(value: str | None, option: str) -> int | str | None:
+    """--epochs and --patience: a positive number or 'auto'."""
+    if value is None or value == "auto":
+        return value
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"{option} must be a positive whole number or auto, got {value!r}")
+    return int(value)
+
+
+class _TrainProgress:
+    """Training's reporter at a terminal: a progress bar per stage and a log line per epoch."""
+
+    def __init__(self, log: "Console", quiet: bool):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.console = log
+        self.stage = ""
+        self.progress = Progress(
+            TextColumn("{task.fields[stage]}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("tokens"),
+            TimeRemainingColumn(),
+            console=log,
+            transient=True,
+            disable=quiet or not log.is_terminal,
+            redirect_stdout=False,
+            redirect_stderr=False,
+        )
+        self.task = None
+
+    def log(self, text: str) -> None:
+        from rich.text import Text
+
+        self.console.print(Text(text))
+
+    def event(self, event) -> None:
+        from rich.text import Text
+
+        from .train import EpochReport, Stage, Step
+
+        if isinstance(event, Step):
+            if self.task is not None:
+                self.progress.advance(self.task, event.tokens)
+        elif isinstance(event, Stage):
+            self.stage = event.name
+            if self.task is None:
+                self.task = self.progress.add_task("train", total=event.tokens or None, stage=event.name)
+            else:
+                self.progress.reset(self.task, total=event.tokens or None, stage=event.name)
+        elif isinstance(event, EpochReport):
+            r = event
+            dev = f"dev P {r.dev.precision:.4f} R {r.dev.recall:.4f} F1 {r.dev.f1:.4f}" if r.dev else ""
+            who = self.stage.rpartition(", epoch")[0]  # "network 1/2", "helper 1/2 (...)" or ""
+            line = Text(
+                (f"{who}  " if who else "")
+                + f"epoch {r.epoch:>2}  loss {r.loss:8.4f}  {dev}  {r.seconds:5.1f} s  {r.tokens_per_second:,.0f} tokens/s",
+                style="dim" if r.helper else "",
+            )
+            if r.best and r.dev and not r.helper:
+                line.append("  best", style="green")
+            self.console.print(line)
 
 
 # ---- evaluate ---------------------------------------------------------------------------------
@@ -599,7 +596,8 @@ def evaluate_cli(
     ),
     model: Optional[Path] = typer.Option(None, "-m", "--model", help="Model file.", show_default="the shipped model"),
     entity: Optional[str] = typer.Option(
-        None, "--entity", help="The tag type that counts as a person name.", show_default="PER or PERSON"
+        None, "--entity", help="The tag type in the file that counts as a person name.",
+        show_default="the model's: PER or PERSON unless trained with --entity",
     ),
     fmt: ReportFormat = typer.Option(ReportFormat.table, "-f", "--format", help="Report format."),
     errors: bool = typer.Option(False, "--errors", help="Also list the sentences with misses and false alarms."),
@@ -619,11 +617,20 @@ def evaluate_cli(
 
     from .evaluate import conlleval_report, evaluate
     from .modelfile import load_model
-    from .tags import entity_types
+    from .tags import DEFAULT_LABEL, entity_types, spans_from_tags
 
     sentences = read_data(data, data_scheme.value)
     tagger = load_model(model)
-    result = evaluate(tagger, sentences, entity_types(entity))
+    types = entity_types(entity if entity is not None else None if tagger.label == DEFAULT_LABEL else tagger.label)
+    if not any(spans_from_tags(s.tags, types) for s in sentences):
+        from .errors import CorpusError
+
+        raise CorpusError(
+            f"holds no names of type {' or '.join(sorted(types))}, which the model finds; "
+            "give the type the file uses with --entity",
+            data,
+        )
+    result = evaluate(tagger, sentences, types)
     s = result.scores
     wrong = result.errors(sentences) if errors else []
     if fmt is ReportFormat.json:
@@ -641,7 +648,7 @@ def evaluate_cli(
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
         return
     if fmt is ReportFormat.conlleval:
-        sys.stdout.write(conlleval_report(s))
+        sys.stdout.write(conlleval_report(s, tagger.label))
     else:
         from rich.markup import escape
         from rich.table import Table
@@ -666,12 +673,17 @@ def evaluate_cli(
 @app.command("info")
 def info_cli(
     model: Optional[Path] = typer.Argument(None, help="Model file.", show_default="the shipped model"),
+    recipe: bool = typer.Option(
+        False, "--recipe", help="Print the model's training recipe (TOML) for train --recipe, and nothing else."
+    ),
 ):
     """Show what a model is and how it was trained: sizes, data checksum, scores, dev F1 per epoch.
 
-    Example:
+    Examples:
 
       ner-rnn info my-model.npz
+
+      ner-rnn info my-model.npz --recipe > recipe.toml
     """
     from rich.table import Table
     from rich.text import Text
@@ -681,6 +693,17 @@ def info_cli(
     tagger = load_model(model)
     path = model or DEFAULT_MODEL
     m, f = ModelMeta.from_json(tagger.meta, path), tagger.features
+    if recipe:
+        from .recipe import to_toml
+
+        if not m.config:
+            raise NerRnnError("records no training recipe", path)
+        try:
+            text = to_toml(m.config, f"the recipe of {path.name}, as it was trained by:\n{m.command}")
+        except (TypeError, ValueError) as e:
+            raise NerRnnError(f"its recipe cannot be written as TOML ({e})", path) from None
+        sys.stdout.write(text)
+        return
     out = console()
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
@@ -695,6 +718,7 @@ def info_cli(
             + (f" ({m.members} networks merged)" if m.members > 1 else ""),
         ),
         ("tags", m.scheme),
+        ("label", m.label),
         (
             "x<t> columns",
             f"{m.n_x:,}: {len(f.words):,} words, {len(f.shapes):,} shapes, {len(f.ngrams):,} "
@@ -710,16 +734,23 @@ def info_cli(
         ("seed", m.seed),
     ]
     rows += [(f"sha256 {name}", digest) for name, digest in m.data.items()]
+    def scores(s: dict) -> str:
+        return f"P {s['precision']:.4f}  R {s['recall']:.4f}  F1 {s['f1']:.4f}"
+
+    tests = m.tests
     for split in ("dev", "test", "conllpp"):
         s = m.scores(split)
-        if s:
-            rows.append((f"{split} scores", f"P {s['precision']:.4f}  R {s['recall']:.4f}  F1 {s['f1']:.4f}"))
+        if s and not (split == "test" and tests):
+            rows.append((f"{split} scores", scores(s)))
+    rows += [(f"test {name}", scores(s)) for name, s in tests.items()]
+    if m.config:
+        rows.append(("recipe", "ner-rnn info --recipe prints it"))
     for key, value in rows:
         table.add_row(Text(key), Text(value))  # Text: what the file says is never read as markup
     out.print(table)
     history = m.history
     if history:
-        out.print("\n[bold]dev F1 per epoch[/]")
+        out.print("\n[bold]dev F1 per epoch[/] (before the decoding was chosen; the dev scores above are after)")
         lo = min(h["dev"]["f1"] for h in history)
         kept = m.best_epochs
         for h in history:

@@ -162,6 +162,21 @@ class Features:
             val[r, : len(v)] = v
         return idx, val
 
+    def with_words(self, words: Iterable[str]) -> tuple["Features", np.ndarray]:
+        """These features plus the words of ``words`` they lack (seen at least
+        ``config.min_word_count`` times, up to ``config.max_words`` more), for fine-tuning on a
+        new corpus; and where each of the old columns of x<t> is in the new one. The new words
+        go at the end of the word block, so every later block moves along by their number."""
+        counts = Counter(normalize(w) for w in words)
+        new = sorted(
+            (w for w, c in counts.items() if c >= self.config.min_word_count and w not in self._word),
+            key=lambda w: (-counts[w], w),
+        )[: self.config.max_words]
+        grown = Features(self.config, self.words + new, self.shapes, self.ngrams, self.lexicon, self.evidence_buckets)
+        columns = np.arange(self.n_x)
+        columns[self.shape_offset :] += len(new)
+        return grown, columns
+
     def to_json(self) -> dict:
         return {
             "config": asdict(self.config),

@@ -55,11 +55,15 @@ def to_text(doc: Doc, end: str = "\n") -> str:
     return mark(doc, "[", "]") + end
 
 
+def inline_tag(label: str) -> str:
+    """The XML element of a name: ``PERSON`` (Stanford's) for person names, else the label."""
+    return "PERSON" if label in ("PER", "PERSON") else label
+
+
 def to_inline(doc: Doc, end: str = "\n") -> str:
+    tag = inline_tag(doc.label)
     return (
-        "".join(
-            f"<PERSON>{escape(piece)}</PERSON>" if is_name else escape(piece) for piece, is_name in marked(doc, "", "")
-        )
+        "".join(f"<{tag}>{escape(piece)}</{tag}>" if is_name else escape(piece) for piece, is_name in marked(doc, "", ""))
         + end
     )
 

@@ -91,12 +91,18 @@ def faker_lexicon() -> dict[str, int]:
 
 
 def load_lexicon(spec: str | None) -> tuple[dict[str, int] | None, str | None]:
-    """``--lexicon``: None, "faker", or a file; returns the lexicon and where it came from."""
-    if spec is None:
+    """``--lexicon``: "none" (or None), "faker", or a file; returns the lexicon and where it came from."""
+    if spec is None or spec == "none":
         return None, None
     if spec == "faker":
         return faker_lexicon(), f"Faker {faker_version()} person providers (MIT licence), all locales"
     return read_lexicon(spec), spec
+
+
+def faker_installed() -> bool:
+    from importlib.util import find_spec
+
+    return find_spec("faker") is not None
 
 
 def faker_version() -> str:

@@ -11,6 +11,7 @@ folder, renamed into place only when complete, and never replaces a file without
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from .errors import ModelFileError
 from .features import KNOWN_EVIDENCE_BUCKETS, Features
 from .files import atomic_write
 from .tagger import Tagger
+from .tags import DEFAULT_LABEL
 
 FORMAT = "ner-rnn model"
 FORMAT_VERSION = 1
@@ -52,6 +54,7 @@ def save_model(path: str | Path, tagger: Tagger, info: dict | None = None, force
         "labels": tagger.labels,
         "doc_context": tagger.doc_context,
         "context_window": tagger.context_window,
+        "label": tagger.label,
         **tagger.decoding.to_json(),
         "bidirectional": rnn.is_bidirectional(p),
         "hidden": int(p["Waa"].shape[0]),
@@ -65,6 +68,7 @@ def save_model(path: str | Path, tagger: Tagger, info: dict | None = None, force
     return path
 
 
+LABEL = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")  # it is written into tags and XML elements
 MAX_META_BYTES = 1 << 26  # 64 MiB of JSON metadata (the shipped model's is 1.2 MB)
 MAX_OUTPUTS = 64
 
@@ -122,6 +126,7 @@ def load_model(path: str | Path | None = None) -> Tagger:
         labels=list(checked.labels),
         context_window=checked.context_window,
         decoding=checked.decoding,
+        label=checked.label,
     )
 
 
@@ -207,6 +212,7 @@ class ModelMeta:
     doc_context: bool
     context_window: int
     decoding: Decoding
+    label: str  # the entity type of the names it finds (PER unless trained with --entity)
     raw: dict = field(repr=False)  # the whole JSON object, the features and the provenance in it
 
     @classmethod
@@ -243,6 +249,9 @@ class ModelMeta:
         window = meta.get("context_window", context.WINDOW)
         if not isinstance(window, int) or window < 0:
             raise ModelFileError(f"damaged metadata (context_window {window!r})", path)
+        label = meta.get("label", DEFAULT_LABEL)
+        if not isinstance(label, str) or not LABEL.fullmatch(label):
+            raise ModelFileError(f"damaged metadata (label {label!r})", path)
         return cls(
             scheme=meta["scheme"],
             labels=tuple(labels),
@@ -253,6 +262,7 @@ class ModelMeta:
             doc_context=bool(meta.get("doc_context", False)),
             context_window=window,
             decoding=Decoding.from_json(meta),
+            label=label,
             raw=meta,
         )
 
@@ -305,6 +315,12 @@ class ModelMeta:
             for h in self._get("history", list, [])
             if isinstance(h, dict) and _scores(h.get("dev")) and isinstance(h.get("epoch"), int)
         ]
+
+    @property
+    def tests(self) -> dict[str, dict]:
+        """The scores of each test file (``--test``), by file name."""
+        found = self._get("tests", dict, {})
+        return {str(k): v for k, v in found.items() if _scores(v)}
 
     @property
     def best_epochs(self) -> list:

@@ -115,6 +115,23 @@ def merge(members: list[Params]) -> Params:
     return merged
 
 
+def widen_inputs(params: Params, columns: np.ndarray, n_x: int, n_words: int) -> Params:
+    """The network with a longer x<t>: old column j of ``Wax`` becomes column
+    ``columns[j]`` of n_x; a new column (a word added to the vocabulary, below ``n_words``)
+    starts as the <UNK> column 0, so the network first reads a new word as it read it
+    before, as unknown. Fine-tuning then learns it."""
+    out = {k: v.copy() for k, v in params.items()}
+    for k in ("Wax", "Wax_b"):
+        if k in params:
+            old = params[k]
+            wide = np.zeros((old.shape[0], n_x), dtype=old.dtype, order="F")
+            wide[:, columns] = old
+            added = np.setdiff1d(np.arange(n_words), columns)
+            wide[:, added] = old[:, [0]]
+            out[k] = wide
+    return out
+
+
 # ---- Wax · x<t> as column lookups -------------------------------------------------------
 
 

@@ -21,14 +21,13 @@ from .decode import Decoding
 from .decode import decode as decode_tokens
 from .decode import p_name as p_name_of
 from .features import Features
-from .tags import Span, decode, labels_for, spans_from_tags
+from .tags import DEFAULT_LABEL, Span, decode, labels_for, spans_from_tags
 from .tokenize import LINE_BREAK, Token, sentence_bounds, token_spans, tokenize_words
 
 BATCH_SIZE = 512  # at most this many sentences per forward pass when tagging ...
 BATCH_SLOTS = 16_384  # ... and at most this many padded steps (T · m), so memory stays bounded
 CACHE_WORDS = 30_000  # distinct words whose Wax · x is kept; the cache is emptied when full
 NEW_WORDS = 1024  # new words are looked up this many at a time (bounds the gather's memory)
-IOB2 = np.array(["O", "B-PER", "I-PER"], dtype=object)
 
 
 @dataclass
@@ -37,16 +36,25 @@ class Entity:
     end: int
     text: str
     score: float  # the model's mean probability that the span's tokens are a person name
-    label: str = "PER"
+    label: str = DEFAULT_LABEL
 
 
 class Doc:
     """One tagged text. Words and IOB2 tags always; offsets and entities when asked for."""
 
-    def __init__(self, text: str, words: list[str], tags: list[str], p_name: np.ndarray, offsets: list | None = None):
+    def __init__(
+        self,
+        text: str,
+        words: list[str],
+        tags: list[str],
+        p_name: np.ndarray,
+        offsets: list | None = None,
+        label: str = DEFAULT_LABEL,
+    ):
         self.text = text
         self.words = words
-        self.tags = tags  # IOB2: B-PER, I-PER, O
+        self.tags = tags  # IOB2: B-PER, I-PER, O (with the model's label)
+        self.label = label
         self.p_name = p_name  # per token: probability of being part of a name
         if offsets is not None:
             self.offsets = offsets
@@ -63,9 +71,9 @@ class Doc:
     @cached_property
     def entities(self) -> list[Entity]:
         out = []
-        for s, e in spans_from_tags(self.tags):
+        for s, e in spans_from_tags(self.tags, frozenset({self.label})):
             a, b = self.offsets[s][0], self.offsets[e - 1][1]
-            out.append(Entity(a, b, self.text[a:b], round(float(self.p_name[s:e].mean()), 4)))
+            out.append(Entity(a, b, self.text[a:b], round(float(self.p_name[s:e].mean()), 4), self.label))
         return out
 
 
@@ -80,6 +88,7 @@ class Tagger:
         labels: list[str] | None = None,
         context_window: int = context.WINDOW,
         decoding: Decoding | None = None,
+        label: str = DEFAULT_LABEL,
     ):
         self.params = params
         self.features = features
@@ -92,6 +101,8 @@ class Tagger:
         self.context_window = context_window  # sentences either side that count as context
         # how probabilities become names: thresholds chosen on dev after training
         self.decoding = decoding or Decoding()
+        self.label = label  # the entity type the model was trained for, written on its names
+        self._iob2 = np.array(["O", f"B-{label}", f"I-{label}"], dtype=object)
         self._bi = rnn.is_bidirectional(params)
         self._n_a = params["Waa"].shape[0]
         self._n_y = params["Wya"].shape[0]
@@ -274,12 +285,13 @@ class Tagger:
                 pieces.append(words if end - start == len(words) else words[start:end])
                 piece_documents.append(n if documents is None else documents[n])
         flat, offsets = self.predict_flat_in_context(pieces, piece_documents)
-        tags = IOB2[self.iob2(flat, offsets, pieces, piece_documents)].tolist()
+        tags = self._iob2[self.iob2(flat, offsets, pieces, piece_documents)].tolist()
         p_name = self.p_name(flat)
         docs, a = [], 0
         for n, (text, words) in enumerate(zip(texts, words_per_text)):  # a text's pieces are consecutive
             b = a + len(words)
-            docs.append(Doc(text, words, tags[a:b], p_name[a:b], spans_per_text[n] if spans_per_text else None))
+            offsets_n = spans_per_text[n] if spans_per_text else None
+            docs.append(Doc(text, words, tags[a:b], p_name[a:b], offsets_n, self.label))
             a = b
         return docs
 

@@ -19,6 +19,7 @@ from typing import Iterable, Sequence
 Span = tuple[int, int]
 
 DEFAULT_ENTITY = ("PER", "PERSON")
+DEFAULT_LABEL = "PER"  # what the names found are labelled, unless a model was trained for another type
 SCHEMES = {"io": ("O", "PER"), "bio": ("O", "B-PER", "I-PER")}
 
 

@@ -1,54 +1,67 @@
-"""Training: config, padded batches with masks, Adam, gradient clipping, early stopping.
+"""Training: the recipe, padded batches with masks, Adam, gradient clipping, early stopping.
 
-``train`` is a plain, silent function: it reads nothing and prints nothing, and reports
-progress through the callbacks it is given. Everything random comes from one
-``np.random.default_rng(config.seed)``, so a run is repeatable to the bit.
+:func:`fit` reads nothing and prints nothing: it is a generator of events (a stage begins,
+an update, an epoch's report, a better model, a checkpoint, the result), which the caller
+shows or acts on; :func:`train` runs it silently. Everything random comes from
+``np.random.default_rng`` seeded from ``config.seed``, so a run is repeatable to the bit.
+The whole run around it (files, provenance, saving, resuming) is :mod:`ner_rnn.run`.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, replace
-from typing import Callable, Sequence
+import re
+import time
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Generator, Iterator, Sequence, Union
 
 import numpy as np
 
-from . import context, decode, rnn
+from . import context, rnn
 from .corpus import Sentence
 from .decode import Decoding
 from .errors import ConfigError, TrainingError
 from .evaluate import Scores, evaluate, score
 from .features import EVIDENCE_BUCKETS, EVIDENCE_SLOT, LEXICON_SLOT, FeatureConfig, Features, build_features
 from .tagger import Tagger
-from .tags import SCHEMES, encode_all, entity_types, labels_for, other_types, spans_from_tags
+from .tags import DEFAULT_LABEL, SCHEMES, encode_all, entity_types, labels_for, other_types, spans_from_tags
+
+
+AUTO = "auto"
 
 
 @dataclass
 class TrainConfig:
-    hidden: int = 64  # n_a: size of a<t> in each direction (of each member)
-    members: int = 1  # networks trained from their own seeds and merged into one (rnn.merge)
+    """Every setting of a training run: the recipe (``ner-rnn train --recipe FILE``, see
+    :mod:`ner_rnn.recipe`). The defaults are the shipped model's recipe, with the number of
+    epochs and the patience chosen from the size of the data (:func:`resolve`)."""
+
+    hidden: int = 32  # n_a: size of a<t> in each direction (of each member)
+    members: int = 2  # networks trained from their own seeds and merged into one (rnn.merge)
     bidirectional: bool = True  # False: exactly the left-to-right equations
     scheme: str = "io"  # the model's tags: io (O/PER) or bio (O/B-PER/I-PER)
     other_types: bool = False  # io only: LOC, ORG, ... of the data are classes of their own too
-    epochs: int = 15  # at most; early stopping on the dev set usually ends sooner
-    patience: int = 3  # stop after this many epochs without a better dev F1
+    epochs: int | str = AUTO  # at most; early stopping on the dev set usually ends sooner
+    patience: int | str = AUTO  # stop after this many epochs without a better dev F1
     batch_size: int = 32  # sentences per update
     lr: float = 0.002  # Adam step size
     lr_decay: float = 0.9  # the step size is multiplied by this after every epoch
     clip: float = 5.0  # gradients are rescaled to at most this global L2 norm
     average: float = 0.995  # evaluate and keep an exponential moving average of the weights (0: off)
-    dropout: float = 0.2  # of [a→; a←] before the output layer
-    input_dropout: float = 0.25  # of Wax · x<t> (as dropout on word embeddings)
+    dropout: float = 0.5  # of [a→; a←] before the output layer
+    input_dropout: float = 0.5  # of Wax · x<t> (as dropout on word embeddings)
     input_lr: float = 1.0  # the step size of Wax relative to lr
     word_dropout: float = 0.1  # a training token's word column is replaced by <UNK>
-    case_augment: float = 0.1  # a training sentence is shown all lower-case or ALL CAPS (unless renamed)
-    doc_context: bool = False  # learn to use other mentions in the document (ner_rnn.context)
+    case_augment: float = 0.5  # a training sentence is shown all lower-case or ALL CAPS (unless renamed)
+    doc_context: bool = True  # learn to use other mentions in the document (ner_rnn.context)
     context_window: int = context.WINDOW  # sentences either side that count as context
     context_share: float = 0.5  # share of training sentences shown with their context evidence
-    name_augment: float = 0.0  # a training sentence's person names are replaced by random names
-    lexicon_dropout: float = 0.0  # a training token's lexicon column is replaced by "not a name"
+    lexicon: str = "faker"  # the name lexicon: "faker", a file of name<TAB>first|last|both, or "none"
+    name_augment: float = 0.5  # a training sentence's person names are replaced by random names (Faker's)
+    lexicon_dropout: float = 0.3  # a training token's lexicon column is replaced by "not a name"
     seed: int = 0
     entity: str | None = None  # the CoNLL type that counts as a person; None: PER or PERSON
+    from_model: str | None = None  # fine-tune this model ("default": the shipped one) instead of starting afresh
     features: FeatureConfig = field(default_factory=FeatureConfig)
 
     def check(self) -> None:
@@ -61,8 +74,11 @@ class TrainConfig:
                 f"--hidden {self.hidden} x --members {self.members} is more than {rnn.MAX_HIDDEN} units; give fewer",
             ),
             (self.seed >= 0, f"--seed must be at least 0, got {self.seed}"),
-            (self.epochs >= 1, f"--epochs must be at least 1, got {self.epochs}"),
-            (self.patience >= 1, f"--patience must be at least 1, got {self.patience}"),
+            (self.epochs == AUTO or _positive(self.epochs), f"--epochs must be at least 1 or auto, got {self.epochs}"),
+            (
+                self.patience == AUTO or _positive(self.patience),
+                f"--patience must be at least 1 or auto, got {self.patience}",
+            ),
             (self.batch_size >= 1, f"--batch-size must be at least 1, got {self.batch_size}"),
             (self.lr > 0 and math.isfinite(self.lr), f"--lr must be a positive number, got {self.lr}"),
             (0 < self.lr_decay <= 1, f"lr_decay must be in (0, 1], got {self.lr_decay}"),
@@ -78,6 +94,10 @@ class TrainConfig:
             (0 <= self.lexicon_dropout < 1, f"lexicon_dropout must be in [0, 1), got {self.lexicon_dropout}"),
             (0 <= self.word_dropout < 1, f"--word-dropout must be in [0, 1), got {self.word_dropout}"),
             (self.scheme in SCHEMES, f"scheme must be one of {', '.join(SCHEMES)}, got {self.scheme!r}"),
+            (
+                self.entity is None or re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{0,39}", self.entity) is not None,
+                f"--entity must be a tag type such as PER (letters, digits, - and _), got {self.entity!r}",
+            ),
         ]
         for ok, message in rules:
             if not ok:
@@ -85,6 +105,49 @@ class TrainConfig:
 
     def to_json(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def from_json(cls, d: dict) -> "TrainConfig":
+        """The inverse of :meth:`to_json` (keys it does not know are an error)."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(d) - known)
+        if unknown:
+            raise ConfigError(f"unknown training setting {unknown[0]!r}")
+        d = dict(d)
+        if "features" in d:
+            f = dict(d["features"])
+            if "ngram_sizes" in f:
+                f["ngram_sizes"] = tuple(f["ngram_sizes"])
+            d["features"] = FeatureConfig(**f)
+        return cls(**d)
+
+
+def _positive(n) -> bool:
+    return isinstance(n, int) and not isinstance(n, bool) and n >= 1
+
+
+# epochs and patience for "auto": at least this many updates, and a quarter of the epochs
+AUTO_UPDATES = 700
+AUTO_MIN_EPOCHS, AUTO_MAX_EPOCHS, AUTO_MIN_PATIENCE = 15, 200, 4
+
+
+def resolve(config: TrainConfig, n_sentences: int) -> TrainConfig:
+    """``epochs`` and ``patience`` for "auto", from the data size: CoNLL-2003 (14,041
+    sentences, 439 updates an epoch) gets 15 and 4; a corpus of 200 sentences, a few
+    updates an epoch, needs many more epochs to learn anything (100 and 25)."""
+    updates = max(1, math.ceil(n_sentences / config.batch_size))
+    epochs = config.epochs
+    if epochs == AUTO:
+        epochs = min(AUTO_MAX_EPOCHS, max(AUTO_MIN_EPOCHS, math.ceil(AUTO_UPDATES / updates)))
+    patience = config.patience
+    if patience == AUTO:
+        patience = max(AUTO_MIN_PATIENCE, epochs // 4)
+    return replace(config, epochs=epochs, patience=patience)
+
+
+def label_of(entity: str | None) -> str:
+    """The label a model trained for ``entity`` writes on its names: PER by default."""
+    return entity.upper() if entity else DEFAULT_LABEL
 
 
 @dataclass
@@ -97,6 +160,7 @@ class EpochReport:
     best: bool
     last: bool = False  # training (of this member) ends after this epoch: early stopping or the epoch limit
     member: int = 0  # which of the config's members (0, 1, ...) was being trained
+    helper: str = ""  # a helper network's name (it makes document evidence and is not kept), or ""
 
 
 # ---- data -> arrays -------------------------------------------------------------------------
@@ -335,54 +399,177 @@ class TrainState:
     finished: list[rnn.Params] = field(default_factory=list)  # the best parameters of the members before it
 
 
+@dataclass
+class Stage:
+    """A stage of training begins: an epoch of a network (``tokens`` to go through), a helper
+    network's epoch (for document evidence), or choosing the decoding (``tokens`` 0)."""
+
+    name: str
+    tokens: int = 0
+
+
+@dataclass
+class Step:
+    """One update, over ``tokens`` training tokens."""
+
+    tokens: int
+
+
+@dataclass
+class Best:
+    """The model so far improved on dev: ``tagger`` is it (of the first network, with members)."""
+
+    tagger: Tagger
+    report: EpochReport
+
+
+@dataclass
+class Checkpoint:
+    """The end of an epoch: ``state`` and ``features`` go on from here bit for bit."""
+
+    state: TrainState
+    features: Features
+
+
+Event = Union[Stage, Step, EpochReport, Best, Checkpoint, TrainResult]
+
+
 def train(
     train_sents: Sequence[Sentence],
     dev_sents: Sequence[Sentence] | None,
     config: TrainConfig,
     lexicon: dict[str, int] | None = None,
-    on_batch: Callable[[int], None] | None = None,
-    on_epoch: Callable[[EpochReport], None] | None = None,
-    on_best: Callable[[Tagger, EpochReport], None] | None = None,
-    on_checkpoint: Callable[[TrainState, Features], None] | None = None,
-    resume: TrainState | None = None,
     names: tuple[list[str], list[str]] | None = None,
+    resume: TrainState | None = None,
+    start: Tagger | None = None,
     decoding: bool = True,
 ) -> TrainResult:
-    """Train a tagger; keep the parameters of the epoch with the best dev F1, and (with
-    ``decoding``) choose its decoding on dev (:func:`choose_decoding`).
+    """:func:`fit`, silently: the trained tagger, its history and best epochs."""
+    for event in fit(train_sents, dev_sents, config, lexicon, names, resume, start, decoding):
+        pass
+    return event
 
-    ``on_batch(tokens)`` is called after every update, ``on_epoch(report)`` after every
-    epoch, ``on_best(tagger, report)`` whenever dev F1 improves (to save the model), and
-    ``on_checkpoint(state, features)`` at the end of every epoch; ``resume`` continues
-    from such a state, giving the same result as a run that never stopped. ``names``
-    (first names, surnames) is the pool for ``config.name_augment``. With ``config.members``
-    above 1, several networks are trained and merged into one (:func:`train_members`).
+
+def fit(
+    train_sents: Sequence[Sentence],
+    dev_sents: Sequence[Sentence] | None,
+    config: TrainConfig,
+    lexicon: dict[str, int] | None = None,
+    names: tuple[list[str], list[str]] | None = None,
+    resume: TrainState | None = None,
+    start: Tagger | None = None,
+    decoding: bool = True,
+) -> Iterator[Event]:
+    """Train a tagger, as a stream of events; the last is the :class:`TrainResult`.
+
+    Each network keeps the parameters of its epoch with the best dev F1; with
+    ``config.members`` above 1, several networks are trained from their own seeds and merged
+    into one (:func:`rnn.merge`); then (with ``decoding``) the decoding is chosen on dev
+    (:func:`choose_decoding`). ``lexicon`` is the name lexicon's block of x<t>, ``names``
+    (first names, surnames) the pool for ``config.name_augment``. ``resume`` goes on from a
+    :class:`Checkpoint`'s state, giving the same result as a run that never stopped;
+    ``start`` fine-tunes a trained tagger instead of starting from random weights (its
+    features, with the training words it lacks added, and its tag set).
+
+    Events, in order: a :class:`Stage` at the start of every epoch, a :class:`Step` per
+    update, an :class:`EpochReport` per epoch (``helper`` set for the networks that only
+    make document evidence), :class:`Best` when the first network improves, a
+    :class:`Checkpoint` at the end of every epoch, and the :class:`TrainResult`.
     """
-    import time
-
     config.check()
-    if config.members > 1:
-        return train_members(
-            train_sents, dev_sents, config, lexicon, on_batch, on_epoch, on_best, on_checkpoint, resume, names, decoding
-        )
-    types = entity_types(config.entity)
+    if isinstance(config.epochs, str) or isinstance(config.patience, str):
+        config = resolve(config, len(train_sents))
     if config.name_augment and not names:
         raise ConfigError("name augmentation needs a pool of names (the Faker lexicon)")
-    evidence, evidence_lower = (
-        jackknife_evidence(train_sents, dev_sents, config, lexicon, names) if config.doc_context else (None, None)
+    first = resume.member if resume else 0
+    finished = list(resume.finished) if resume else []
+    history = [r for r in resume.history if r.member < first] if resume else []
+    evidence = None
+    if config.doc_context:
+        evidence = yield from _evidence(train_sents, dev_sents, config, lexicon, names, start)
+    members = 1 if start is not None else config.members
+    for k in range(first, members):
+        own = None
+        if resume is not None and k == first:
+            own = replace(resume, history=[r for r in resume.history if r.member == k], member=0, finished=[])
+            history += own.history  # this network's epochs before the interruption
+        seed = config.seed * config.members + k if config.members > 1 else config.seed
+        network = _fit_network(
+            train_sents, dev_sents, replace(config, seed=seed), lexicon, names, own, start, evidence, k, members
+        )
+        for event in network:
+            if isinstance(event, EpochReport):
+                event = replace(event, member=k)
+                history.append(event)
+            elif isinstance(event, Checkpoint):
+                event = Checkpoint(
+                    replace(event.state, history=list(history), member=k, finished=list(finished)), event.features
+                )
+            elif isinstance(event, Best) and k > 0:
+                continue  # the first network alone is a working model until the merged one exists
+            elif isinstance(event, TrainResult):
+                finished.append(event.tagger.params)
+                last = event.tagger
+                continue
+            yield event
+    tagger = last
+    if members > 1:
+        tagger = replace_params(last, rnn.merge(finished))
+    if dev_sents and decoding:
+        yield Stage("choosing the decoding on dev")
+        choose_decoding(tagger, dev_sents, entity_types(config.entity))
+    best = [max((r.epoch for r in history if r.member == k and r.best), default=0) for k in range(members)]
+    yield TrainResult(tagger, history, best)
+
+
+def replace_params(tagger: Tagger, params: rnn.Params) -> Tagger:
+    """The same tagger (features, tags, decoding) with other weights."""
+    return Tagger(
+        params,
+        tagger.features,
+        tagger.scheme,
+        doc_context=tagger.doc_context,
+        labels=tagger.labels,
+        context_window=tagger.context_window,
+        decoding=tagger.decoding,
+        label=tagger.label,
     )
+
+
+def _fit_network(
+    train_sents: Sequence[Sentence],
+    dev_sents: Sequence[Sentence] | None,
+    config: TrainConfig,
+    lexicon: dict[str, int] | None,
+    names: tuple[list[str], list[str]] | None,
+    resume: TrainState | None,
+    start: Tagger | None,
+    evidence: tuple[list[np.ndarray], list[np.ndarray]] | None,
+    member: int = 0,
+    members: int = 1,
+    helper: str = "",
+) -> Iterator[Event]:
+    """One network, epoch by epoch (see :func:`fit`); its last event is its TrainResult."""
+    types = entity_types(config.entity)
     rng = np.random.default_rng(config.seed)
-    features = build_features((w for s in train_sents for w in s.words), config.features, lexicon)
+    words = (w for s in train_sents for w in s.words)
+    if start is None:
+        features = build_features(words, config.features, lexicon)
+        others = other_types((s.tags for s in train_sents), types) if config.other_types else []
+        classes = labels_for(config.scheme, others)
+    else:
+        features, columns = start.features.with_words(words)
+        classes = list(start.labels)
     renamed = rename(train_sents, types, names, rng) if config.name_augment else None
-    others = other_types((s.tags for s in train_sents), types) if config.other_types else []
-    classes = labels_for(config.scheme, others)
     data = encode_corpus(train_sents, features, classes, types, config.case_augment > 0, renamed)
-    data.evidence = evidence
-    data.evidence_lower = evidence_lower
+    if evidence is not None:
+        data.evidence, data.evidence_lower = evidence
     n_tokens = sum(len(s) for s in data.sentences)
-    n_y = len(classes)
     if resume is None:
-        params = rnn.init_params(features.n_x, config.hidden, n_y, config.bidirectional, rng)
+        if start is None:
+            params = rnn.init_params(features.n_x, config.hidden, len(classes), config.bidirectional, rng)
+        else:
+            params = rnn.widen_inputs(start.params, columns, features.n_x, features.shape_offset)
         avg = {k: v.copy(order="K") for k, v in params.items()} if config.average else params
         st = TrainState(0, params, avg, adam_init(params), {}, params, -1.0, 0, [])
     else:
@@ -390,21 +577,25 @@ def train(
         rng.bit_generator.state = st.rng
         if not config.average:
             st.avg = st.params
+    base = start if start is not None else None
 
     def tagger_of(params: rnn.Params) -> Tagger:
-        return Tagger(
-            params,
-            features,
-            config.scheme,
-            doc_context=config.doc_context,
-            labels=classes,
-            context_window=config.context_window,
-        )
+        if base is not None:
+            return Tagger(params, features, base.scheme, doc_context=base.doc_context, labels=classes,
+                          context_window=base.context_window, label=base.label)  # fmt: skip
+        return Tagger(params, features, config.scheme, doc_context=config.doc_context, labels=classes,
+                      context_window=config.context_window, label=label_of(config.entity))  # fmt: skip
+
+    def stage(epoch: int) -> str:
+        if helper:
+            return f"{helper}, epoch {epoch}"
+        return f"network {member + 1}/{members}, epoch {epoch}" if members > 1 else f"epoch {epoch}"
 
     with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is caught as a non-finite loss
         for epoch in range(st.epoch + 1, config.epochs + 1):
             if stops_after(st.epoch, st.best_epoch, config):
                 break
+            yield Stage(stage(epoch), n_tokens)
             lr = config.lr * config.lr_decay ** (epoch - 1)
             t0 = time.perf_counter()
             total = 0.0
@@ -434,106 +625,33 @@ def train(
                 adam_step(st.params, grads, st.adam, lr, config.input_lr)
                 if config.average and st.adam["t"] % AVERAGE_EVERY == 0:
                     update_average(st.avg, st.params, config.average**AVERAGE_EVERY)
-                if on_batch:
-                    on_batch(int(batch.mask.sum()))
+                yield Step(int(batch.mask.sum()))
             seconds = time.perf_counter() - t0
             dev = evaluate(tagger_of(st.avg), dev_sents, types).scores if dev_sents else None
             f1 = dev.f1 if dev else float(epoch)  # no dev set: the last epoch is the best
             best = f1 > st.best_f1
             last = stops_after(epoch, epoch if best else st.best_epoch, config)
-            report = EpochReport(epoch, total / len(data.sentences), dev, seconds, n_tokens / seconds, best, last)
+            report = EpochReport(
+                epoch, total / len(data.sentences), dev, seconds, n_tokens / seconds, best, last, helper=helper
+            )
             st.history.append(report)
             st.epoch = epoch
+            yield report
             if report.best:
                 st.best_f1, st.best_epoch = f1, epoch
                 st.best_params = {k: v.copy(order="K") for k, v in st.avg.items()}
-                if on_best:
-                    on_best(tagger_of(st.best_params), report)
-            if on_epoch:
-                on_epoch(report)
-            if on_checkpoint:
+                if not helper:
+                    yield Best(tagger_of(st.best_params), report)
+            if not helper:
                 st.rng = rng.bit_generator.state
-                on_checkpoint(st, features)
-    tagger = tagger_of(st.best_params)
-    if dev_sents and decoding:
-        choose_decoding(tagger, dev_sents, types)
-    return TrainResult(tagger, st.history, [st.best_epoch])
+                yield Checkpoint(st, features)
+    yield TrainResult(tagger_of(st.best_params), st.history, [st.best_epoch])
 
 
 def stops_after(epoch: int, best_epoch: int, config: TrainConfig) -> bool:
     """Does training end after ``epoch``? At the epoch limit, or ``config.patience`` epochs
     after the best one."""
     return epoch >= config.epochs or epoch - best_epoch >= config.patience
-
-
-def train_members(
-    train_sents: Sequence[Sentence],
-    dev_sents: Sequence[Sentence] | None,
-    config: TrainConfig,
-    lexicon: dict[str, int] | None = None,
-    on_batch: Callable[[int], None] | None = None,
-    on_epoch: Callable[[EpochReport], None] | None = None,
-    on_best: Callable[[Tagger, EpochReport], None] | None = None,
-    on_checkpoint: Callable[[TrainState, Features], None] | None = None,
-    resume: TrainState | None = None,
-    names: tuple[list[str], list[str]] | None = None,
-    decoding: bool = True,
-) -> TrainResult:
-    """An ensemble as one network: ``config.members`` networks of ``config.hidden`` units,
-    each trained as :func:`train` trains one (helpers too) from its own seed, merged by
-    :func:`rnn.merge` into one network that scores the mean of their scores; then the
-    decoding is chosen on dev for the merged network.
-
-    Member k's seed is ``config.seed * config.members + k``, so the members of different
-    seeds never share one. ``on_best`` sees the first member's best epochs only (a working
-    model on its own) until the merged network exists; the state given to ``on_checkpoint``
-    carries the members already trained, so ``resume`` goes on with the interrupted one.
-    """
-    first = resume.member if resume else 0
-    finished = list(resume.finished) if resume else []
-    history = [r for r in resume.history if r.member < first] if resume else []
-    for k in range(first, config.members):
-        member = replace(config, members=1, seed=config.seed * config.members + k)
-
-        def stamped(reports: list[EpochReport], k: int = k) -> list[EpochReport]:
-            return [replace(r, member=k) for r in reports]
-
-        def checkpoint(st: TrainState, features: Features, k: int = k) -> None:
-            on_checkpoint(
-                replace(st, history=history + stamped(st.history), member=k, finished=list(finished)), features
-            )
-
-        own = None
-        if resume is not None and k == first:
-            own = replace(resume, history=[r for r in resume.history if r.member == k], member=0, finished=[])
-        result = train(
-            train_sents,
-            dev_sents,
-            member,
-            lexicon,
-            on_batch=on_batch,
-            on_epoch=(lambda r, k=k: on_epoch(replace(r, member=k))) if on_epoch else None,
-            on_best=on_best if k == 0 else None,
-            on_checkpoint=checkpoint if on_checkpoint else None,
-            resume=own,
-            names=names,
-            decoding=False,
-        )
-        finished.append(result.tagger.params)
-        history += stamped(result.history)
-    last = result.tagger
-    tagger = Tagger(
-        rnn.merge(finished),
-        last.features,
-        last.scheme,
-        doc_context=last.doc_context,
-        labels=last.labels,
-        context_window=last.context_window,
-    )
-    if dev_sents and decoding:
-        choose_decoding(tagger, dev_sents, entity_types(config.entity))
-    best = [max(r.epoch for r in history if r.member == k and r.best) for k in range(config.members)]
-    return TrainResult(tagger, history, best)
 
 
 EXTEND_GRID = (0.4, 0.3, 0.2, 0.1, 0.07, 0.05, 0.03)
@@ -582,42 +700,73 @@ def choose_decoding(tagger: Tagger, dev_sents: Sequence[Sentence], types: frozen
 
 
 JACKKNIFE_BLOCK = 200  # sentences, about ten news stories
+HELPER_SEED = 1_000_003  # the helpers' seeds start here
+
+
+def _evidence(
+    train_sents: Sequence[Sentence],
+    dev_sents: Sequence[Sentence] | None,
+    config: TrainConfig,
+    lexicon: dict[str, int] | None,
+    names: tuple[list[str], list[str]] | None,
+    start: Tagger | None,
+) -> Generator[Event, None, tuple[list[np.ndarray], list[np.ndarray]]]:
+    """Document evidence for the training sentences, as imperfect as it will be at test time;
+    and for their lower-cased copies, where every word takes part (see :mod:`ner_rnn.context`).
+
+    Fine-tuning, the starting model tags the training sentences: it has not seen them. From
+    scratch, the documents (or, in a file without them, blocks of ``JACKKNIFE_BLOCK``
+    sentences) are split in two halves; a helper network trained (without context) on one
+    half tags the other, so no sentence's evidence comes from a network that saw its story.
+    The helpers' seeds are ``HELPER_SEED + 2 * config.seed + fold``, apart from the members'.
+    """
+    lowered = [[w.lower() for w in s.words] for s in train_sents]
+    p_name = [np.zeros(len(s.words)) for s in train_sents]
+    p_lower = [np.zeros(len(s.words)) for s in train_sents]
+    if start is not None:
+        taggers = [(start, list(range(len(train_sents))))]
+    else:
+        if any(s.doc for s in train_sents):
+            fold = [s.doc % 2 for s in train_sents]
+        else:
+            fold = [i // JACKKNIFE_BLOCK % 2 for i in range(len(train_sents))]
+        taggers = []
+        for f in (0, 1):
+            held = [i for i, x in enumerate(fold) if x == f]
+            rest = [s for s, x in zip(train_sents, fold) if x != f]
+            if not held or not rest:
+                continue
+            helper = replace(config, doc_context=False, members=1, seed=HELPER_SEED + 2 * config.seed + f)
+            for event in _fit_network(rest, dev_sents, helper, lexicon, names, None, None, None,
+                                      helper=f"helper {f + 1}/2 (document evidence)"):  # fmt: skip
+                if not isinstance(event, TrainResult):
+                    yield event
+            taggers.append((event.tagger, held))  # only its probabilities are used
+    for tagger, held in taggers:
+        for i, p in zip(held, tagger.predict([train_sents[i].words for i in held])):
+            p_name[i] = tagger.p_name(p)
+        for i, p in zip(held, tagger.predict([lowered[i] for i in held])):
+            p_lower[i] = tagger.p_name(p)
+    documents = [s.doc for s in train_sents]
+    window = start.context_window if start is not None else config.context_window
+    return (
+        context.evidence([s.words for s in train_sents], p_name, documents, window),
+        context.evidence(lowered, p_lower, documents, window),
+    )
 
 
 def jackknife_evidence(
     train_sents: Sequence[Sentence],
     dev_sents: Sequence[Sentence] | None,
     config: TrainConfig,
-    lexicon: dict[str, int] | None,
+    lexicon: dict[str, int] | None = None,
     names: tuple[list[str], list[str]] | None = None,
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Document evidence for the training sentences, as imperfect as it will be at test time;
-    and for their lower-cased copies, where every word takes part (see :mod:`ner_rnn.context`).
-
-    The documents (or, in a file without them, blocks of ``JACKKNIFE_BLOCK`` sentences) are
-    split in two halves; a model trained (without context) on one half tags the other, so
-    no sentence's evidence comes from a model that saw its story.
-    """
-    if any(s.doc for s in train_sents):
-        fold = [s.doc % 2 for s in train_sents]
-    else:
-        fold = [i // JACKKNIFE_BLOCK % 2 for i in range(len(train_sents))]
-    p_name = [np.zeros(len(s.words)) for s in train_sents]
-    p_lower = [np.zeros(len(s.words)) for s in train_sents]
-    lowered = [[w.lower() for w in s.words] for s in train_sents]
-    for f in (0, 1):
-        held = [i for i, x in enumerate(fold) if x == f]
-        rest = [s for s, x in zip(train_sents, fold) if x != f]
-        if not held or not rest:
-            continue
-        helper = replace(config, doc_context=False, seed=config.seed + 1 + f)
-        sub = train(rest, dev_sents, helper, lexicon, names=names, decoding=False)  # only its probabilities are used
-        for i, p in zip(held, sub.tagger.predict([train_sents[i].words for i in held])):
-            p_name[i] = decode.p_name(p, config.scheme)
-        for i, p in zip(held, sub.tagger.predict([lowered[i] for i in held])):
-            p_lower[i] = decode.p_name(p, config.scheme)
-    documents = [s.doc for s in train_sents]
-    return (
-        context.evidence([s.words for s in train_sents], p_name, documents, config.context_window),
-        context.evidence(lowered, p_lower, documents, config.context_window),
-    )
+    """The document evidence of training from scratch (:func:`_evidence`), silently."""
+    config = resolve(config, len(train_sents))
+    events = _evidence(train_sents, dev_sents, config, lexicon, names, None)
+    while True:
+        try:
+            next(events)
+        except StopIteration as done:
+            return done.value

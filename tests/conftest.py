@@ -44,9 +44,9 @@ def tiny_model(tmp_path_factory, small_train, small_dev) -> Path:
     """A small bidirectional model trained on data/ (a few seconds), saved to a temp folder."""
     from ner_rnn.corpus import read_conll
     from ner_rnn.modelfile import save_model
-    from ner_rnn.train import TrainConfig, train
+    from ner_rnn.train import train
 
-    config = TrainConfig(hidden=24, epochs=12, patience=12, seed=3, batch_size=8, lr=0.01, lr_decay=1.0)
+    config = plain_config(hidden=24, epochs=12, patience=12, seed=3, batch_size=8, lr=0.01, lr_decay=1.0)
     result = train(read_conll(small_train), read_conll(small_dev), config)
     path = tmp_path_factory.mktemp("model") / "tiny.npz"
     save_model(path, result.tagger, {"command": "tests/conftest.py tiny_model", "config": config.to_json()})
@@ -54,6 +54,17 @@ def tiny_model(tmp_path_factory, small_train, small_dev) -> Path:
 
 
 # ---- helpers the test modules share (imported with `from conftest import ...`) -----------------
+
+
+def plain_config(**settings):
+    """A TrainConfig for tests: one network, no document context, no Faker, light dropout,
+    so small models train in a second or two; ``settings`` override."""
+    from ner_rnn.train import TrainConfig
+
+    plain = dict(members=1, doc_context=False, lexicon="none", name_augment=0.0, case_augment=0.1,
+                 dropout=0.2, input_dropout=0.25, lexicon_dropout=0.0, epochs=15, patience=3)  # fmt: skip
+    return TrainConfig(**(plain | settings))
+
 
 PROGRAM = [sys.executable, "-m", "ner_rnn"]  # the program, as `python -m ner_rnn`
 runner = CliRunner()
@@ -64,7 +75,7 @@ def run(*args, input=None):
     return runner.invoke(app, [str(a) for a in args], input=input)
 
 
-def ner_rnn(*args, input=None, env=None):
+def ner_rnn(*args, input=None, env=None, cwd=None):
     """The installed program, in a fresh process, as a user runs it."""
     return subprocess.run(
         [*PROGRAM, *map(str, args)],
@@ -72,6 +83,7 @@ def ner_rnn(*args, input=None, env=None):
         capture_output=True,
         env={**os.environ, **(env or {})},
         timeout=300,
+        cwd=cwd,
     )
 
 

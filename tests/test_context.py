@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from conftest import plain_config
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -105,7 +106,7 @@ def test_a_file_without_docstart_is_one_running_text(tmp_path):
 
 def test_training_with_document_context_runs_both_passes(tmp_path):
     from ner_rnn.corpus import read_conll
-    from ner_rnn.train import TrainConfig, train
+    from ner_rnn.train import train
 
     docs = []
     for name, surname in [("Anna", "Berg"), ("Tomas", "Ode"), ("Lena", "Holm"), ("Piet", "Vos")]:
@@ -118,7 +119,7 @@ def test_training_with_document_context_runs_both_passes(tmp_path):
     path.write_text("".join(docs), encoding="utf-8")
     sentences = read_conll(path)
     assert len({s.doc for s in sentences}) == 4
-    config = TrainConfig(hidden=8, epochs=3, patience=3, doc_context=True, case_augment=0, seed=2)
+    config = plain_config(hidden=8, epochs=3, patience=3, doc_context=True, case_augment=0, seed=2)
     tagger = train(sentences, None, config).tagger
     assert tagger.doc_context
     words, documents = [s.words for s in sentences], [s.doc for s in sentences]

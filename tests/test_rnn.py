@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+from conftest import plain_config
 import pytest
 
 from ner_rnn import rnn
 from ner_rnn.corpus import Sentence
 from ner_rnn.tagger import Tagger
-from ner_rnn.train import TrainConfig, train
+from ner_rnn.train import train
 
 
 def random_batch(rng, n_x=23, U=6, K=4, lengths=(5, 3, 1), n_y=2, dtype=np.float64):
@@ -162,7 +163,7 @@ def test_tiny_model_overfits_three_sentences():
         Sentence("The Oslo office hired Berg .".split(), "O B-LOC O O B-PER O".split(), 10),
         Sentence("Tom bought bread in Oslo".split(), "B-PER O O O B-LOC".split(), 20),
     ]
-    config = TrainConfig(hidden=16, epochs=60, patience=60, batch_size=3, lr=0.02, lr_decay=1.0, dropout=0.0,
+    config = plain_config(hidden=16, epochs=60, patience=60, batch_size=3, lr=0.02, lr_decay=1.0, dropout=0.0,
                          word_dropout=0.0, seed=1, other_types=True)  # fmt: skip
     result = train(sentences, None, config)
     assert result.history[-1].loss < 0.05, result.history[-1].loss
@@ -175,10 +176,10 @@ def test_same_seed_same_model_bit_for_bit(small_train):
     from ner_rnn.corpus import read_conll
 
     sentences = read_conll(small_train)[:60]
-    config = TrainConfig(hidden=8, epochs=2, seed=7)
+    config = plain_config(hidden=8, epochs=2, seed=7)
     a = train(sentences, None, config).tagger.params
     b = train(sentences, None, config).tagger.params
-    c = train(sentences, None, TrainConfig(hidden=8, epochs=2, seed=8)).tagger.params
+    c = train(sentences, None, plain_config(hidden=8, epochs=2, seed=8)).tagger.params
     for k in a:
         np.testing.assert_array_equal(a[k], b[k], err_msg=k)
     assert not np.array_equal(a["Waa"], c["Waa"])

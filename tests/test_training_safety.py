@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from conftest import ner_rnn
+from conftest import ner_rnn, plain_config
 
 
 def arrays(path):
@@ -72,15 +72,13 @@ def test_merged_members_resume_in_the_second_network_bit_for_bit(tmp_path, small
     a run stopped while the second trains goes on from its checkpoint to the same bits."""
     from dataclasses import replace
 
-    import pytest
-
     from ner_rnn import rnn
     from ner_rnn.checkpoint import load_checkpoint, save_checkpoint
     from ner_rnn.corpus import read_conll
-    from ner_rnn.train import TrainConfig, train
+    from ner_rnn.train import Checkpoint, EpochReport, fit, train
 
     train_s, dev_s = read_conll(small_train), read_conll(small_dev)
-    config = TrainConfig(hidden=8, members=2, epochs=4, patience=10, batch_size=8, lr=0.01, seed=1)
+    config = plain_config(hidden=8, members=2, epochs=4, patience=10, batch_size=8, lr=0.01, seed=1)
     reference = train(train_s, dev_s, config)
     alone = [train(train_s, dev_s, replace(config, members=1, seed=s), decoding=False) for s in (2, 3)]
     expected = rnn.merge([r.tagger.params for r in alone])
@@ -90,12 +88,11 @@ def test_merged_members_resume_in_the_second_network_bit_for_bit(tmp_path, small
 
     checkpoint = tmp_path / "run.checkpoint"
 
-    def stop(report):
-        if (report.member, report.epoch) == (1, 2):
-            raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        train(train_s, dev_s, config, on_epoch=stop, on_checkpoint=lambda st, f: save_checkpoint(checkpoint, st, {}))
+    for event in fit(train_s, dev_s, config):  # stopped at the end of network 2's epoch 2
+        if isinstance(event, Checkpoint):
+            save_checkpoint(checkpoint, event.state, {})
+        if isinstance(event, EpochReport) and (event.member, event.epoch) == (1, 2):
+            break
     state, _ = load_checkpoint(checkpoint)
     assert (state.member, state.epoch, len(state.finished)) == (1, 1, 1)
     resumed = train(train_s, dev_s, config, resume=state)

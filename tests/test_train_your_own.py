@@ -1,0 +1,113 @@
+"""Training your own through the real command: defaults that work, recipes, fine-tuning,
+the model's own label."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+from conftest import ner_rnn, one_error_line
+
+ROOT = Path(__file__).resolve().parents[1]
+FAST = ["--hidden", "8", "--members", "1", "--no-doc-context", "--epochs", "3", "--lexicon", "none",
+        "--name-augment", "0", "-q"]  # fmt: skip
+
+
+def arrays(path):
+    with np.load(path, allow_pickle=False) as npz:
+        return {k: npz[k] for k in npz.files if k != "__meta__"}
+
+
+def f1(model, data) -> float:
+    r = ner_rnn("evaluate", data, "-m", model, "-f", "json")
+    assert r.returncode == 0, r.stderr.decode()
+    return json.loads(r.stdout)["f1"]
+
+
+def test_the_readme_training_example_gives_a_useful_model(tmp_path):
+    """The README's command, as written (the model into a temporary folder), with or without Faker."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = re.search(r"^(ner-rnn train data/names-train\.conll .*?) +#", readme, re.M).group(1).split()
+    assert command[-2:] == ["-o", "my-model.npz"]
+    r = ner_rnn(*command[1:-1], tmp_path / "my-model.npz", cwd=ROOT)
+    assert r.returncode == 0, r.stderr.decode()
+    assert f1(tmp_path / "my-model.npz", ROOT / "data" / "names-dev.conll") >= 0.85
+    r = ner_rnn("tag", "-m", tmp_path / "my-model.npz", "The weather is nice today.")
+    assert r.stdout == b"The weather is nice today.\n"
+
+
+def test_info_recipe_trains_the_same_model_bit_for_bit(tmp_path, small_train, small_dev):
+    first = tmp_path / "a.npz"
+    assert ner_rnn("train", small_train, "--dev", small_dev, "-o", first, *FAST, "--seed", "4").returncode == 0
+    r = ner_rnn("info", first, "--recipe")
+    assert r.returncode == 0 and b"hidden = 8" in r.stdout and b"seed = 4" in r.stdout
+    recipe = tmp_path / "r.toml"
+    recipe.write_bytes(r.stdout)
+    again = tmp_path / "b.npz"
+    assert ner_rnn("train", small_train, "--dev", small_dev, "-o", again, "--recipe", recipe, "-q").returncode == 0
+    a, b = arrays(first), arrays(again)
+    assert a.keys() == b.keys()
+    for k in a:
+        np.testing.assert_array_equal(a[k], b[k], err_msg=k)
+    # an option overrides the recipe's setting
+    other = tmp_path / "c.npz"
+    r = ner_rnn("train", small_train, "-o", other, "--recipe", recipe, "--hidden", "4", "-q")
+    assert r.returncode == 0 and arrays(other)["Waa"].shape == (4, 4)
+
+
+def test_bad_recipes_are_one_line_usage_errors(tmp_path, small_train):
+    for text, message in (
+        ("hiden = 8\n", "unknown setting 'hiden'"),
+        ('hidden = "eight"\n', "hidden must be int"),
+        ("hidden = \n", "not a valid TOML recipe"),
+        ("[features]\nngram_sizes = 3\n", "features.ngram_sizes must be a list"),
+        ("dropout = 1.5\n", "--dropout must be in [0, 1)"),
+    ):
+        recipe = tmp_path / "r.toml"
+        recipe.write_text(text)
+        r = ner_rnn("train", small_train, "-o", tmp_path / "m.npz", "--recipe", recipe)
+        assert r.returncode == 2, (text, r.stderr)
+        assert message in one_error_line(r.stderr), text
+    r = ner_rnn("train", small_train, "-o", tmp_path / "m.npz", "--recipe", tmp_path / "missing.toml")
+    assert r.returncode == 2 and "no such recipe file" in one_error_line(r.stderr)
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_the_model_remembers_its_entity_label(tmp_path, small_train):
+    text = small_train.read_text(encoding="utf-8").replace("-PER", "-NAME")
+    data = tmp_path / "names.conll"
+    data.write_text(text, encoding="utf-8")
+    model = tmp_path / "m.npz"
+    r = ner_rnn("train", data, "-o", model, "--entity", "NAME", "--hidden", "16", "--members", "1", "--no-doc-context",
+                "--epochs", "30", "--patience", "30", "--lexicon", "none", "--name-augment", "0", "--lr", "0.01",
+                "--dropout", "0.2", "--input-dropout", "0.2", "-q")  # fmt: skip
+    assert r.returncode == 0, r.stderr.decode()
+    tagged = ner_rnn("tag", "-m", model, "-f", "conll", "Marie Curie won two Nobel prizes .").stdout.decode()
+    assert "B-NAME" in tagged and "PER" not in tagged
+    jsonl = json.loads(ner_rnn("tag", "-m", model, "-f", "jsonl", "Marie Curie won two Nobel prizes .").stdout)
+    assert {e["label"] for e in jsonl["entities"]} == {"NAME"}
+    inline = ner_rnn("tag", "-m", model, "-f", "inline", "Marie Curie won two Nobel prizes .").stdout.decode()
+    assert "<NAME>" in inline
+    assert f1(model, data) > 0.0  # evaluate scores the model's own type
+    r = ner_rnn("evaluate", small_train, "-m", model)  # a file of PER names only
+    assert r.returncode == 1 and "holds no names of type NAME" in one_error_line(r.stderr)
+    assert ner_rnn("evaluate", small_train, "-m", model, "--entity", "PER").returncode == 0
+
+
+def test_fine_tuning_keeps_the_model_and_adds_the_new_words(tmp_path, tiny_model, small_dev):
+    from ner_rnn.modelfile import load_model
+
+    corpus = tmp_path / "new.conll"
+    corpus.write_text("Zyxwo B-PER\nQuarbel I-PER\nflorbed O\n. O\n\n" * 3 + "Zyxwo B-PER\nsmiled O\n. O\n\n" * 2)
+    model = tmp_path / "tuned.npz"
+    r = ner_rnn("train", corpus, "--dev", small_dev, "-o", model, "--from-model", tiny_model, "--epochs", "2", "-q")
+    assert r.returncode == 0, r.stderr.decode()
+    base, tuned = load_model(tiny_model), load_model(model)
+    assert tuned.params["Waa"].shape == base.params["Waa"].shape  # the same network, trained on
+    added = set(tuned.features.words) - set(base.features.words)
+    assert {"zyxwo", "quarbel", "florbed"} <= added and set(base.features.words) <= set(tuned.features.words)
+    assert tuned.features.n_x == base.features.n_x + len(added)
+    assert tuned.meta["config"]["from_model"] == str(tiny_model)
+    assert "from_model" in tuned.meta["data"]
