@@ -112,7 +112,6 @@ def run(
     if config.from_model is not None:
         start, base_path = start_model(config.from_model)
         config = _fine_tuning(config, start)
-    config, lexicon, names, lexicon_source = _extras(config, start, reporter)
     train_sents = read_data(files.train, data_scheme)
     dev_sents = read_data(files.dev, data_scheme) if files.dev else None
     test_sets = [(p, read_data(p, data_scheme)) for p in files.test]
@@ -129,6 +128,7 @@ def run(
         + (f"; fine-tuning {config.from_model}" if start is not None else "")
         + f"; at most {config.epochs} epochs, patience {config.patience}"
     )
+    config, lexicon, names, lexicon_source = _extras(config, start, reporter)
     data_files = [files.train, *([files.dev] if files.dev else []), *files.test]
     info = {
         "command": command,

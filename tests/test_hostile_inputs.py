@@ -336,7 +336,7 @@ def test_the_faker_lexicon_without_faker_is_a_runtime_error(tmp_path, small_trai
     fake = tmp_path / "site" / "faker"
     fake.mkdir(parents=True)
     (fake / "__init__.py").write_text("raise ImportError('no faker here')\n")
-    r = ner_rnn("train", small_train, "-o", tmp_path / "m.npz", "--lexicon", "faker",
+    r = ner_rnn("train", small_train, "-o", tmp_path / "m.npz", "--lexicon", "faker", "-q",
                 env={"PYTHONPATH": str(fake.parent)})  # fmt: skip
     assert r.returncode == 1
     one_error_line(r.stderr, "pip install 'ner-rnn[train]'")
