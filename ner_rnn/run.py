@@ -35,7 +35,7 @@ from .files import check_output
 from .modelfile import DEFAULT_MODEL, load_model, save_model
 from .tagger import Tagger
 from .tags import entity_types, spans_from_tags
-from .train import Best, Checkpoint, EpochReport, TrainConfig, TrainResult, fit, resolve
+from .train import Best, Checkpoint, EpochReport, TrainConfig, TrainResult, fine_tuning, fit, resolve
 
 # what training without Faker costs, measured on the README's example (data/names-*.conll,
 # the default recipe, dev F1 as evaluate gives it); see docs/accuracy.md
@@ -111,7 +111,7 @@ def run(
     start = base_path = None
     if config.from_model is not None:
         start, base_path = start_model(config.from_model)
-        config = _fine_tuning(config, start)
+        config = fine_tuning(config, start)
     train_sents = read_data(files.train, data_scheme)
     dev_sents = read_data(files.dev, data_scheme) if files.dev else None
     test_sets = [(p, read_data(p, data_scheme)) for p in files.test]
@@ -188,7 +188,7 @@ def run(
         reporter.log(_scores_line(f"test {path.name}" if len(test_sets) > 1 else "test", scores))
     save_model(output, tagger, info, force=True)
     ckpt.unlink(missing_ok=True)
-    return RunResult(load_model(output), info, output)
+    return RunResult(tagger, info, output)
 
 
 def _check_files(files: TrainFiles, output: Path) -> None:
@@ -201,25 +201,6 @@ def _check_files(files: TrainFiles, output: Path) -> None:
             raise ConfigError("--test must be held-out data, not the training or dev file")
     if output.resolve() in [p.resolve() for p in (files.train, files.dev, *files.test) if p is not None]:
         raise ConfigError(f"-o {output} is one of the data files; give another name for the model")
-
-
-def _fine_tuning(config: TrainConfig, start: Tagger) -> TrainConfig:
-    """The recipe as fine-tuning runs it: the network's shape and tags are the start
-    model's, and so is its entity label, unless the recipe names another."""
-    from .rnn import is_bidirectional
-
-    return replace(
-        config,
-        hidden=int(start.params["Waa"].shape[0]),
-        members=1,
-        bidirectional=is_bidirectional(start.params),
-        scheme=start.scheme,
-        other_types=len(start.labels) > (2 if start.scheme == "io" else 3),
-        doc_context=start.doc_context,
-        context_window=start.context_window,
-        entity=config.entity if config.entity is not None else (None if start.label == "PER" else start.label),
-        features=start.features.config,
-    )
 
 
 def _extras(config: TrainConfig, start: Tagger | None, reporter: Reporter):

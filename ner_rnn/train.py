@@ -477,6 +477,8 @@ def fit(
     :class:`Checkpoint` at the end of every epoch, and the :class:`TrainResult`.
     """
     config.check()
+    if start is not None:
+        config = fine_tuning(config, start)
     if isinstance(config.epochs, str) or isinstance(config.patience, str):
         config = resolve(config, len(train_sents))
     if config.name_augment and not names:
@@ -487,7 +489,7 @@ def fit(
     evidence = None
     if config.doc_context:
         evidence = yield from _evidence(train_sents, dev_sents, config, lexicon, names, start)
-    members = 1 if start is not None else config.members
+    members = config.members  # 1 when fine-tuning
     for k in range(first, members):
         own = None
         if resume is not None and k == first:
@@ -520,6 +522,23 @@ def fit(
         choose_decoding(tagger, dev_sents, entity_types(config.entity))
     best = [max((r.epoch for r in history if r.member == k and r.best), default=0) for k in range(members)]
     yield TrainResult(tagger, history, best)
+
+
+def fine_tuning(config: TrainConfig, start: Tagger) -> TrainConfig:
+    """The recipe as fine-tuning runs it: the network's shape and tags are the start
+    model's, and so is its entity label, unless the recipe names another."""
+    return replace(
+        config,
+        hidden=int(start.params["Waa"].shape[0]),
+        members=1,
+        bidirectional=rnn.is_bidirectional(start.params),
+        scheme=start.scheme,
+        other_types=len(start.labels) > (2 if start.scheme == "io" else 3),
+        doc_context=start.doc_context,
+        context_window=start.context_window,
+        entity=config.entity if config.entity is not None else (None if start.label == DEFAULT_LABEL else start.label),
+        features=start.features.config,
+    )
 
 
 def replace_params(tagger: Tagger, params: rnn.Params) -> Tagger:
@@ -577,12 +596,8 @@ def _fit_network(
         rng.bit_generator.state = st.rng
         if not config.average:
             st.avg = st.params
-    base = start if start is not None else None
 
     def tagger_of(params: rnn.Params) -> Tagger:
-        if base is not None:
-            return Tagger(params, features, base.scheme, doc_context=base.doc_context, labels=classes,
-                          context_window=base.context_window, label=base.label)  # fmt: skip
         return Tagger(params, features, config.scheme, doc_context=config.doc_context, labels=classes,
                       context_window=config.context_window, label=label_of(config.entity))  # fmt: skip
 
@@ -748,10 +763,9 @@ def _evidence(
         for i, p in zip(held, tagger.predict([lowered[i] for i in held])):
             p_lower[i] = tagger.p_name(p)
     documents = [s.doc for s in train_sents]
-    window = start.context_window if start is not None else config.context_window
     return (
-        context.evidence([s.words for s in train_sents], p_name, documents, window),
-        context.evidence(lowered, p_lower, documents, window),
+        context.evidence([s.words for s in train_sents], p_name, documents, config.context_window),
+        context.evidence(lowered, p_lower, documents, config.context_window),
     )
 
 
