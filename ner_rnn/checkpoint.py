@@ -13,6 +13,7 @@ what identifies the run). It is written atomically after every epoch, read with
 from __future__ import annotations
 
 import json
+import math
 import zipfile
 import zlib
 from pathlib import Path
@@ -89,7 +90,7 @@ def load_checkpoint(path: Path):
                 arrays["best"] = {k: v.copy(order="K") for k, v in arrays["avg"].items()}
             finished = [arrays[f"member{i}"] for i in range(meta.get("member", 0))]
         history = [
-            EpochReport(h["epoch"], h["loss"], Scores(**h["dev"]) if h.get("dev") else None, h["seconds"],
+            EpochReport(h["epoch"], math.nan if h["loss"] is None else h["loss"], Scores(**h["dev"]) if h.get("dev") else None, h["seconds"],
                         h["tokens_per_second"], h["best"], h.get("last", False), h.get("member", 0))
             for h in meta["history"]
         ]  # fmt: skip
@@ -124,7 +125,7 @@ def load_checkpoint(path: Path):
 def _report_json(r) -> dict:
     return {
         "epoch": r.epoch,
-        "loss": r.loss,
+        "loss": r.loss if math.isfinite(r.loss) else None,  # epoch 0 of fine-tuning: no training, no loss
         "dev": r.dev.to_dict() if r.dev else None,
         "seconds": r.seconds,
         "tokens_per_second": r.tokens_per_second,

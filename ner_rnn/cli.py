@@ -570,11 +570,11 @@ class _TrainProgress:
             r = event
             dev = f"dev P {r.dev.precision:.4f} R {r.dev.recall:.4f} F1 {r.dev.f1:.4f}" if r.dev else ""
             who = self.stage.rpartition(", epoch")[0]  # "network 1/2", "helper 1/2 (...)" or ""
-            line = Text(
-                (f"{who}  " if who else "")
-                + f"epoch {r.epoch:>2}  loss {r.loss:8.4f}  {dev}  {r.seconds:5.1f} s  {r.tokens_per_second:,.0f} tokens/s",
-                style="dim" if r.helper else "",
-            )
+            if r.epoch == 0:  # fine-tuning: the start model, before any training
+                text = f"epoch  0  the start model   {dev}"
+            else:
+                text = f"epoch {r.epoch:>2}  loss {r.loss:8.4f}  {dev}  {r.seconds:5.1f} s  {r.tokens_per_second:,.0f} tokens/s"
+            line = Text((f"{who}  " if who else "") + text, style="dim" if r.helper else "")
             if r.best and r.dev and not r.helper:
                 line.append("  best", style="green")
             self.console.print(line)

@@ -21,6 +21,7 @@ command line shows as a progress bar and log lines.
 from __future__ import annotations
 
 import json
+import math
 import signal
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -225,7 +226,7 @@ def _extras(config: TrainConfig, start: Tagger | None, reporter: Reporter):
 
 def _epoch_json(r: EpochReport, members: bool) -> dict:
     return (
-        {"epoch": r.epoch, "loss": round(r.loss, 5), "seconds": round(r.seconds, 2)}
+        {"epoch": r.epoch, "loss": round(r.loss, 5) if math.isfinite(r.loss) else None, "seconds": round(r.seconds, 2)}
         | ({"member": r.member} if members else {})
         | ({"dev": r.dev.to_dict()} if r.dev else {})
     )

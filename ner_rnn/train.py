@@ -519,7 +519,7 @@ def fit(
         tagger = replace_params(last, rnn.merge(finished))
     if dev_sents and decoding:
         yield Stage("choosing the decoding on dev")
-        choose_decoding(tagger, dev_sents, entity_types(config.entity))
+        choose_decoding(tagger, dev_sents, entity_types(config.entity), start.decoding if start else None)
     best = [max((r.epoch for r in history if r.member == k and r.best), default=0) for k in range(members)]
     yield TrainResult(tagger, history, best)
 
@@ -599,13 +599,23 @@ def _fit_network(
 
     def tagger_of(params: rnn.Params) -> Tagger:
         return Tagger(params, features, config.scheme, doc_context=config.doc_context, labels=classes,
-                      context_window=config.context_window, label=label_of(config.entity))  # fmt: skip
+                      context_window=config.context_window, label=label_of(config.entity),
+                      decoding=replace(start.decoding) if start else None)  # fmt: skip
 
     def stage(epoch: int) -> str:
         if helper:
             return f"{helper}, epoch {epoch}"
         return f"network {member + 1}/{members}, epoch {epoch}" if members > 1 else f"epoch {epoch}"
 
+    if start is not None and resume is None and dev_sents:
+        # epoch 0 is the start model itself, decoded as it was: training must beat it on dev
+        dev = evaluate(tagger_of(st.avg), dev_sents, types).scores
+        report = EpochReport(0, math.nan, dev, 0.0, 0.0, True, stops_after(0, 0, config), helper=helper)
+        st.history.append(report)
+        st.best_f1, st.best_params = dev.f1, {k: v.copy(order="K") for k, v in st.avg.items()}
+        yield report
+        if not helper:
+            yield Best(tagger_of(st.best_params), report)
     with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is caught as a non-finite loss
         for epoch in range(st.epoch + 1, config.epochs + 1):
             if stops_after(st.epoch, st.best_epoch, config):
@@ -628,11 +638,10 @@ def _fit_network(
                 y_hat, cache = rnn.forward(st.params, batch, config.dropout, rng, config.input_dropout)
                 batch_loss = rnn.loss(y_hat, batch.y, batch.mask)
                 if not math.isfinite(batch_loss):
-                    kept = (
-                        f"the best model so far, from epoch {st.best_epoch}, is kept"
-                        if st.best_epoch
-                        else "no model written"
-                    )
+                    if st.best_epoch:
+                        kept = f"the best model so far, from epoch {st.best_epoch}, is kept"
+                    else:
+                        kept = "the start model is kept" if start is not None and dev_sents else "no model written"
                     raise TrainingError(f"the loss became {batch_loss} in epoch {epoch}; try a smaller --lr ({kept})")
                 total += batch_loss * len(chosen)
                 grads = rnn.backward(st.params, batch, y_hat, cache)
@@ -674,13 +683,17 @@ CASELESS_GRID = (0.4, 0.3, 0.2, 0.15, 0.1)
 CASELESS_EXTEND_GRID = (0.4, 0.3, 0.2, 0.1)
 
 
-def choose_decoding(tagger: Tagger, dev_sents: Sequence[Sentence], types: frozenset[str]) -> Decoding:
+def choose_decoding(
+    tagger: Tagger, dev_sents: Sequence[Sentence], types: frozenset[str], incumbent: Decoding | None = None
+) -> Decoding:
     """The :class:`~ner_rnn.decode.Decoding` of the best F1: ``join`` on dev, then
     ``caseless`` and ``caseless_join`` together on lower- and upper-cased copies of dev.
     Returns it and sets it on ``tagger``.
 
     The network is run once per corpus; every choice decodes its output. On ties the choice
-    tried first wins: None (argmax alone; ``join`` in caseless text too) before a threshold.
+    tried first wins: the ``incumbent``'s (fine-tuning: the start model's, chosen on far
+    more data than a small dev set), then None (argmax alone; ``join`` in caseless text
+    too) before a threshold.
     """
     tagger.decoding = replace(tagger.decoding, caseless=None, caseless_join=None)
 
@@ -699,18 +712,20 @@ def choose_decoding(tagger: Tagger, dev_sents: Sequence[Sentence], types: frozen
         tagger.decoding = best
         return best
 
-    chosen = best_of(dev_sents, [replace(tagger.decoding, join=e) for e in (None, *EXTEND_GRID)])
+    def first(incumbent_value, values: list) -> list:
+        return [incumbent_value] + [v for v in values if v != incumbent_value] if incumbent else values
+
+    joins = first(incumbent and incumbent.join, [None, *EXTEND_GRID])
+    chosen = best_of(dev_sents, [replace(tagger.decoding, join=e) for e in joins])
     # lower- and upper-cased copies as one corpus, each copy its own documents
     recased = [
         Sentence([change(w) for w in s.words], s.tags, s.line, 2 * s.doc + k)
         for k, change in enumerate((str.lower, str.upper))
         for s in dev_sents
     ]
-    grid = [
-        replace(chosen, caseless=t, caseless_join=e)
-        for t in (None, *CASELESS_GRID)
-        for e in (None, *CASELESS_EXTEND_GRID)
-    ]
+    pairs = [(t, e) for t in (None, *CASELESS_GRID) for e in (None, *CASELESS_EXTEND_GRID)]
+    pairs = first(incumbent and (incumbent.caseless, incumbent.caseless_join), pairs)
+    grid = [replace(chosen, caseless=t, caseless_join=e) for t, e in pairs]
     return best_of(recased, grid)
 
 

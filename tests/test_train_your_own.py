@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import numpy as np
-from conftest import ner_rnn, one_error_line
+from conftest import ner_rnn, one_error_line, plain_config
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = ["--hidden", "8", "--members", "1", "--no-doc-context", "--epochs", "3", "--lexicon", "none",
@@ -111,3 +111,56 @@ def test_fine_tuning_keeps_the_model_and_adds_the_new_words(tmp_path, tiny_model
     assert tuned.features.n_x == base.features.n_x + len(added)
     assert tuned.meta["config"]["from_model"] == str(tiny_model)
     assert "from_model" in tuned.meta["data"]
+
+
+def test_fine_tuning_never_ends_worse_on_dev_than_the_start_model(tmp_path, tiny_model, small_dev):
+    """Epoch 0 is the start model itself: a corpus that teaches the wrong thing (its names
+    tagged O) cannot make the saved model worse on dev than the model it started from."""
+    from ner_rnn.modelfile import load_model
+
+    corpus = tmp_path / "wrong.conll"
+    corpus.write_text("Maria O\nLopez O\nsmiled B-PER\n. O\n\n" * 20)
+    model = tmp_path / "tuned.npz"
+    args = ("train", corpus, "--dev", small_dev, "-o", model, "--from-model", tiny_model, "--epochs", "3")
+    r = ner_rnn(*args, "--lr", "0.05")
+    assert r.returncode == 0, r.stderr.decode()
+    start_f1 = ner_rnn("evaluate", small_dev, "-m", tiny_model, "-f", "json")
+    tuned_f1 = ner_rnn("evaluate", small_dev, "-m", model, "-f", "json")
+    f1 = [json.loads(x.stdout)["f1"] for x in (start_f1, tuned_f1)]
+    assert f1[1] >= f1[0] > 0.5, f1
+    assert "epoch  0  the start model" in r.stderr.decode()
+    meta = load_model(model).meta
+    assert meta["best_epochs"] == [0] and meta["history"][0]["epoch"] == 0 and meta["history"][0]["loss"] is None
+
+    # a loss that blows up keeps the start model in the output, and says so in one line
+    blown = tmp_path / "blown.npz"
+    r = ner_rnn(*args[:5], blown, *args[6:], "--lr", "1e38", "-q")
+    assert r.returncode == 1 and "the start model is kept" in one_error_line(r.stderr)
+    assert blown.exists()
+
+
+def test_fine_tuning_resumes_bit_for_bit(tmp_path, tiny_model, small_train, small_dev):
+    from ner_rnn.checkpoint import load_checkpoint, save_checkpoint
+    from ner_rnn.corpus import read_conll
+    from ner_rnn.modelfile import load_model
+    from ner_rnn.train import Checkpoint, EpochReport, fine_tuning, fit, train
+
+    start = load_model(tiny_model)
+    train_s, dev_s = read_conll(small_train), read_conll(small_dev)
+    config = fine_tuning(plain_config(epochs=4, patience=10, batch_size=8, lr=0.003, seed=5), start)
+    reference = train(train_s, dev_s, config, start=start)
+    assert [r.epoch for r in reference.history] == [0, 1, 2, 3, 4]
+
+    checkpoint = tmp_path / "run.checkpoint"
+    for event in fit(train_s, dev_s, config, start=start):
+        if isinstance(event, Checkpoint):
+            save_checkpoint(checkpoint, event.state, {})
+        if isinstance(event, EpochReport) and event.epoch == 3:
+            break
+    state, _ = load_checkpoint(checkpoint)
+    assert state.epoch == 2 and state.history[0].epoch == 0
+    resumed = train(train_s, dev_s, config, resume=state, start=start)
+    assert [r.epoch for r in resumed.history] == [0, 1, 2, 3, 4]
+    assert resumed.best_epochs == reference.best_epochs
+    for k, v in reference.tagger.params.items():
+        np.testing.assert_array_equal(resumed.tagger.params[k], v, err_msg=k)
