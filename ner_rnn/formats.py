@@ -72,17 +72,8 @@ def to_conll(doc: Doc, end: str = "\n") -> str:
     return "".join([f"{w}\t{tag}\n" for w, tag in zip(doc.words, doc.tags)]) + end
 
 
-def to_jsonl(doc: Doc) -> str:
-    record = {
-        "text": doc.text,
-        "entities": [
-            {"start": e.start, "end": e.end, "text": e.text, "label": e.label, "score": e.score} for e in doc.entities
-        ],
-        "tokens": [
-            {"text": w, "start": a, "end": b, "tag": tag} for w, (a, b), tag in zip(doc.words, doc.offsets, doc.tags)
-        ],
-    }
-    return json.dumps(record, ensure_ascii=False) + "\n"
+def to_jsonl(doc: Doc, token_scores: bool = False) -> str:
+    return json.dumps(doc.to_dict(token_scores), ensure_ascii=False) + "\n"
 
 
 class JsonlPiece(NamedTuple):
@@ -95,18 +86,12 @@ class JsonlPiece(NamedTuple):
     last: bool
 
 
-def jsonl_piece(doc: Doc, last: bool, base: int) -> JsonlPiece:
-    entities = [
-        json.dumps(
-            {"start": base + e.start, "end": base + e.end, "text": e.text, "label": e.label, "score": e.score},
-            ensure_ascii=False,
-        )
-        for e in doc.entities
-    ]
-    tokens = [
-        json.dumps({"text": w, "start": base + a, "end": base + b, "tag": tag}, ensure_ascii=False)
-        for w, (a, b), tag in zip(doc.words, doc.offsets, doc.tags)
-    ]
+def jsonl_piece(doc: Doc, last: bool, base: int, token_scores: bool = False) -> JsonlPiece:
+    record = doc.to_dict(token_scores)
+    for item in record["entities"] + record["tokens"]:
+        item["start"] += base
+        item["end"] += base
+    entities, tokens = ([json.dumps(item, ensure_ascii=False) for item in record[key]] for key in ("entities", "tokens"))
     return JsonlPiece(json.dumps(doc.text, ensure_ascii=False)[1:-1], entities, tokens, last)
 
 

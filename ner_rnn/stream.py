@@ -26,6 +26,7 @@ import select
 import signal
 from collections import deque
 from contextlib import contextmanager
+from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, NamedTuple, Union
 
 from . import BLAS_THREADS
@@ -424,11 +425,38 @@ def tag_lines_parallel(
             break
     if not ready:
         return
+    with _pool(min(workers, len(ready)), model_path, fmt, paragraphs) as submit:
+        yield from _in_order(itertools.chain(ready, batches), lambda chunk: submit(_tag_chunk, chunk), len(ready))
+
+
+def pipe_parallel(tagger: Tagger, batches: Iterable[list[str]], workers: int) -> Iterator[Doc]:
+    """:meth:`Tagger.pipe` on ``workers`` processes: each reads ``tagger`` from a temporary
+    model file (removed at the end); at most two batches per worker in flight."""
+    import tempfile
+
+    from .modelfile import save_model
+
+    with tempfile.TemporaryDirectory(prefix="ner-rnn-") as folder:
+        path = save_model(Path(folder) / "model.npz", tagger)
+        with _pool(workers, path, Format.jsonl, False) as submit:
+            work = (Chunk(batch) for batch in batches)
+            for tagged in _in_order(work, lambda chunk: submit(_tag_texts, chunk), workers):
+                yield from tagged.parts
+
+
+def _tag_texts(texts: list[str]) -> tuple[list[Doc], int]:
+    docs = _worker["tagger"].tag_texts(texts)
+    return docs, sum(len(d.words) for d in docs)
+
+
+@contextmanager
+def _pool(n: int, model_path, fmt: Format, paragraphs: bool) -> Iterator:
+    """``n`` worker processes that have read the model at ``model_path``; yields
+    ``submit(function, chunk)``, which gives a future."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    n = min(workers, len(ready))
     # one BLAS thread per worker: the workers already fill the cores, and BLAS threads that
     # spin waiting for a busy core slow everything down many times over (read by NumPy when
     # a worker starts, so set while they may start)
@@ -437,15 +465,15 @@ def tag_lines_parallel(
     _start_resource_tracker()
     pool = ProcessPoolExecutor(n, multiprocessing.get_context("spawn"), _init_worker, (model_path, fmt, paragraphs))
 
-    def submit(chunk: Chunk):
+    def submit(function, chunk: Chunk):
         # Ctrl-C, SIGHUP and SIGTERM blocked while a worker may start, and so in it (the mask
         # is inherited) until it has a process group of its own; here, one that came
         # meanwhile arrives after
         with _blocked(STOP_SIGNALS):
-            return pool.submit(_tag_chunk, chunk)
+            return pool.submit(function, chunk)
 
     try:
-        yield from _in_order(itertools.chain(ready, batches), submit, n)
+        yield submit
     except BrokenProcessPool:
         raise NerRnnError("a worker process died (killed, or out of memory?); run again, or with -w 1") from None
     finally:

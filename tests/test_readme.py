@@ -56,4 +56,6 @@ def test_the_python_example():
     exec(block, namespace)  # the README's own code, as a reader pastes it
     shown = re.search(r"# (\[\(.*\)\])", block).group(1)
     assert repr([(e.text, e.start, e.end, e.score) for e in namespace["doc"].entities]) == shown
+    assert "# " + repr(namespace["doc"]) + "\n" in block
+    assert namespace["record"] == namespace["doc"].to_dict() and set(namespace["record"]) == {"text", "entities", "tokens"}
     assert [[e.text for e in d.entities] for d in namespace["docs"]] == [["Angela Merkel", "Joe Biden"], []]
