@@ -24,6 +24,7 @@ from typer.core import TyperGroup
 from .errors import ConfigError, InputError, NerRnnError
 from .files import STDOUT, silence_stdout
 from .formats import Format, marked
+from .redact import Style
 from .rnn import MAX_HIDDEN
 from .tags import DATA_SCHEMES, SCHEMES
 from .train import TrainConfig
@@ -133,36 +134,61 @@ def err_console(quiet: bool = False) -> "Console":
 # ---- tag --------------------------------------------------------------------------------------
 
 
+class InputFormat(str, Enum):
+    text = "text"
+    jsonl = "jsonl"
+
+
+class OnBadLine(str, Enum):
+    error = "error"
+    keep = "keep"
+
+
+# the options `tag` and `redact` share: how they read
+TEXTS = typer.Argument(None, help="Texts to tag; each is one record.", show_default=False, metavar="TEXT...")
+MODEL = typer.Option(None, "-m", "--model", help="Model file.", show_default="the shipped model")
+INPUTS = typer.Option(None, "-i", "--input", help="Read lines from this file ('-' for stdin); repeatable.",
+                      show_default=False, metavar="FILE")  # fmt: skip
+INPUT_FORMAT = typer.Option(
+    InputFormat.text, "--input-format",
+    help="text: each line is a text; jsonl: each line is a JSON object whose --text-key field is tagged, "
+    "and is written back with the results added (jsonl output) or its text redacted.")  # fmt: skip
+TEXT_KEY = typer.Option("text", "--text-key", help="The field of each JSON object that holds its text.")
+ON_BAD_LINE = typer.Option(
+    OnBadLine.error, "--on-bad-line",
+    help="With --input-format jsonl, a line that is not an object with that field: error (stop, naming "
+    "the line) or keep (write it back with an \"error\" field, and say so on stderr).")  # fmt: skip
+MIN_SCORE = typer.Option(0.0, "--min-score", min=0.0, max=1.0,
+                         help="Keep only names whose score is at least this (see the README for what it means).")  # fmt: skip
+OUTPUT = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of stdout.")
+FORCE = typer.Option(False, "--force", help="Overwrite --output (and --mapping) if they exist.")
+REPLACE_INVALID = typer.Option(False, "--replace-invalid", help="Replace bytes that are not UTF-8 by U+FFFD instead of stopping.")
+WORKERS = typer.Option(0, "-w", "--workers", min=0, help="Processes for large inputs.", show_default="0: one per core")
+PARAGRAPHS = typer.Option(
+    False, "--paragraphs",
+    help="Let a name's mentions help each other across the lines of a paragraph (up to a blank line), "
+    "not just within a line. Output is still one record per line.")  # fmt: skip
+QUIET = typer.Option(False, "-q", "--quiet", help="No progress on stderr.")
+
+
 @app.command("tag")
 def tag_cli(
-    texts: Optional[list[str]] = typer.Argument(
-        None, help="Texts to tag; each is one record.", show_default=False, metavar="TEXT..."
-    ),
-    model: Optional[Path] = typer.Option(None, "-m", "--model", help="Model file.", show_default="the shipped model"),
-    fmt: Format = typer.Option(Format.text, "-f", "--format", help="Output format."),
-    inputs: Optional[list[Path]] = typer.Option(
-        None,
-        "-i",
-        "--input",
-        help="Read lines from this file ('-' for stdin); repeatable.",
-        show_default=False,
-        metavar="FILE",
-    ),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of stdout."),
-    force: bool = typer.Option(False, "--force", help="Overwrite --output if it exists."),
-    replace_invalid: bool = typer.Option(
-        False, "--replace-invalid", help="Replace bytes that are not UTF-8 by U+FFFD instead of stopping."
-    ),
-    workers: int = typer.Option(
-        0, "-w", "--workers", min=0, help="Processes for large inputs.", show_default="0: one per core"
-    ),
-    paragraphs: bool = typer.Option(
-        False,
-        "--paragraphs",
-        help="Let a name's mentions help each other across the lines of a paragraph (up to a blank line), "
-        "not just within a line. Output is still one record per line.",
-    ),
-    quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress on stderr."),
+    texts: Optional[list[str]] = TEXTS,
+    model: Optional[Path] = MODEL,
+    fmt: Optional[Format] = typer.Option(None, "-f", "--format", help="Output format.",
+                                         show_default="text; jsonl for JSONL input"),  # fmt: skip
+    inputs: Optional[list[Path]] = INPUTS,
+    input_format: InputFormat = INPUT_FORMAT,
+    text_key: str = TEXT_KEY,
+    on_bad_line: OnBadLine = ON_BAD_LINE,
+    min_score: float = MIN_SCORE,
+    token_scores: bool = typer.Option(False, "--token-scores", help="In jsonl, give each token its P(name) as \"score\"."),
+    output: Optional[Path] = OUTPUT,
+    force: bool = FORCE,
+    replace_invalid: bool = REPLACE_INVALID,
+    workers: int = WORKERS,
+    paragraphs: bool = PARAGRAPHS,
+    quiet: bool = QUIET,
 ):
     """Find person names in TEXT, in --input files, or in standard input (one text per line).
 
@@ -173,13 +199,33 @@ def tag_cli(
       ner-rnn tag "Teddy Roosevelt was a great President."
 
       ner-rnn tag -f jsonl < articles.txt > names.jsonl
+
+      ner-rnn tag --input-format jsonl --text-key body < tickets.jsonl > tagged.jsonl
     """
+    from .formats import Output
+
+    jsonl_in = input_format is InputFormat.jsonl
+    if fmt is None:
+        fmt = Format.jsonl if jsonl_in else Format.text
+    if jsonl_in and fmt is not Format.jsonl:
+        raise ConfigError(f"--input-format jsonl writes the objects back as jsonl; -f {fmt.value} needs text input")
+    if token_scores and fmt is not Format.jsonl:
+        raise ConfigError("--token-scores needs -f jsonl")
+    out = Output(fmt, min_score, token_scores, text_key if jsonl_in else None)
+    _tag_lines(texts, model, inputs, out, output, force, replace_invalid, workers, paragraphs, quiet, on_bad_line)
+
+
+def _tag_lines(texts, model, inputs, out, output, force, replace_invalid, workers, paragraphs, quiet,
+               on_bad_line=OnBadLine.error, mapping: Optional[Path] = None) -> None:  # fmt: skip
+    """What `tag` and `redact` share: read TEXT arguments, files or stdin, tag, write ``out``'s records."""
     from .files import STDIN, check_input, check_not_stdout, check_stdin, open_input, open_output, regular_size
     from .modelfile import DEFAULT_MODEL, load_model
-    from .stream import RecordWriter, available_cores, read_lines, tag_lines, tag_lines_parallel
+    from .stream import RecordWriter, available_cores, json_lines, read_lines, tag_lines, tag_lines_parallel
 
     if texts and inputs:
         raise ConfigError("give TEXT arguments or --input files, not both")
+    if out.text_key is not None and paragraphs:
+        raise ConfigError("--paragraphs is for text input; with --input-format jsonl each object is one document")
     cores = available_cores()
     if workers > cores:
         raise ConfigError(f"-w {workers}: {cores} cores are available here; give -w {cores} or fewer (0: one per core)")
@@ -191,38 +237,48 @@ def tag_cli(
     interactive = not texts and not inputs and sys.stdin.isatty()
     if interactive and not quiet:
         sys.stderr.write("ner-rnn: tagging lines typed here; Ctrl-D ends\n")
-    args = [_argument(t, n, replace_invalid) for n, t in enumerate(texts or [], start=1)]
+    args = [_argument(t, n, replace_invalid) + ("\n" if out.keep_ends else "") for n, t in enumerate(texts or [], start=1)]
+    keep = _bad_line_warnings() if on_bad_line is OnBadLine.keep else None
 
-    with open_output(output, force) as sink:  # created now: an unwritable -o fails before any work
+    with open_output(output, force) as sink, _maybe_output(mapping, force) as mapping_sink:
         tagger = load_model(model)
         consumed = [0]  # bytes read so far, for the progress bar
 
+        def read(stream, name):
+            lines = read_lines(stream, name, replace_invalid, consumed, True, out.whole_lines, out.keep_ends)
+            return lines if out.text_key is None else json_lines(lines, name, out.text_key, keep)
+
         def lines():
-            yield from args
+            yield from args if out.text_key is None else json_lines(args, "TEXT argument", out.text_key, keep)
             for path in sources:
                 if path is None:
-                    yield from read_lines(sys.stdin.buffer, STDIN, replace_invalid, consumed, idle=True)
+                    yield from read(sys.stdin.buffer, STDIN)
                 else:
                     with open_input(path) as f:
-                        yield from read_lines(f, str(path), replace_invalid, consumed, idle=True)
+                        yield from read(f, str(path))
 
-        if output is None and fmt in (Format.text, Format.inline) and _colour(sys.stdout):
-            _print_highlighted(tagger, lines(), fmt, paragraphs)
+        if output is None and out.text_key is None and out.redaction is None and _colour(sys.stdout) \
+                and out.format in (Format.text, Format.inline):  # fmt: skip
+            _print_highlighted(tagger, lines(), out, paragraphs)
             return
         if workers == 0:
             workers = min(cores, 8)
         if workers > 1:
-            records = tag_lines_parallel(tagger, model or DEFAULT_MODEL, lines(), fmt, workers, paragraphs)
+            records = tag_lines_parallel(tagger, model or DEFAULT_MODEL, lines(), out, workers, paragraphs)
         else:
-            records = tag_lines(tagger, lines(), fmt, paragraphs)
+            records = tag_lines(tagger, lines(), out, paragraphs)
         sizes = [regular_size(p) if p is not None else None for p in sources]
         total = sum(sizes) if sizes and None not in sizes else None  # type: ignore[arg-type]
         writer = RecordWriter(sink)
         with _tag_progress(quiet or bool(texts) or interactive, total) as advance:
             tokens = 0
+            record = 0  # records written so far, for the mapping
             try:
                 for tagged in records:
                     writer.write(tagged.parts)
+                    if mapping_sink is not None:
+                        mapping_sink.write(_mapping_lines(tagged.replaced, record))
+                    record += len(tagged.replaced)
                     if tagged.flush:
                         sink.flush()
                     tokens += tagged.tokens
@@ -230,6 +286,92 @@ def tag_cli(
             finally:  # stop the workers now, not when the generator is collected
                 records.close()
                 writer.close()
+
+
+@contextmanager
+def _maybe_output(path: Optional[Path], force: bool):
+    """:func:`files.open_output` for an optional second output; None when there is none."""
+    if path is None:
+        yield None
+        return
+    from .files import open_output
+
+    with open_output(path, force) as sink:
+        yield sink
+
+
+def _mapping_lines(replaced: list, first: int) -> str:
+    """The --mapping file's lines for records ``first + 1, ...``: one JSON object per name."""
+    import json
+
+    return "".join(
+        json.dumps({"record": first + n, **name.to_dict()}, ensure_ascii=False) + "\n"
+        for n, names in enumerate(replaced, start=1)
+        for name in names
+    )
+
+
+def _bad_line_warnings(most: int = 20):
+    """A function that warns on stderr of a bad line kept, the first ``most`` times."""
+    count = [0]
+
+    def warn(message: str) -> None:
+        count[0] += 1
+        if count[0] <= most:
+            tail = "; further bad lines are kept without a word" if count[0] == most else ""
+            try:
+                sys.stderr.write(f"ner-rnn: warning: {message}{tail}\n")
+            except (OSError, ValueError):
+                pass
+
+    return warn
+
+
+@app.command("redact")
+def redact_cli(
+    texts: Optional[list[str]] = TEXTS,
+    model: Optional[Path] = MODEL,
+    style: Style = typer.Option(Style.label, "--style", help="label: [PERSON]; numbered: [PERSON_1], one number per "
+                                "person in a record; mask: each character of a name replaced by --mask-char; "
+                                "pseudonym: a made-up name, the same for the same name (with --seed)."),  # fmt: skip
+    mask_char: str = typer.Option("*", "--mask-char", help="The character of --style mask."),
+    seed: int = typer.Option(0, "--seed", help="Which pseudonyms --style pseudonym makes."),
+    mapping: Optional[Path] = typer.Option(None, "--mapping", help="Write, as JSONL, which name became which "
+                                           "replacement, and where, so that it can be undone.", metavar="FILE"),  # fmt: skip
+    inputs: Optional[list[Path]] = INPUTS,
+    input_format: InputFormat = INPUT_FORMAT,
+    text_key: str = TEXT_KEY,
+    on_bad_line: OnBadLine = ON_BAD_LINE,
+    min_score: float = MIN_SCORE,
+    output: Optional[Path] = OUTPUT,
+    force: bool = FORCE,
+    replace_invalid: bool = REPLACE_INVALID,
+    workers: int = WORKERS,
+    paragraphs: bool = PARAGRAPHS,
+    quiet: bool = QUIET,
+):
+    """Write TEXT, --input files or standard input with every person name replaced.
+
+    Only the names change: every other character, line and byte is written as it was
+    read. With --input-format jsonl, the --text-key field of each object is redacted and
+    every other field kept.
+
+    Examples:
+
+      ner-rnn redact < interview.txt > interview-redacted.txt
+
+      ner-rnn redact --style numbered --mapping key.jsonl -i interview.txt -o shared.txt
+    """
+    from .formats import Output
+    from .redact import Redaction
+
+    if len(mask_char) != 1:
+        raise ConfigError(f"--mask-char takes one character, not {mask_char!r}")
+    if mapping is not None and output is not None and mapping.resolve() == output.resolve():
+        raise ConfigError("--mapping and --output are the same file")
+    out = Output(Format.text, min_score, False, text_key if input_format is InputFormat.jsonl else None,
+                 Redaction(style, mask_char, seed))  # fmt: skip
+    _tag_lines(texts, model, inputs, out, output, force, replace_invalid, workers, paragraphs, quiet, on_bad_line, mapping)
 
 
 def _argument(text: str, n: int, replace_invalid: bool) -> str:
@@ -280,7 +422,7 @@ def _colour(stream) -> bool:
     return stream.isatty() and not os.environ.get("NO_COLOR")
 
 
-def _print_highlighted(tagger, lines, fmt: Format, paragraphs: bool) -> None:
+def _print_highlighted(tagger, lines, out, paragraphs: bool) -> None:
     """On a terminal: each name marked as in the format, and in bold colour."""
     from rich.text import Text
 
@@ -291,10 +433,11 @@ def _print_highlighted(tagger, lines, fmt: Format, paragraphs: bool) -> None:
     from .formats import inline_tag
 
     tag = inline_tag(tagger.label)
-    before, after = ("[", "]") if fmt is Format.text else (f"<{tag}>", f"</{tag}>")
-    quote = (lambda piece: piece) if fmt is Format.text else escape
+    before, after = ("[", "]") if out.format is Format.text else (f"<{tag}>", f"</{tag}>")
+    quote = (lambda piece: piece) if out.format is Format.text else escape
     for chunk in chunks(lines, paragraphs):
         for doc, item in zip(tag_docs(tagger, chunk, True, paragraphs), chunk):
+            doc = doc.above(out.min_score)
             text = Text()
             for piece, is_name in marked(doc, "", ""):
                 if is_name:
@@ -670,18 +813,33 @@ def evaluate_cli(
 # ---- info -------------------------------------------------------------------------------------
 
 
+class InfoFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _json_line(obj) -> str:
+    import json
+
+    return json.dumps(obj, ensure_ascii=False, allow_nan=False) + "\n"
+
+
 @app.command("info")
 def info_cli(
     model: Optional[Path] = typer.Argument(None, help="Model file.", show_default="the shipped model"),
     recipe: bool = typer.Option(
         False, "--recipe", help="Print the model's training recipe (TOML) for train --recipe, and nothing else."
     ),
+    fmt: InfoFormat = typer.Option(InfoFormat.table, "-f", "--format",
+                                   help="table: for people; json: one JSON object, for programs."),  # fmt: skip
 ):
     """Show what a model is and how it was trained: sizes, data checksum, scores, dev F1 per epoch.
 
     Examples:
 
       ner-rnn info my-model.npz
+
+      ner-rnn info -f json | jq .dev
 
       ner-rnn info my-model.npz --recipe > recipe.toml
     """
@@ -703,6 +861,11 @@ def info_cli(
         except (TypeError, ValueError) as e:
             raise NerRnnError(f"its recipe cannot be written as TOML ({e})", path) from None
         sys.stdout.write(text)
+        return
+    if fmt is InfoFormat.json:
+        from .modelfile import model_info
+
+        sys.stdout.write(_json_line(model_info(tagger, path)))
         return
     out = console()
     table = Table(show_header=False, box=None)

@@ -18,10 +18,17 @@ part of the record: the text formats' pieces simply concatenate, a ``jsonl`` pie
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from enum import Enum
-from typing import Iterator, NamedTuple, Union
+from typing import Iterator, NamedTuple, Optional, Union
 
+from .redact import Pools, Redaction, Replaced, redact
 from .tagger import Doc
+
+
+# The version of the ``jsonl`` record (docs/jsonl.md): fields may be added within a version;
+# one removed, renamed or given another meaning makes the next version
+JSONL_SCHEMA = 1
 
 
 class Format(str, Enum):
@@ -95,16 +102,103 @@ def jsonl_piece(doc: Doc, last: bool, base: int, token_scores: bool = False) -> 
     return JsonlPiece(json.dumps(doc.text, ensure_ascii=False)[1:-1], entities, tokens, last)
 
 
-def render(doc: Doc, fmt: Format, last: bool = True, base: int = 0) -> Union[str, JsonlPiece]:
+def render(doc: Doc, fmt: Format, last: bool = True, base: int = 0, token_scores: bool = False) -> Union[str, JsonlPiece]:
     """``doc``'s record in ``fmt``; for a piece of a long line starting at character
     ``base`` of it, that piece's part of the record (``last``: the piece ends the line)."""
-    if last and not base:
-        return WRITERS[fmt](doc)
     if fmt is Format.jsonl:
-        return jsonl_piece(doc, last, base)
+        return to_jsonl(doc, token_scores) if last and not base else jsonl_piece(doc, last, base, token_scores)
     end = "\n" if last else ""
-    return {Format.text: to_text, Format.inline: to_inline, Format.conll: to_conll}[fmt](doc, end)
+    return WRITERS[fmt](doc, end)
 
 
 WRITERS = {Format.text: to_text, Format.inline: to_inline, Format.conll: to_conll, Format.jsonl: to_jsonl}
 NEEDS_OFFSETS = {Format.text: True, Format.inline: True, Format.conll: False, Format.jsonl: True}
+
+
+@dataclass(frozen=True)
+class Output:
+    """What each tagged record becomes: a format and its options (one object, so that
+    worker processes get all of them at once).
+
+    - ``min_score``: names scored below it are not names (:meth:`Doc.above`);
+    - ``token_scores``: ``jsonl`` tokens carry their P(name);
+    - ``text_key``: the input lines are JSON objects and this field holds the text; the
+      output record is the object with the results added (:func:`json_record`);
+    - ``redaction``: write the text with its names replaced (:mod:`ner_rnn.redact`)
+      instead of a format.
+    """
+
+    format: Format = Format.text
+    min_score: float = 0.0
+    token_scores: bool = False
+    text_key: Optional[str] = None
+    redaction: Optional[Redaction] = None
+
+    @property
+    def needs_offsets(self) -> bool:
+        return NEEDS_OFFSETS[self.format] or self.redaction is not None
+
+    def record(self, doc: Doc, pools: Optional[Pools] = None) -> tuple[str, list[Replaced]]:
+        """A whole line's record, and the names replaced in it (redaction only; ``pools``:
+        the pseudonyms' names)."""
+        if self.min_score > 0:
+            doc = doc.above(self.min_score)
+        if self.redaction is not None:  # the line's ending is the input's (keep_ends)
+            return redact(doc, self.redaction, pools)
+        return render(doc, self.format, token_scores=self.token_scores), []
+
+    def piece(self, doc: Doc, last: bool, base: int) -> Union[str, JsonlPiece]:
+        """A piece of a long line's record (never with ``text_key`` or ``redaction``,
+        which read whole lines)."""
+        if self.min_score > 0:
+            doc = doc.above(self.min_score)
+        return render(doc, self.format, last, base, self.token_scores)
+
+    @property
+    def keep_ends(self) -> bool:
+        """Lines are read with their endings and written back with them: a redaction of
+        text changes nothing but names, byte for byte."""
+        return self.redaction is not None and self.text_key is None
+
+    @property
+    def whole_lines(self) -> bool:
+        """Lines are read whole, never in pieces: JSON is parsed whole, and a redaction
+        numbers the people of a whole record."""
+        return self.text_key is not None or self.redaction is not None
+
+
+# ---- JSON objects in ---------------------------------------------------------------------------
+
+
+def json_problem(line: str, key: str) -> tuple[Optional[dict], Optional[str]]:
+    """The JSON object of an input line and, if it cannot be tagged, why not."""
+    try:
+        obj = json.loads(line)
+    except (ValueError, RecursionError) as e:
+        return None, f"not JSON ({e.msg if isinstance(e, json.JSONDecodeError) else 'nested too deeply'})"
+    if not isinstance(obj, dict):
+        return None, f"not a JSON object but {type(obj).__name__ if obj is not None else 'null'}"
+    if key not in obj:
+        return obj, f'no "{key}" field (choose it with --text-key)'
+    if not isinstance(obj[key], str):
+        return obj, f'the "{key}" field is {type(obj[key]).__name__ if obj[key] is not None else "null"}, not a string'
+    return obj, None
+
+
+def json_record(obj: dict, key: str, doc: Doc, out: Output, pools: Optional[Pools] = None) -> tuple[str, list[Replaced]]:
+    """The input object with the results: ``entities`` and ``tokens`` added (replacing
+    fields of those names), or with a redaction the text field redacted."""
+    if out.min_score > 0:
+        doc = doc.above(out.min_score)
+    if out.redaction is not None:
+        text, replaced = redact(doc, out.redaction, pools)
+        return json.dumps({**obj, key: text}, ensure_ascii=False) + "\n", replaced
+    result = doc.to_dict(out.token_scores)
+    return json.dumps({**obj, "entities": result["entities"], "tokens": result["tokens"]}, ensure_ascii=False) + "\n", []
+
+
+def json_error(line: str, obj: Optional[dict], problem: str) -> str:
+    """The record of a line that could not be tagged, kept with ``--on-bad-line keep``:
+    the object with an ``error`` field, or ``{"error": ..., "input": the line}``."""
+    record = {**obj, "error": problem} if obj is not None else {"error": problem, "input": line}
+    return json.dumps(record, ensure_ascii=False) + "\n"

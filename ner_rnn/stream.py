@@ -32,7 +32,8 @@ from typing import BinaryIO, Iterable, Iterator, NamedTuple, Union
 from . import BLAS_THREADS
 from .errors import InputError, NerRnnError
 from .files import describe
-from .formats import NEEDS_OFFSETS, WRITERS, Format, JsonlPiece, render
+from .formats import JsonlPiece, Output, json_error, json_problem, json_record
+from .redact import Replaced, pools_of
 from .tagger import Doc, Tagger
 
 CHUNK_LINES = 2000  # lines tagged together ...
@@ -82,12 +83,17 @@ def read_lines(
     replace_invalid: bool = False,
     consumed: list[int] | None = None,
     idle: bool = False,
+    whole: bool = False,
+    keep_ends: bool = False,
 ) -> Iterator[Union[Item, _Idle]]:
     """Decode a byte stream line by line; a line that is not UTF-8 is an error naming it.
 
     Yields each line without its ending (``\\n`` or ``\\r\\n``) as a ``str``, or a line
     longer than ``PIECE_BYTES`` as :class:`Piece` objects. With ``idle``, yields
-    :data:`IDLE` before waiting for input that has no data ready. With
+    :data:`IDLE` before waiting for input that has no data ready. With ``whole``, every
+    line comes whole, however long (memory grows with the longest line); with
+    ``keep_ends`` too, with its line ending and a byte order mark kept, so that the lines
+    joined are the input exactly. With
     ``replace_invalid`` bad bytes become U+FFFD. ``consumed[0]`` counts the bytes read,
     for progress bars. A failed read is an :class:`InputError` naming ``name``.
     """
@@ -111,7 +117,7 @@ def read_lines(
 
     def last_of_line(raw: bytes) -> Item:
         """The end of a line (all of it, unless it came in pieces), without its ``\\r``."""
-        text = decode(raw[:-1] if raw.endswith(b"\r") else raw)
+        text = decode(raw[:-1] if raw.endswith(b"\r") and not keep_ends else raw)
         return text if not char_base else Piece(text, char_base, True)
 
     first = True
@@ -122,7 +128,7 @@ def read_lines(
         if not block:
             break
         consumed[0] += len(block)
-        if first:  # a byte order mark, as Windows editors write, is not text
+        if first and not keep_ends:  # a byte order mark, as Windows editors write, is not text
             first = False
             while len(block) < len(BOM) and BOM.startswith(block):  # the mark may come in pieces
                 more = _read(stream, fd, name)
@@ -138,14 +144,14 @@ def read_lines(
                 pending.append(raw)
                 raw = b"".join(pending)
                 pending, size = [], 0
-            yield last_of_line(raw)
+            yield last_of_line(raw + b"\n" if keep_ends else raw)
             number += 1
             byte_base = char_base = 0
         rest = lines[-1]
         if rest:
             pending.append(rest)
             size += len(rest)
-            while size >= PIECE_BYTES:
+            while size >= PIECE_BYTES and not whole:
                 raw = b"".join(pending)
                 cut = _cut(raw)
                 text = decode(raw[:cut])
@@ -156,6 +162,25 @@ def read_lines(
                 size = len(pending[0])
     if pending:  # a last line without a line ending
         yield last_of_line(b"".join(pending))
+
+
+def json_lines(lines: Iterable[Union[Item, _Idle]], name: str, key: str, keep=None) -> Iterator[Union[Item, _Idle]]:
+    """Lines of JSON objects, checked: one that is not an object with a string field
+    ``key`` is an :class:`InputError` naming its line, or with ``keep`` (a function given
+    the message) passed on, to be written back with an error field."""
+    number = 0
+    for line in lines:
+        if line is IDLE:
+            yield line
+            continue
+        number += 1
+        if line.strip():
+            problem = json_problem(line, key)[1]
+            if problem is not None:
+                if keep is None:
+                    raise InputError(f"{problem} (pass --on-bad-line keep to write it back with an error field)", name, number)
+                keep(f"{name}:{number}: {problem}; written back with an error field")
+        yield line
 
 
 def _fileno(stream) -> int | None:
@@ -277,42 +302,79 @@ def tag_docs(tagger: Tagger, chunk: list[Item], with_offsets: bool, paragraphs: 
 Part = Union[str, JsonlPiece]
 
 
-def tag_chunk(tagger: Tagger, chunk: list[Item], fmt: Format, paragraphs: bool = False) -> tuple[list[Part], int]:
-    """One chunk of lines -> (its output, its token count). The output is one string of
-    records, with a :class:`~ner_rnn.formats.JsonlPiece` for each piece of a long line in
-    ``jsonl`` (see :class:`RecordWriter`)."""
-    docs = tag_docs(tagger, chunk, NEEDS_OFFSETS[fmt], paragraphs)
+def tag_chunk(tagger: Tagger, chunk: list[Item], out: Output, paragraphs: bool = False) -> tuple[list[Part], int, list]:
+    """One chunk of lines -> (its output, its token count, the names replaced in each
+    record when redacting). The output is one string of records, with a
+    :class:`~ner_rnn.formats.JsonlPiece` for each piece of a long line in ``jsonl`` (see
+    :class:`RecordWriter`)."""
+    if out.text_key is not None:
+        return _tag_json_chunk(tagger, chunk, out)
+    if out.keep_ends:
+        return _redact_chunk(tagger, chunk, out, paragraphs)
+    docs = tag_docs(tagger, chunk, out.needs_offsets, paragraphs)
     n = sum(len(d.words) for d in docs)
     if not getattr(chunk, "pieces", True):
-        return ["".join(map(WRITERS[fmt], docs))], n
+        pools = pools_of(tagger) if out.redaction is not None else None
+        records = [out.record(doc, pools) for doc in docs]
+        return ["".join(r for r, _ in records)], n, [replaced for _, replaced in records]
     parts: list[Part] = []
     run: list[str] = []  # strings in a row, joined once
     for doc, item in zip(docs, chunk):
-        out = render(doc, fmt) if isinstance(item, str) else render(doc, fmt, item.last, item.base)
-        if isinstance(out, str):
-            run.append(out)
+        part = out.record(doc)[0] if isinstance(item, str) else out.piece(doc, item.last, item.base)
+        if isinstance(part, str):
+            run.append(part)
         else:
             if run:
                 parts.append("".join(run))
                 run = []
-            parts.append(out)
+            parts.append(part)
     if run:
         parts.append("".join(run))
-    return parts, n
+    return parts, n, []
+
+
+def _redact_chunk(tagger: Tagger, lines: list[str], out: Output, paragraphs: bool) -> tuple[list[Part], int, list]:
+    """Whole lines with their endings: each redacted, its ending written back as it was."""
+    bodies = Chunk(line.rstrip("\r\n") for line in lines)
+    docs = tag_docs(tagger, bodies, True, paragraphs)
+    pools = pools_of(tagger)
+    records = [out.record(doc, pools) for doc in docs]
+    text = "".join(record + line[len(body) :] for (record, _), line, body in zip(records, lines, bodies))
+    return [text], sum(len(d.words) for d in docs), [replaced for _, replaced in records]
+
+
+def _tag_json_chunk(tagger: Tagger, lines: list[str], out: Output) -> tuple[list[Part], int, list]:
+    """Lines that are JSON objects: each object's text field is tagged as one document;
+    a blank line stays blank; a line that cannot be tagged gets its error record (the
+    reader has already stopped at it, unless bad lines are kept)."""
+    key = out.text_key
+    parsed = [json_problem(line, key) if line.strip() else (None, None) for line in lines]
+    good = [i for i, (obj, problem) in enumerate(parsed) if obj is not None and problem is None]
+    docs = dict(zip(good, tagger.tag_texts([parsed[i][0][key] for i in good], out.needs_offsets)))
+    pools = pools_of(tagger) if out.redaction is not None else None
+    records: list[str] = []
+    replaced: list[list[Replaced]] = []
+    for i, (line, (obj, problem)) in enumerate(zip(lines, parsed)):
+        if i in docs:
+            record, names = json_record(obj, key, docs[i], out, pools)
+        else:
+            record, names = (json_error(line, obj, problem) if problem else "\n"), []
+        records.append(record)
+        replaced.append(names)
+    return ["".join(records)], sum(len(d.words) for d in docs.values()), replaced
 
 
 class Tagged(NamedTuple):
     parts: list[Part]
     tokens: int
+    replaced: list  # with a redaction, the names replaced in each record
     flush: bool  # the input paused after these lines: write them out now
 
 
-def tag_lines(
-    tagger: Tagger, lines: Iterable[Union[Item, _Idle]], fmt: Format, paragraphs: bool = False
-) -> Iterator[Tagged]:
+def tag_lines(tagger: Tagger, lines: Iterable[Union[Item, _Idle]], out: Output, paragraphs: bool = False) -> Iterator[Tagged]:
     """Tag lines chunk by chunk; yield each chunk's output."""
     for chunk in chunks(lines, paragraphs):
-        yield Tagged(*tag_chunk(tagger, chunk, fmt, paragraphs), chunk.flush)
+        yield Tagged(*tag_chunk(tagger, chunk, out, paragraphs), chunk.flush)
 
 
 class RecordWriter:
@@ -366,7 +428,7 @@ _worker: dict = {}
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 
-def _init_worker(model_path, fmt: Format, paragraphs: bool) -> None:
+def _init_worker(model_path, out: Output, paragraphs: bool) -> None:
     from .modelfile import load_model
 
     # Ctrl-C, a hang-up or a SIGTERM to the job reach its whole process group; a worker
@@ -378,12 +440,12 @@ def _init_worker(model_path, fmt: Format, paragraphs: bool) -> None:
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     _worker["tagger"] = load_model(model_path)
-    _worker["fmt"] = fmt
+    _worker["out"] = out
     _worker["paragraphs"] = paragraphs
 
 
-def _tag_chunk(chunk: list[Item]) -> tuple[list[Part], int]:
-    return tag_chunk(_worker["tagger"], chunk, _worker["fmt"], _worker["paragraphs"])
+def _tag_chunk(chunk: list[Item]) -> tuple[list[Part], int, list]:
+    return tag_chunk(_worker["tagger"], chunk, _worker["out"], _worker["paragraphs"])
 
 
 def available_cores() -> int:
@@ -398,7 +460,7 @@ def tag_lines_parallel(
     tagger: Tagger,
     model_path,
     lines: Iterable[Union[Item, _Idle]],
-    fmt: Format,
+    out: Output,
     workers: int,
     paragraphs: bool = False,
 ) -> Iterator[Tagged]:
@@ -413,7 +475,7 @@ def tag_lines_parallel(
     """
     batches = chunks(lines, paragraphs)
     for chunk in batches:
-        yield Tagged(*tag_chunk(tagger, chunk, fmt, paragraphs), chunk.flush)
+        yield Tagged(*tag_chunk(tagger, chunk, out, paragraphs), chunk.flush)
         if not chunk.flush and workers > 1:
             break  # a full chunk, with more to come perhaps
     else:
@@ -425,7 +487,7 @@ def tag_lines_parallel(
             break
     if not ready:
         return
-    with _pool(min(workers, len(ready)), model_path, fmt, paragraphs) as submit:
+    with _pool(min(workers, len(ready)), model_path, out, paragraphs) as submit:
         yield from _in_order(itertools.chain(ready, batches), lambda chunk: submit(_tag_chunk, chunk), len(ready))
 
 
@@ -438,19 +500,19 @@ def pipe_parallel(tagger: Tagger, batches: Iterable[list[str]], workers: int) ->
 
     with tempfile.TemporaryDirectory(prefix="ner-rnn-") as folder:
         path = save_model(Path(folder) / "model.npz", tagger)
-        with _pool(workers, path, Format.jsonl, False) as submit:
+        with _pool(workers, path, Output(), False) as submit:
             work = (Chunk(batch) for batch in batches)
             for tagged in _in_order(work, lambda chunk: submit(_tag_texts, chunk), workers):
                 yield from tagged.parts
 
 
-def _tag_texts(texts: list[str]) -> tuple[list[Doc], int]:
+def _tag_texts(texts: list[str]) -> tuple[list[Doc], int, list]:
     docs = _worker["tagger"].tag_texts(texts)
-    return docs, sum(len(d.words) for d in docs)
+    return docs, sum(len(d.words) for d in docs), []
 
 
 @contextmanager
-def _pool(n: int, model_path, fmt: Format, paragraphs: bool) -> Iterator:
+def _pool(n: int, model_path, out: Output, paragraphs: bool) -> Iterator:
     """``n`` worker processes that have read the model at ``model_path``; yields
     ``submit(function, chunk)``, which gives a future."""
     import multiprocessing
@@ -463,7 +525,7 @@ def _pool(n: int, model_path, fmt: Format, paragraphs: bool) -> Iterator:
     saved = {k: os.environ.get(k) for k in BLAS_THREADS}
     os.environ.update({k: "1" for k in BLAS_THREADS})
     _start_resource_tracker()
-    pool = ProcessPoolExecutor(n, multiprocessing.get_context("spawn"), _init_worker, (model_path, fmt, paragraphs))
+    pool = ProcessPoolExecutor(n, multiprocessing.get_context("spawn"), _init_worker, (model_path, out, paragraphs))
 
     def submit(function, chunk: Chunk):
         # Ctrl-C, SIGHUP and SIGTERM blocked while a worker may start, and so in it (the mask

@@ -11,7 +11,7 @@ from conftest import ner_rnn, run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ner_rnn.formats import WRITERS, Format
+from ner_rnn.formats import WRITERS, Format, Output
 from ner_rnn.modelfile import load_model
 from ner_rnn.stream import read_lines, tag_lines
 
@@ -30,7 +30,7 @@ line_text = st.text(st.characters(blacklist_characters="\n"), max_size=80)
 def test_tagging_never_raises_and_gives_one_record_per_line(lines):
     tagger = shipped()
     for fmt in Format:
-        out = "".join(part for tagged in tag_lines(tagger, lines, fmt) for part in tagged.parts)
+        out = "".join(part for tagged in tag_lines(tagger, lines, Output(fmt)) for part in tagged.parts)
         if fmt is Format.conll:  # tokens are never empty, so empty lines end records
             assert out.split("\n").count("") - 1 == len(lines)
         elif fmt is Format.jsonl:
@@ -57,11 +57,11 @@ def test_a_line_of_several_megabytes_is_one_record_in_linear_time(tmp_path):
     big = sentence * 40_000  # 2.2 MB, 400,000 tokens on one line
     tagger = shipped()
     t0 = time.perf_counter()
-    (((record,), n, _),) = list(tag_lines(tagger, [big], Format.conll))
+    (((record,), n, _, _),) = list(tag_lines(tagger, [big], Output(Format.conll)))
     seconds = time.perf_counter() - t0
     assert n == 400_000 and record.count("\n") == n + 1
     assert record.count("B-PER") == 80_000
-    small = list(tag_lines(tagger, [sentence * 400], Format.conll))[0].tokens
+    small = list(tag_lines(tagger, [sentence * 400], Output(Format.conll)))[0].tokens
     assert small == 4_000
     assert seconds < 60  # generous: it is linear, about 2 s here, not minutes
 
