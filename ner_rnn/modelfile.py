@@ -328,6 +328,30 @@ class ModelMeta:
         return kept if isinstance(kept, list) else []
 
 
+def model_info(tagger: Tagger, path: str | Path) -> dict:
+    """What ``ner-rnn info -f json`` prints (and a server's ``/info``): the network, its
+    inputs, how it decodes, the ``jsonl`` schema version it writes, and its provenance as
+    the file records it (``meta``: command, recipe, data checksums, scores, history)."""
+    from .formats import JSONL_SCHEMA
+
+    m, f = ModelMeta.from_json(tagger.meta, Path(path)), tagger.features
+    return {
+        "model": str(path),
+        "format_version": m.format_version,
+        "jsonl_schema": JSONL_SCHEMA,
+        "label": m.label,
+        "scheme": m.scheme,
+        "network": {"bidirectional": m.bidirectional, "hidden": m.hidden, "members": m.members, "n_x": m.n_x, "n_y": m.n_y},
+        "inputs": {"words": len(f.words), "shapes": len(f.shapes), "ngrams": len(f.ngrams), "lexicon": len(f.lexicon),
+                   "lexicon_source": m.lexicon_source, "context": f.evidence_buckets},  # fmt: skip
+        "document_context": m.context_window if m.doc_context else None,
+        "decoding": m.decoding.describe(),
+        "dev": m.scores("dev"),
+        "tests": m.tests,
+        "meta": tagger.meta,
+    }
+
+
 def _scores(s) -> dict | None:
     """A stored score record, if it is one (precision, recall and F1 as numbers in [0, 1])."""
     keys = ("precision", "recall", "f1")

@@ -8,6 +8,7 @@ import json
 import pydoc
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -134,3 +135,32 @@ def test_pipe_with_workers_gives_the_same_names_in_order(tmp_path):
     assert r.returncode == 0, r.stderr
     assert r.stdout == "ok\n"
     assert not list(tmp_path.glob("ner-rnn-*"))
+
+
+def test_the_jsonl_schema_is_pinned_to_its_version(shipped):
+    """docs/jsonl.md's promise: the fields of version 1 stay. Changing them means raising
+    JSONL_SCHEMA and saying so in docs/jsonl.md and the CHANGELOG."""
+    from ner_rnn.formats import JSONL_SCHEMA
+
+    record = shipped.tag("Angela Merkel met Joe Biden.").to_dict(token_scores=True)
+    fields = {
+        "record": sorted(record),
+        "entity": sorted(record["entities"][0]),
+        "token": sorted(record["tokens"][0]),
+    }
+    assert JSONL_SCHEMA == 1
+    assert fields == {"record": ["entities", "text", "tokens"], "entity": ["end", "label", "score", "start", "text"],
+                      "token": ["end", "score", "start", "tag", "text"]}  # fmt: skip
+    assert [type(v) for v in record["entities"][0].values()] == [int, int, str, str, float]
+    doc = (Path(__file__).parents[1] / "docs" / "jsonl.md").read_text()
+    assert f"schema version {JSONL_SCHEMA}" in doc
+
+
+def test_info_json_is_one_object_for_programs():
+    r = subprocess.run([sys.executable, "-m", "ner_rnn", "info", "-f", "json"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    info = json.loads(r.stdout)
+    assert r.stdout.count("\n") == 1
+    assert info["jsonl_schema"] == 1 and info["label"] == "PER" and info["network"]["bidirectional"] is True
+    assert 0.9 < info["dev"]["f1"] <= 1 and set(info["tests"]) == {"eng.testb", "conllpp.testb"}
+    assert info["meta"]["config"]["seed"] == load_model().meta["config"]["seed"]
