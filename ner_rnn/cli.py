@@ -270,6 +270,10 @@ def _tag_lines(texts, model, inputs, out, output, force, replace_invalid, worker
         sizes = [regular_size(p) if p is not None else None for p in sources]
         total = sum(sizes) if sizes and None not in sizes else None  # type: ignore[arg-type]
         writer = RecordWriter(sink)
+        if out.format is Format.html and out.redaction is None:
+            from .formats import html_head
+
+            sink.write(html_head(_html_title(texts, sources)))
         with _tag_progress(quiet or bool(texts) or interactive, total) as advance:
             tokens = 0
             record = 0  # records written so far, for the mapping
@@ -286,6 +290,17 @@ def _tag_lines(texts, model, inputs, out, output, force, replace_invalid, worker
             finally:  # stop the workers now, not when the generator is collected
                 records.close()
                 writer.close()
+        if out.format is Format.html and out.redaction is None:
+            from .formats import HTML_TAIL
+
+            sink.write(HTML_TAIL)
+
+
+def _html_title(texts, sources) -> str:
+    if texts:
+        return "ner-rnn: person names"
+    names = ", ".join("standard input" if p is None else str(p) for p in sources)
+    return f"ner-rnn: person names in {names}"
 
 
 @contextmanager
@@ -747,6 +762,9 @@ def evaluate_cli(
     data_scheme: DataScheme = typer.Option(
         DataScheme.auto, "--data-scheme", help="Check the file's tags against this scheme (auto: accept any)."
     ),
+    html: Optional[Path] = typer.Option(None, "--html", metavar="FILE", help="Also write the sentences with "
+                                        "errors as a web page, gold and predicted names side by side."),  # fmt: skip
+    force: bool = typer.Option(False, "--force", help="Overwrite the --html file if it exists."),
 ):
     """Score the model on gold data: span precision, recall, F1 and token accuracy.
 
@@ -755,6 +773,8 @@ def evaluate_cli(
       ner-rnn evaluate ../shared/data/conll2003/eng.testb
 
       ner-rnn evaluate gold.conll -f conlleval --errors
+
+      ner-rnn evaluate gold.conll --html errors.html
     """
     import json
 
@@ -775,6 +795,12 @@ def evaluate_cli(
         )
     result = evaluate(tagger, sentences, types)
     s = result.scores
+    if html is not None:
+        from .files import open_output
+        from .formats import errors_page
+
+        with open_output(html, force) as sink:
+            sink.write(errors_page(str(data), s, result.errors(sentences), tagger.label))
     wrong = result.errors(sentences) if errors else []
     if fmt is ReportFormat.json:
         record = s.to_dict()

@@ -37,6 +37,8 @@ class SentenceErrors:
     words: list[str]
     missed: list[Span] = field(default_factory=list)  # gold spans not predicted exactly
     spurious: list[Span] = field(default_factory=list)  # predicted spans not in the gold
+    gold: list[Span] = field(default_factory=list)  # every gold span of the sentence
+    pred: list[Span] = field(default_factory=list)  # every predicted span
 
 
 def score(gold: Sequence[Sequence[Span]], pred: Sequence[Sequence[Span]], lengths: Sequence[int]) -> Scores:
@@ -57,9 +59,8 @@ def errors(gold, pred, sentences) -> list[SentenceErrors]:
     """The sentences the model got wrong, with what it missed and what it found wrongly."""
     out = []
     for i, (g, p, s) in enumerate(zip(gold, pred, sentences)):
-        g, p = set(g), set(p)
-        if g != p:
-            out.append(SentenceErrors(i, s.line, s.words, sorted(g - p), sorted(p - g)))
+        if set(g) != set(p):
+            out.append(SentenceErrors(i, s.line, s.words, sorted(set(g) - set(p)), sorted(set(p) - set(g)), sorted(g), sorted(p)))
     return out
 
 

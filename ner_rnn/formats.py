@@ -9,6 +9,8 @@ that ends with a newline, so output lines up with input and can be cut and joine
 - ``conll``:  ``token<TAB>tag`` (IOB2) per line and a blank line after each record
               (so an empty input line gives one empty line)
 - ``jsonl``:  one JSON object per line: text, entities with offsets and score, tokens
+- ``html``:   one self-contained page (:data:`HTML_HEAD` ... :data:`HTML_TAIL`), a
+              paragraph per line, names highlighted, their score shown on hover
 
 A long line is tagged in pieces (:mod:`ner_rnn.stream`); :func:`render` gives each piece's
 part of the record: the text formats' pieces simply concatenate, a ``jsonl`` piece is a
@@ -36,6 +38,7 @@ class Format(str, Enum):
     inline = "inline"
     conll = "conll"
     jsonl = "jsonl"
+    html = "html"
 
 
 def marked(doc: Doc, before: str, after: str) -> Iterator[tuple[str, bool]]:
@@ -83,6 +86,54 @@ def to_jsonl(doc: Doc, token_scores: bool = False) -> str:
     return json.dumps(doc.to_dict(token_scores), ensure_ascii=False) + "\n"
 
 
+def html_escape(text: str) -> str:
+    """``text`` as HTML text or attribute value."""
+    return escape(text).replace('"', "&quot;")
+
+
+def to_html(doc: Doc, end: str = "\n", first: bool = True) -> str:
+    """A line as a paragraph (``first``/``end``: a piece of a long line opens or closes it)."""
+    label = html_escape(doc.label)
+    pieces = []
+    pos = 0
+    for e in doc.entities:
+        pieces.append(html_escape(doc.text[pos : e.start]))
+        pieces.append(f'<mark title="{label} {e.score:.2f}" data-score="{e.score}">{html_escape(e.text)}</mark>')
+        pos = e.end
+    pieces.append(html_escape(doc.text[pos:]))
+    return ("<p>" if first else "") + "".join(pieces) + ("</p>\n" if end else "")
+
+
+# the page around the paragraphs: inline CSS only, no script, nothing fetched from elsewhere
+HTML_HEAD = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="ner-rnn">
+<title>{title}</title>
+<style>
+body {{ font: 16px/1.6 system-ui, sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em; color: #222; }}
+h1 {{ font-size: 1.1em; color: #555; }}
+p {{ white-space: pre-wrap; margin: 0 0 .6em; min-height: 1em; }}
+mark {{ background: #ffe08a; border-radius: .25em; padding: 0 .15em; }}
+mark:hover {{ background: #ffc629; }}
+mark.missed {{ background: #b9e6ff; }}
+mark.false {{ background: #ffb3b3; text-decoration: line-through; }}
+table {{ border-collapse: collapse; width: 100%; }}
+td, th {{ border-top: 1px solid #ddd; padding: .4em; vertical-align: top; text-align: left; }}
+td.where {{ color: #777; white-space: nowrap; font-size: .85em; }}
+@media (prefers-color-scheme: dark) {{
+  body {{ background: #1b1b1b; color: #ddd; }} mark {{ background: #806a1f; color: #fff; }}
+}}
+</style></head><body>
+<h1>{title}</h1>
+"""
+HTML_TAIL = "</body></html>\n"
+
+
+def html_head(title: str) -> str:
+    return HTML_HEAD.format(title=html_escape(title))
+
+
 class JsonlPiece(NamedTuple):
     """A piece of a long line's ``jsonl`` record: its text as JSON string content, its
     entities and tokens as JSON objects (offsets in the whole line), and whether it is the last."""
@@ -108,11 +159,13 @@ def render(doc: Doc, fmt: Format, last: bool = True, base: int = 0, token_scores
     if fmt is Format.jsonl:
         return to_jsonl(doc, token_scores) if last and not base else jsonl_piece(doc, last, base, token_scores)
     end = "\n" if last else ""
+    if fmt is Format.html:
+        return to_html(doc, end, first=not base)
     return WRITERS[fmt](doc, end)
 
 
-WRITERS = {Format.text: to_text, Format.inline: to_inline, Format.conll: to_conll, Format.jsonl: to_jsonl}
-NEEDS_OFFSETS = {Format.text: True, Format.inline: True, Format.conll: False, Format.jsonl: True}
+WRITERS = {Format.text: to_text, Format.inline: to_inline, Format.conll: to_conll, Format.jsonl: to_jsonl, Format.html: to_html}
+NEEDS_OFFSETS = {Format.text: True, Format.inline: True, Format.conll: False, Format.jsonl: True, Format.html: True}
 
 
 @dataclass(frozen=True)
@@ -202,3 +255,37 @@ def json_error(line: str, obj: Optional[dict], problem: str) -> str:
     the object with an ``error`` field, or ``{"error": ..., "input": the line}``."""
     record = {**obj, "error": problem} if obj is not None else {"error": problem, "input": line}
     return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+def errors_page(name: str, scores, wrong, label: str) -> str:
+    """``evaluate --html``: the sentences with errors, each with its gold names (those
+    missed marked) beside the predicted ones (false ones struck through), as one page."""
+
+    def marked_words(words: list[str], spans, bad: set, kind: str) -> str:
+        starts = {a: b for a, b in spans}
+        out, i = [], 0
+        while i < len(words):
+            if i in starts:
+                b = starts[i]
+                css = f' class="{kind}"' if (i, b) in bad else ""
+                out.append(f"<mark{css}>{html_escape(' '.join(words[i:b]))}</mark>")
+                i = b
+            else:
+                out.append(html_escape(words[i]))
+                i += 1
+        return " ".join(out)
+
+    rows = []
+    for e in wrong:
+        rows.append(
+            f'<tr><td class="where">{html_escape(name)}:{e.line}</td>'
+            f"<td>{marked_words(e.words, e.gold, set(e.missed), 'missed')}</td>"
+            f"<td>{marked_words(e.words, e.pred, set(e.spurious), 'false')}</td></tr>\n"
+        )
+    summary = (f"<p>{label}: precision {scores.precision:.4f}, recall {scores.recall:.4f}, F1 {scores.f1:.4f}; "
+               f"{scores.gold_entities} gold names, {scores.predicted_entities} predicted, {scores.correct} right; "
+               f"{len(wrong)} sentences with errors. <mark class=\"missed\">missed</mark> "
+               f"<mark class=\"false\">false</mark></p>\n")  # fmt: skip
+    return (html_head(f"ner-rnn evaluate: errors in {name}") + summary
+            + "<table><tr><th>where</th><th>gold</th><th>predicted</th></tr>\n" + "".join(rows)
+            + "</table>\n" + HTML_TAIL)  # fmt: skip
