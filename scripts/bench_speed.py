@@ -6,6 +6,8 @@
    sentences (one per line, repeated) in a temporary folder, piped through
    `ner-rnn tag -f FORMAT [-w N] < in > out`; tokens/s and the peak RSS of the process
    (and of its workers) from wait4's resource usage.
+   `redact` rows time `ner-rnn redact` (with ``--against``, against that release's
+   `tag -f jsonl`, the throughput it must keep).
 2. Cold start: `ner-rnn tag "Teddy Roosevelt was a great President."`, wall time.
 3. Training: tokens/s of one epoch on eng.train with the default model's settings.
 
@@ -70,8 +72,10 @@ def tag_speed(model_args, infile: Path, outfile: Path, fmt: str, workers: int, r
     rss: list[list[float]] = [[] for _ in envs]
     for _ in range(repeat):
         for k, env in enumerate(envs):
+            # `redact` is timed against the earlier release's `tag -f jsonl`, which it must keep up with
+            command = ["redact"] if fmt == "redact" and k == 0 else ["tag", "-f", "jsonl" if fmt == "redact" else fmt]
             with open(infile, "rb") as fin, open(outfile, "wb") as fout:
-                seconds, peak, _ = run([*NER_RNN, "tag", *model_args, "-f", fmt, "-w", str(workers)], fin, fout, env)
+                seconds, peak, _ = run([*NER_RNN, *command, *model_args, "-w", str(workers)], fin, fout, env)
             times[k].append(seconds)
             rss[k].append(peak)
     return [(statistics.median(t), max(r)) for t, r in zip(times, rss)]
@@ -126,7 +130,7 @@ def main() -> None:
             f"{'format':<7} {'workers':>7} {'tokens':>10} {'median s':>9} {'tokens/s':>10} {'peak RSS MB':>12}{against}"
         )
         n = 0
-        for fmt, workers in (("conll", 1), ("conll", 2), ("jsonl", 1), ("jsonl", 2), ("text", 2)):
+        for fmt, workers in (("conll", 1), ("conll", 2), ("jsonl", 1), ("jsonl", 2), ("text", 2), ("redact", 1), ("redact", 2)):
             results = tag_speed(model_args, infile, outfile, fmt, workers, args.repeat, envs)
             (seconds, rss), n = results[0], n or count_tokens(outfile)  # the first run is conll
             row = f"{fmt:<7} {workers:>7} {n:>10,} {seconds:>9.2f} {n / seconds:>10,.0f} {rss:>12.0f}"
