@@ -836,6 +836,42 @@ def evaluate_cli(
         sys.stdout.write(f"{data}:{e.line}\tmissed: {missed}\tfalse: {spurious}\t{' '.join(e.words)}\n")
 
 
+# ---- serve ------------------------------------------------------------------------------------
+
+
+@app.command("serve")
+def serve_cli(
+    model: Optional[Path] = MODEL,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; another than 127.0.0.1 is said on stderr."),
+    port: int = typer.Option(8080, "--port", min=0, max=65535, help="Port (0: any free one, said on stderr)."),
+    workers: int = typer.Option(1, "-w", "--workers", min=1, help="Processes that tag, each with the model loaded."),
+    token: Optional[str] = typer.Option(None, "--token", envvar="NER_RNN_TOKEN", show_default=False,
+                                        help="Require 'Authorization: Bearer TOKEN' on every request but /health."),  # fmt: skip
+    max_bytes: int = typer.Option(1 << 20, "--max-bytes", min=1, help="Largest request body; beyond, 413."),
+    max_texts: int = typer.Option(1000, "--max-texts", min=1, help="Most texts in one request; beyond, 413."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No access log on stderr."),
+):
+    """Serve the tagger over HTTP: POST /tag, POST /redact, GET /health, GET /info, GET / (a page).
+
+    Needs the serve extra: pip install 'ner-rnn[serve]'. Stops on Ctrl-C or SIGTERM once
+    the requests in flight are answered.
+
+    Examples:
+
+      ner-rnn serve --port 8080
+
+      curl -s localhost:8080/tag -d '{"text": "Angela Merkel met Joe Biden."}'
+    """
+    from .serve import ServeConfig, serve
+
+    cores = __import__("ner_rnn.stream", fromlist=["available_cores"]).available_cores()
+    if workers > cores:
+        raise ConfigError(f"-w {workers}: {cores} cores are available here; give -w {cores} or fewer")
+    if token is not None and not token.strip():
+        raise ConfigError("--token is empty")
+    serve(ServeConfig(model, host, port, workers, token, max_bytes, max_texts, quiet))
+
+
 # ---- info -------------------------------------------------------------------------------------
 
 

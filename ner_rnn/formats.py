@@ -235,7 +235,17 @@ def json_problem(line: str, key: str) -> tuple[Optional[dict], Optional[str]]:
         return obj, f'no "{key}" field (choose it with --text-key)'
     if not isinstance(obj[key], str):
         return obj, f'the "{key}" field is {type(obj[key]).__name__ if obj[key] is not None else "null"}, not a string'
-    return obj, None
+    return obj, surrogate_problem(obj[key], f'the "{key}" field')
+
+
+def surrogate_problem(text: str, what: str) -> Optional[str]:
+    """Why ``text`` is not text, if it holds a lone surrogate (JSON's ``"\\ud800"``, which no
+    UTF-8 can write), else None."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        return f"{what} holds a lone surrogate (U+{ord(text[e.start]):04X} at character {e.start}), which is not text"
+    return None
 
 
 def json_record(obj: dict, key: str, doc: Doc, out: Output, pools: Optional[Pools] = None) -> tuple[str, list[Replaced]]:
@@ -245,16 +255,25 @@ def json_record(obj: dict, key: str, doc: Doc, out: Output, pools: Optional[Pool
         doc = doc.above(out.min_score)
     if out.redaction is not None:
         text, replaced = redact(doc, out.redaction, pools)
-        return json.dumps({**obj, key: text}, ensure_ascii=False) + "\n", replaced
+        return _json_line({**obj, key: text}), replaced
     result = doc.to_dict(out.token_scores)
-    return json.dumps({**obj, "entities": result["entities"], "tokens": result["tokens"]}, ensure_ascii=False) + "\n", []
+    return _json_line({**obj, "entities": result["entities"], "tokens": result["tokens"]}), []
+
+
+def _json_line(obj) -> str:
+    """``obj`` as one line of UTF-8-writable JSON: characters as they are, unless another
+    field holds a lone surrogate, which only an escape can carry."""
+    line = json.dumps(obj, ensure_ascii=False)
+    if surrogate_problem(line, ""):
+        line = json.dumps(obj)
+    return line + "\n"
 
 
 def json_error(line: str, obj: Optional[dict], problem: str) -> str:
     """The record of a line that could not be tagged, kept with ``--on-bad-line keep``:
     the object with an ``error`` field, or ``{"error": ..., "input": the line}``."""
     record = {**obj, "error": problem} if obj is not None else {"error": problem, "input": line}
-    return json.dumps(record, ensure_ascii=False) + "\n"
+    return _json_line(record)
 
 
 def errors_page(name: str, scores, wrong, label: str) -> str:

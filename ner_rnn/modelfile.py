@@ -331,7 +331,8 @@ class ModelMeta:
 def model_info(tagger: Tagger, path: str | Path) -> dict:
     """What ``ner-rnn info -f json`` prints (and a server's ``/info``): the network, its
     inputs, how it decodes, the ``jsonl`` schema version it writes, and its provenance as
-    the file records it (``meta``: command, recipe, data checksums, scores, history)."""
+    the file records it (``meta``: command, recipe, data checksums, scores, history; not
+    the vocabularies, which ``inputs`` counts)."""
     from .formats import JSONL_SCHEMA
 
     m, f = ModelMeta.from_json(tagger.meta, Path(path)), tagger.features
@@ -348,7 +349,7 @@ def model_info(tagger: Tagger, path: str | Path) -> dict:
         "decoding": m.decoding.describe(),
         "dev": m.scores("dev"),
         "tests": m.tests,
-        "meta": tagger.meta,
+        "meta": {k: v for k, v in tagger.meta.items() if k != "features"},
     }
 
 

@@ -62,6 +62,7 @@ def test_jsonl_in_with_another_text_field_and_token_scores(shipped):
         (b'{"id": 3}', 'no "text" field'),
         (b'{"text": null}', 'the "text" field is null, not a string'),
         (b'{"text": "a" ', "not JSON"),
+        (b'{"text": "a\\ud800"}', 'the "text" field holds a lone surrogate (U+D800 at character 1)'),
     ],
 )
 def test_a_bad_line_is_an_error_naming_it(tmp_path, line, problem):
