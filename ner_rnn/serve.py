@@ -70,27 +70,33 @@ class Problem(Exception):
 # ---- in the worker processes ------------------------------------------------------------------
 
 
-def _job(kind: str, texts: list[str], options: dict) -> bytes:
-    """Tag or redact ``texts`` with the worker's tagger: the JSON of each record, joined."""
+def _job(kind: str, options: dict, requests: list[list[str]]) -> list[bytes]:
+    """Tag or redact the texts of several requests with the same options, in one pass of
+    the worker's tagger: for each request, the JSON list of its records."""
     from .stream import _worker
 
     tagger = _worker["tagger"]
     min_score = float(options.get("min_score", 0.0))
-    docs = tagger.tag_texts(texts)
+    docs = tagger.tag_texts([t for texts in requests for t in texts])
     if min_score > 0:
         docs = [d.above(min_score) for d in docs]
     if kind == "tag":
         token_scores = bool(options.get("token_scores", False))
-        return json.dumps([d.to_dict(token_scores) for d in docs], ensure_ascii=False).encode()
-    from .redact import redact
+        records = [d.to_dict(token_scores) for d in docs]
+    else:
+        from .redact import redact
 
-    how = Redaction(Style(options.get("style", "label")), options.get("mask_char", "*"), int(options.get("seed", 0)))
-    pools = pools_of(tagger)
-    out = []
-    for doc in docs:
-        text, replaced = redact(doc, how, pools)
-        out.append({"text": text, "replacements": [r.to_dict() for r in replaced]})
-    return json.dumps(out, ensure_ascii=False).encode()
+        how = Redaction(Style(options.get("style", "label")), options.get("mask_char", "*"), int(options.get("seed", 0)))
+        pools = pools_of(tagger)
+        records = []
+        for doc in docs:
+            text, replaced = redact(doc, how, pools)
+            records.append({"text": text, "replacements": [r.to_dict() for r in replaced]})
+    out, start = [], 0
+    for texts in requests:
+        out.append(json.dumps(records[start : start + len(texts)], ensure_ascii=False).encode())
+        start += len(texts)
+    return out
 
 
 def _page_job(text: str) -> str:
@@ -150,6 +156,59 @@ class Workers:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
+BATCH_TEXTS = 4000  # at most this many texts of waiting requests go to a worker together
+
+
+class Batcher:
+    """Requests that come while every worker is busy wait, and go to the next free worker
+    together, as one job (continuous batching): under load, one pass of the network tags
+    many requests, and a lone request still goes at once, with no delay added. Each
+    request gets back exactly its own records."""
+
+    def __init__(self, workers: Workers):
+        self.workers = workers
+        self.waiting: dict[tuple, list] = {}  # (kind, options) -> [(texts, future)]
+        self.busy = 0
+
+    async def run(self, kind: str, texts: list[str], options: dict) -> bytes:
+        future = asyncio.get_running_loop().create_future()
+        key = (kind, json.dumps(options, sort_keys=True))
+        self.waiting.setdefault(key, []).append((texts, future))
+        self._dispatch()
+        return await future
+
+    def _dispatch(self) -> None:
+        while self.waiting and self.busy < self.workers.n:
+            key = next(iter(self.waiting))
+            queue = self.waiting[key]
+            batch, size = [], 0
+            while queue and (not batch or size + len(queue[0][0]) <= BATCH_TEXTS):
+                texts, future = queue.pop(0)
+                if not future.cancelled():  # its client went away
+                    batch.append((texts, future))
+                    size += len(texts)
+            if not queue:
+                del self.waiting[key]
+            if batch:
+                self.busy += 1
+                asyncio.ensure_future(self._send(key, batch))
+
+    async def _send(self, key: tuple, batch: list) -> None:
+        kind, options = key[0], json.loads(key[1])
+        try:
+            bodies = await self.workers.run(_job, kind, options, [texts for texts, _ in batch])
+            for (_, future), body in zip(batch, bodies):
+                if not future.done():
+                    future.set_result(body)
+        except BaseException as e:  # a Problem (a worker died), or anything else: each request gets it
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(e)
+        finally:
+            self.busy -= 1
+            self._dispatch()
+
+
 # ---- the application ----------------------------------------------------------------------------
 
 
@@ -161,6 +220,7 @@ def make_app(config: ServeConfig, workers: Workers, model_path: Path):
     from starlette.routing import Route
 
     info_cache: dict = {}
+    batcher = Batcher(workers)
 
     def error(status: int, message: str, headers: Optional[dict] = None) -> Response:
         return JSONResponse({"error": message}, status, headers=headers)
@@ -214,13 +274,13 @@ def make_app(config: ServeConfig, workers: Workers, model_path: Path):
     async def tag(request: Request) -> Response:
         check_token(request)
         texts, single, options = await json_body(request, TAG_OPTIONS)
-        body = await workers.run(_job, "tag", texts, options)
+        body = await batcher.run("tag", texts, options)
         return json_response(body, single)
 
     async def redact(request: Request) -> Response:
         check_token(request)
         texts, single, options = await json_body(request, REDACT_OPTIONS)
-        body = await workers.run(_job, "redact", texts, options)
+        body = await batcher.run("redact", texts, options)
         return json_response(body, single)
 
     def json_response(body: bytes, single: bool) -> Response:
@@ -354,7 +414,9 @@ def serve(config: ServeConfig) -> None:
     model_path = Path(config.model) if config.model else DEFAULT_MODEL
     load_model(model_path)  # a bad model file is one line here, before any worker starts
     family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP said outright: asyncio sets TCP_NODELAY only on sockets that say it, and
+    # without it each answer waits ~40 ms for the client's delayed ACK (Nagle's algorithm)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((config.host, config.port))
@@ -369,16 +431,17 @@ def serve(config: ServeConfig) -> None:
         uconfig = uvicorn.Config(app, log_config=None, log_level="warning", access_log=False, lifespan="off",
                                  timeout_graceful_shutdown=30, limit_concurrency=64 * config.workers + 64)  # fmt: skip
         server = uvicorn.Server(uconfig)
+        # Uvicorn finishes the requests in flight on SIGTERM/SIGINT, then raises the signal
+        # again under the handlers it found: those only ask the server to stop, so that the
+        # end is exit 0, and a signal that comes before Uvicorn's own handlers stops it too
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: setattr(server, "should_exit", True))
         if host not in ("127.0.0.1", "::1", "localhost"):
             log(f"ner-rnn: warning: listening on {host}, reachable from other machines"
                 + ("" if config.token else "; anyone who can reach it can use it (set --token)"))  # fmt: skip
         shown = f"[{host}]" if ":" in host else host
         log(f"ner-rnn: serving {model_path.name} on http://{shown}:{port} with {config.workers} worker"
             f"{'s' if config.workers > 1 else ''}{', token required' if config.token else ''}; Ctrl-C stops")  # fmt: skip
-        # Uvicorn finishes the requests in flight on SIGTERM/SIGINT, then raises the signal
-        # again under the handlers it found: make those a no-op, so that the end is exit 0
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: None)
         server.run(sockets=[sock])
     finally:
         workers.close()

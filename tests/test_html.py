@@ -4,6 +4,7 @@ Chromium is installed, what a real browser reads from it (scripts/check_html.py)
 from __future__ import annotations
 
 import html
+import importlib.util
 import re
 import shutil
 import subprocess
@@ -42,8 +43,10 @@ def test_evaluate_html_writes_the_errors_and_never_overwrites(tmp_path):
 
 @pytest.mark.skipif(not shutil.which("chromium"), reason="Chromium is not installed (apt-get install chromium)")
 def test_a_real_browser_reads_the_pages(tmp_path):
-    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_html.py"), "--out", str(tmp_path)],
+    serve = ["--serve"] if importlib.util.find_spec("uvicorn") else []
+    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_html.py"), "--out", str(tmp_path), *serve],
                        capture_output=True, text=True, timeout=300)  # fmt: skip
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout.endswith("ok\n")
-    assert (tmp_path / "tagged.png").stat().st_size > 2000 and (tmp_path / "errors.png").stat().st_size > 2000
+    for shot in ["tagged.png", "errors.png"] + (["serve.png"] if serve else []):
+        assert (tmp_path / shot).stat().st_size > 2000, shot
