@@ -105,14 +105,12 @@ class Batch:
 
 
 def _has_capitals(words: list[str]) -> bool:
-    """Some word after the first is capitalised: a capital at the start of a sentence says
-    nothing of how the rest was typed ("Yesterday i met john smith")."""
-    return any(w[:1].isupper() for w in words[1:])
+    return any(w[:1].isupper() for w in words)
 
 
 def _shows_case(words: list[str]) -> bool:
-    """Written in mixed case: some word but the first is capitalised and some letter is
-    lower case (not all lower case, not "casual" case, not ALL CAPS)."""
+    """Written in mixed case: some word is capitalised and some letter is lower case
+    (not all lower case, not ALL CAPS)."""
     return _has_capitals(words) and any(not w.isupper() and w.lower() != w.upper() for w in words)
 
 
