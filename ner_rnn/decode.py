@@ -11,7 +11,10 @@ boolean "is in a name" of every token:
    likely tag (there a name looks like any other word, and the network is less sure);
 2. ``join_neighbours``: a token that touches a name joins it when P(name) >= ``Decoding.join``
    (``Decoding.caseless_join`` in a sentence without case), a capitalised one only in
-   cased text ("Niall Quinn", not just "Quinn"; "bowler Martin McCague" stays out);
+   cased text ("Niall Quinn", not just "Quinn"; "bowler Martin McCague" stays out); a
+   sentence whose only capital is its first word is in "casual" case, as chat is typed
+   ("Yesterday i met john smith"), and shows no case, but its second word joins no name
+   ("Williams said");
 3. ``conventions``: what the annotation counts as a name (:mod:`ner_rnn.conventions`):
    regnal numbers join it, titles leave its start, lower-case words other than particles
    leave it in cased text, tokens without a letter leave its ends;
@@ -109,9 +112,10 @@ def _has_capitals(words: list[str]) -> bool:
 
 
 def _shows_case(words: list[str]) -> bool:
-    """Written in mixed case: some word is capitalised and some letter is lower case
-    (not all lower case, not ALL CAPS)."""
-    return _has_capitals(words) and any(not w.isupper() and w.lower() != w.upper() for w in words)
+    """Written in mixed case: some word but the first is capitalised and some letter is lower
+    case (not all lower case, not ALL CAPS, and not "casual" case, where a capital at the start
+    of a sentence says nothing of how the rest was typed: "Yesterday i met john smith")."""
+    return _has_capitals(words[1:]) and any(not w.isupper() and w.lower() != w.upper() for w in words)
 
 
 def _sentence_of(candidates: np.ndarray, offsets: np.ndarray) -> np.ndarray:
@@ -140,7 +144,8 @@ def _in_caseless(decision: np.ndarray, other: np.ndarray, offsets: np.ndarray, s
 
 def _may_join(candidates: np.ndarray, sentences: list[list[str]], offsets: np.ndarray, n: int) -> np.ndarray:
     """Which tokens may join a neighbouring name on weak evidence (see :func:`join_neighbours`):
-    a capitalised word, or any word of a sentence without capitals.
+    a capitalised word, or any word of a sentence without capitals, or in casual case (no
+    capital but the first word's) any word but the second.
 
     Only the ``candidates`` (flat token indices) are looked at; every other token may.
     """
@@ -152,6 +157,11 @@ def _may_join(candidates: np.ndarray, sentences: list[list[str]], offsets: np.nd
     )
     if lower.any():
         ok[candidates[lower]] = ~_of_sentence(_has_capitals, which[lower], sentences)
+        # in casual case, a lower-case word may join too, but not the second word, whose
+        # neighbour's capital is no evidence of a name ("Williams said")
+        casual = lower & (candidates - offsets[which] > 1)
+        if casual.any():
+            ok[candidates[casual]] |= ~_of_sentence(_shows_case, which[casual], sentences)
     return ok
 
 

@@ -49,6 +49,7 @@ def test_extension_joins_likely_neighbours_within_a_sentence(extend, codes):
         (["TEDDY", "ROOSEVELT", "SPOKE", "."], [1, 2, 0, 0]),  # ALL CAPS: the same
         (["Teddy", "Roosevelt", "Spoke", "."], [0, 0, 0, 0]),  # mixed case: argmax
         (["Teddy", "Roosevelt", "SPOKE", "."], [0, 0, 0, 0]),
+        (["Yesterday", "roosevelt", "spoke", "."], [1, 2, 0, 0]),  # "casual" case: a first capital is no case
     ],
 )
 def test_sentences_that_show_no_case_have_their_own_threshold(words, codes):
@@ -100,11 +101,28 @@ def test_sentences_that_show_no_case_have_their_own_extension_threshold():
 
 def test_case_rule_finds_each_token_in_its_own_sentence():
     # an empty sentence between two others must not shift the lookup
-    sentences = [["Bob", "ran"], [], ["the", "Bob"]]
-    offsets = np.array([0, 2, 2, 4])
-    p_name = np.array([0.9, 0.3, 0.3, 0.9])
+    # (the first sentence is cased: "met" may not join a name; the last is not: "the" may)
+    sentences = [["Bob", "met", "Ann"], [], ["the", "bob"]]
+    offsets = np.array([0, 3, 3, 5])
+    p_name = np.array([0.9, 0.3, 0.9, 0.3, 0.9])
     flat = np.stack([1 - p_name, p_name], axis=1)
-    assert _decoder(0.2).iob2(flat, offsets, sentences).tolist() == [1, 0, 0, 1]
+    assert _decoder(0.2).iob2(flat, offsets, sentences).tolist() == [1, 0, 1, 1, 2]
+
+
+@pytest.mark.parametrize(
+    ("words", "p_name", "codes"),
+    [
+        # "casual" case: a lower-case neighbour joins a name...
+        (["Yesterday", "i", "met", "john", "smith"], [0.0, 0.0, 0.0, 0.9, 0.3], [0, 0, 0, 1, 2]),
+        # ...but not the second word of the sentence, next to a capital that is no evidence
+        (["Williams", "said", "so", "."], [0.9, 0.3, 0.0, 0.0], [1, 0, 0, 0]),
+        # in cased text (a capital after the first word), no lower-case word joins
+        (["Yesterday", "I", "met", "John", "smith"], [0.0, 0.0, 0.0, 0.9, 0.3], [0, 0, 0, 1, 0]),
+    ],
+)
+def test_casual_case_lets_lower_case_neighbours_join_but_the_second_word(words, p_name, codes):
+    flat = np.stack([1 - np.array(p_name), np.array(p_name)], axis=1)
+    assert _decoder(0.2).iob2(flat, np.array([0, len(words)]), [words]).tolist() == codes
 
 
 def _decode(words_per_sentence, p_name, extend=None):
@@ -190,7 +208,8 @@ def test_a_name_with_a_company_designator_in_it_is_dropped():
         (["said", "Hassan", "al-Turabi", "."], [0.0, 0.9, 0.9, 0.0], [0, 1, 2, 0]),
         (["Ann", "Lee", "met", "Bo", "Ek"], [0.9, 0.9, 0.9, 0.9, 0.9], [1, 2, 0, 1, 2]),  # inside: two names
         (["Kengo", "wa", "Dondo", "said"], [0.9, 0.9, 0.9, 0.0], [1, 2, 2, 0]),  # a particle, as in eng.train
-        (["He", "said", "so", "."], [0.0, 0.9, 0.9, 0.0], [0, 0, 0, 0]),  # a name of lower-case words goes whole
+        (["Then", "He", "said", "so", "."], [0.0, 0.0, 0.9, 0.9, 0.0], [0, 0, 0, 0, 0]),  # a name of lower-case words goes whole
+        (["He", "said", "so", "."], [0.0, 0.9, 0.9, 0.0], [0, 1, 2, 0]),  # but a first capital alone is no case
         (["bowler", "martin", "mccague", "took"], [0.9, 0.9, 0.9, 0.9], [1, 2, 2, 2]),  # no capitals: no rule
         (["BOWLER", "MARTIN", "MCCAGUE", "TOOK"], [0.9, 0.9, 0.9, 0.9], [1, 2, 2, 2]),  # nor in ALL CAPS
         (["ann", "lee", "met", "bo", "ek"], [0.9, 0.9, 0.9, 0.9, 0.9], [1, 2, 2, 2, 2]),

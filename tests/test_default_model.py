@@ -38,6 +38,13 @@ def test_teddy_roosevelt_and_teddy_bears(shipped):
     assert bears.entities == []
 
 
+def test_names_in_casual_case(shipped):
+    """Chat, e-mail and tweets: all lower case but the first word. One capital at the start
+    does not make the sentence cased, so its lower-case names are found."""
+    docs = shipped.tag_texts(["Yesterday i met john smith at the station.", "Teddy bears are on sale!"])
+    assert [[e.text for e in d.entities] for d in docs] == [["john smith"], []]
+
+
 def test_f1_on_conll2003_test(shipped, conll_dir):
     """Person-name span F1 on eng.testb (inference only), and that the recorded figure is this one."""
     path = conll_dir / "eng.testb"
