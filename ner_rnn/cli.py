@@ -169,6 +169,8 @@ PARAGRAPHS = typer.Option(
     help="Let a name's mentions help each other across the lines of a paragraph (up to a blank line), "
     "not just within a line. Output is still one record per line.")  # fmt: skip
 QUIET = typer.Option(False, "-q", "--quiet", help="No progress on stderr.")
+HANDLES = typer.Option(True, "--handles/--no-handles",
+                       help="Tag an @-handle that may be a person's (@AngelaMerkel, not @NASA) as a name.")  # fmt: skip
 
 
 @app.command("tag")
@@ -188,6 +190,7 @@ def tag_cli(
     replace_invalid: bool = REPLACE_INVALID,
     workers: int = WORKERS,
     paragraphs: bool = PARAGRAPHS,
+    handles: bool = HANDLES,
     quiet: bool = QUIET,
 ):
     """Find person names in TEXT, in --input files, or in standard input (one text per line).
@@ -212,11 +215,12 @@ def tag_cli(
     if token_scores and fmt is not Format.jsonl:
         raise ConfigError("--token-scores needs -f jsonl")
     out = Output(fmt, min_score, token_scores, text_key if jsonl_in else None)
-    _tag_lines(texts, model, inputs, out, output, force, replace_invalid, workers, paragraphs, quiet, on_bad_line)
+    _tag_lines(texts, model, inputs, out, output, force, replace_invalid, workers, paragraphs, quiet, on_bad_line,
+               handles=handles)
 
 
 def _tag_lines(texts, model, inputs, out, output, force, replace_invalid, workers, paragraphs, quiet,
-               on_bad_line=OnBadLine.error, mapping: Optional[Path] = None) -> None:  # fmt: skip
+               on_bad_line=OnBadLine.error, mapping: Optional[Path] = None, handles: bool = True) -> None:  # fmt: skip
     """What `tag` and `redact` share: read TEXT arguments, files or stdin, tag, write ``out``'s records."""
     from .files import STDIN, check_input, check_not_stdout, check_stdin, open_input, open_output, regular_size
     from .modelfile import DEFAULT_MODEL, load_model
@@ -242,6 +246,7 @@ def _tag_lines(texts, model, inputs, out, output, force, replace_invalid, worker
 
     with open_output(output, force) as sink, _maybe_output(mapping, force) as mapping_sink:
         tagger = load_model(model)
+        tagger.handles = handles
         consumed = [0]  # bytes read so far, for the progress bar
 
         def read(stream, name):
@@ -363,6 +368,7 @@ def redact_cli(
     replace_invalid: bool = REPLACE_INVALID,
     workers: int = WORKERS,
     paragraphs: bool = PARAGRAPHS,
+    handles: bool = HANDLES,
     quiet: bool = QUIET,
 ):
     """Write TEXT, --input files or standard input with every person name replaced.
@@ -386,7 +392,8 @@ def redact_cli(
         raise ConfigError("--mapping and --output are the same file")
     out = Output(Format.text, min_score, False, text_key if input_format is InputFormat.jsonl else None,
                  Redaction(style, mask_char, seed))  # fmt: skip
-    _tag_lines(texts, model, inputs, out, output, force, replace_invalid, workers, paragraphs, quiet, on_bad_line, mapping)
+    _tag_lines(texts, model, inputs, out, output, force, replace_invalid, workers, paragraphs, quiet, on_bad_line,
+               mapping, handles)
 
 
 def _argument(text: str, n: int, replace_invalid: bool) -> str:

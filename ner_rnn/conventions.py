@@ -24,6 +24,12 @@ gets wrong because their examples are rare in training:
   Boland").
 
 All are applied by :func:`ner_rnn.decode.conventions` after the network's decision.
+
+One more is this tool's own, for people who find or remove people in social media: an
+@-handle ("@AngelaMerkel", "@elonmusk") names its owner, so it is tagged as a name of its
+own, unless it looks like an organisation's: an acronym in capitals ("@NASA", "@BBC") or a
+handle with a word such as "news" or "times" in it ("@nytimes", "@BBCBreaking"). The network, trained on news without handles, cannot tell; the rule is
+:func:`ner_rnn.decode.handles`, and ``handles=False`` (``--no-handles``) turns it off.
 """
 
 from __future__ import annotations
@@ -70,3 +76,27 @@ def is_particle(word: str) -> bool:
 def is_lower_word(word: str) -> bool:
     """A word in lower case that cannot be part of a name in text that shows case."""
     return word[:1].islower() and not is_particle(word)
+
+
+# words in handles that organisations, not people, use ("@nytimes", "@BBCBreaking", "@CNNnews");
+# none is found inside a common given name or surname
+ORG_HANDLE_WORDS = (
+    "news times daily press media radio club team store support breaking world weather police council ministry "
+    "embassy"
+).split()
+
+
+def is_handle(word: str) -> bool:
+    """An @-handle, as the tokenizer keeps it whole: "@" and a word with a letter."""
+    body = word[1:].replace("_", "").replace(".", "")
+    return word[:1] == "@" and body.isalnum() and not body.isdigit()
+
+
+def is_person_handle(word: str) -> bool:
+    """A handle that may be a person's: not an acronym in capitals, no organisation word."""
+    body = word[1:]
+    letters = "".join(c for c in body if c.isalpha())
+    if letters.isupper() and len(letters) <= 6:
+        return False
+    low = body.lower()
+    return not any(w in low for w in ORG_HANDLE_WORDS)

@@ -19,7 +19,9 @@ boolean "is in a name" of every token:
    regnal numbers join it, titles leave its start, lower-case words other than particles
    leave it in cased text, tokens without a letter leave its ends;
 4. ``not_companies``: a one-word name that is part of a company's name nearby in its
-   document is dropped, and a name loses its words up to a company designator.
+   document is dropped, and a name loses its words up to a company designator;
+5. ``handles``: an @-handle that may be a person's ("@AngelaMerkel", not "@NASA") is a name
+   of its own, unless ``Batch.handles`` is False (:func:`ner_rnn.conventions.is_person_handle`).
 
 The thresholds are a :class:`Decoding`, chosen on dev after training
 (:func:`ner_rnn.train.choose_decoding`) and stored in the model file. A new rule is a
@@ -37,7 +39,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from . import context
-from .conventions import is_lower_word, is_regnal, is_title
+from .conventions import is_handle, is_lower_word, is_person_handle, is_regnal, is_title
 
 
 @dataclass(frozen=True)
@@ -97,8 +99,10 @@ class Batch:
     sentences: Sequence[Sequence[str]] | None = None
     documents: Sequence[int] | None = None  # the document of each sentence
     window: int = context.WINDOW  # sentences either side that count as nearby
+    handles: bool = True  # an @-handle of a person is a name (the rule ``handles``)
 
     def __post_init__(self) -> None:
+        self.alone: np.ndarray | None = None  # tokens that are a name by themselves (handles)
         self.ids = self.flat.argmax(axis=1)
         self.p = p_name(self.flat, self.scheme)
         self.first = _sentence_starts(len(self.flat), self.offsets)  # no name runs across a sentence start
@@ -353,8 +357,26 @@ def not_companies(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     return _not_companies(name, b.first, b.offsets, b.sentences, b.documents, b.window)
 
 
+def handles(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
+    """Each @-handle is a name of its own when it may be a person's, and no name otherwise
+    (given the words, and unless ``b.handles`` is False)."""
+    if not b.handles or b.sentences is None:
+        return name
+    alone = []
+    for i, words in enumerate(b.sentences):
+        if "@" in "".join(words):  # most sentences have none: looked at in C
+            start = int(b.offsets[i])
+            alone += [(start + k, is_person_handle(w)) for k, w in enumerate(words) if w[:1] == "@" and is_handle(w)]
+    if alone:
+        at, person = np.array(alone, dtype=np.int64).T
+        name[at] = person.astype(bool)
+        b.alone = np.zeros(len(name), dtype=bool)
+        b.alone[at] = True
+    return name
+
+
 Rule = Callable[[np.ndarray, Batch, Decoding], np.ndarray]
-RULES: list[Rule] = [caseless_threshold, join_neighbours, conventions, not_companies]
+RULES: list[Rule] = [caseless_threshold, join_neighbours, conventions, not_companies, handles]
 
 
 def decode(b: Batch, d: Decoding, rules: Sequence[Rule] = RULES) -> np.ndarray:
@@ -362,11 +384,15 @@ def decode(b: Batch, d: Decoding, rules: Sequence[Rule] = RULES) -> np.ndarray:
 
     A token starts as a name if that is its most likely tag; then each rule changes the
     names in turn. A name token continues the name before it unless it starts a sentence,
-    or the ``bio`` model says B; a stray I starts a name, as in conlleval.
+    or the ``bio`` model says B, or it or the token before it is a name by itself (a
+    handle); a stray I starts a name, as in conlleval.
     """
     name = (b.ids == 1) | (b.ids == 2) if b.scheme == "bio" else b.ids == 1
     for rule in rules:
         name = rule(name, b, d)
     prev, _ = _neighbours(name, b.first)
     begins = ~prev if b.scheme == "io" else ~prev | (b.ids == 1)
+    if b.alone is not None:
+        begins |= b.alone
+        begins[1:] |= b.alone[:-1]
     return np.where(name, np.where(begins, 1, 2), 0)

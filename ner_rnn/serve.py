@@ -9,9 +9,9 @@ results cannot be mixed.
 Endpoints (every body JSON, every error ``{"error": "one line"}``):
 
 - ``POST /tag``: ``{"text": "..."}`` -> the ``jsonl`` record of the text (docs/jsonl.md),
-  or ``{"texts": [...]}`` -> ``{"records": [...]}``; options ``min_score``, ``token_scores``
+  or ``{"texts": [...]}`` -> ``{"records": [...]}``; options ``min_score``, ``token_scores``, ``handles``
 - ``POST /redact``: the same bodies -> ``{"text": ..., "replacements": [...]}`` (or
-  ``{"records": [...]}`` of those); options ``style``, ``mask_char``, ``seed``, ``min_score``
+  ``{"records": [...]}`` of those); options ``style``, ``mask_char``, ``seed``, ``min_score``, ``handles``
 - ``GET /health`` -> ``{"status": "ok"}``; ``GET /info`` -> what ``info -f json`` prints
 - ``GET /`` -> a page to paste text into; the form posts to ``/`` and the answer is the
   page with the names highlighted (the HTML of ``-f html``; no script); ``GET /?text=...``
@@ -43,8 +43,8 @@ from .redact import Redaction, Style, pools_of
 
 MAX_BYTES = 1 << 20  # a request body larger than this is refused (413)
 MAX_TEXTS = 1000  # and so is a request of more texts than this
-TAG_OPTIONS = {"min_score", "token_scores"}
-REDACT_OPTIONS = {"min_score", "style", "mask_char", "seed"}
+TAG_OPTIONS = {"min_score", "token_scores", "handles"}
+REDACT_OPTIONS = {"min_score", "style", "mask_char", "seed", "handles"}
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,7 @@ def _job(kind: str, options: dict, requests: list[list[str]]) -> list[bytes]:
 
     tagger = _worker["tagger"]
     min_score = float(options.get("min_score", 0.0))
+    tagger.handles = bool(options.get("handles", True))
     docs = tagger.tag_texts([t for texts in requests for t in texts])
     if min_score > 0:
         docs = [d.above(min_score) for d in docs]
@@ -341,8 +342,9 @@ def check_options(options: dict) -> None:
         x = options["min_score"]
         if isinstance(x, bool) or not isinstance(x, (int, float)) or not 0 <= x <= 1:
             raise Problem(400, '"min_score" must be a number from 0 to 1')
-    if "token_scores" in options and not isinstance(options["token_scores"], bool):
-        raise Problem(400, '"token_scores" must be true or false')
+    for flag in ("token_scores", "handles"):
+        if flag in options and not isinstance(options[flag], bool):
+            raise Problem(400, f'"{flag}" must be true or false')
     if "style" in options and options["style"] not in {s.value for s in Style}:
         raise Problem(400, f'"style" must be one of {", ".join(s.value for s in Style)}')
     if "mask_char" in options and not (isinstance(options["mask_char"], str) and len(options["mask_char"]) == 1):

@@ -428,7 +428,7 @@ _worker: dict = {}
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 
-def _init_worker(model_path, out: Output, paragraphs: bool) -> None:
+def _init_worker(model_path, out: Output, paragraphs: bool, handles: bool = True) -> None:
     from .modelfile import load_model
 
     # Ctrl-C, a hang-up or a SIGTERM to the job reach its whole process group; a worker
@@ -440,6 +440,7 @@ def _init_worker(model_path, out: Output, paragraphs: bool) -> None:
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     _worker["tagger"] = load_model(model_path)
+    _worker["tagger"].handles = handles
     _worker["out"] = out
     _worker["paragraphs"] = paragraphs
 
@@ -487,7 +488,7 @@ def tag_lines_parallel(
             break
     if not ready:
         return
-    with _pool(min(workers, len(ready)), model_path, out, paragraphs) as submit:
+    with _pool(min(workers, len(ready)), model_path, out, paragraphs, tagger.handles) as submit:
         yield from _in_order(itertools.chain(ready, batches), lambda chunk: submit(_tag_chunk, chunk), len(ready))
 
 
@@ -500,7 +501,7 @@ def pipe_parallel(tagger: Tagger, batches: Iterable[list[str]], workers: int) ->
 
     with tempfile.TemporaryDirectory(prefix="ner-rnn-") as folder:
         path = save_model(Path(folder) / "model.npz", tagger)
-        with _pool(workers, path, Output(), False) as submit:
+        with _pool(workers, path, Output(), False, tagger.handles) as submit:
             work = (Chunk(batch) for batch in batches)
             for tagged in _in_order(work, lambda chunk: submit(_tag_texts, chunk), workers):
                 yield from tagged.parts
@@ -512,7 +513,7 @@ def _tag_texts(texts: list[str]) -> tuple[list[Doc], int, list]:
 
 
 @contextmanager
-def _pool(n: int, model_path, out: Output, paragraphs: bool) -> Iterator:
+def _pool(n: int, model_path, out: Output, paragraphs: bool, handles: bool = True) -> Iterator:
     """``n`` worker processes that have read the model at ``model_path``; yields
     ``submit(function, chunk)``, which gives a future."""
     import multiprocessing
@@ -525,7 +526,8 @@ def _pool(n: int, model_path, out: Output, paragraphs: bool) -> Iterator:
     saved = {k: os.environ.get(k) for k in BLAS_THREADS}
     os.environ.update({k: "1" for k in BLAS_THREADS})
     _start_resource_tracker()
-    pool = ProcessPoolExecutor(n, multiprocessing.get_context("spawn"), _init_worker, (model_path, out, paragraphs))
+    pool = ProcessPoolExecutor(n, multiprocessing.get_context("spawn"), _init_worker,
+                               (model_path, out, paragraphs, handles))
 
     def submit(function, chunk: Chunk):
         # Ctrl-C, SIGHUP and SIGTERM blocked while a worker may start, and so in it (the mask

@@ -62,6 +62,7 @@ class Doc:
         p_name: np.ndarray,
         offsets: list | None = None,
         label: str = DEFAULT_LABEL,
+        handles: bool = True,
     ):
         self.text = text
         self.words = words
@@ -140,6 +141,7 @@ class Tagger:
         context_window: int = context.WINDOW,
         decoding: Decoding | None = None,
         label: str = DEFAULT_LABEL,
+        handles: bool = True,
     ):
         self.params = params
         self.features = features
@@ -153,6 +155,7 @@ class Tagger:
         # how probabilities become names: thresholds chosen on dev after training
         self.decoding = decoding or Decoding()
         self.label = label  # the entity type the model was trained for, written on its names
+        self.handles = handles  # an @-handle that may be a person's is a name (ner_rnn.conventions)
         self._iob2 = np.array(["O", f"B-{label}", f"I-{label}"], dtype=object)
         self._bi = rnn.is_bidirectional(params)
         self._n_a = params["Waa"].shape[0]
@@ -289,7 +292,8 @@ class Tagger:
         """Decode every token at once with this model's :class:`~ner_rnn.decode.Decoding`:
         0 = O, 1 = B-PER, 2 = I-PER (see :func:`ner_rnn.decode.decode`)."""
         return decode_tokens(
-            Decodable(flat, offsets, self.scheme, sentences, documents, self.context_window), self.decoding
+            Decodable(flat, offsets, self.scheme, sentences, documents, self.context_window, self.handles),
+            self.decoding,
         )
 
     def name_spans(self, sentences: list[list[str]], documents: list[int] | None = None) -> list[tuple[list[Span], np.ndarray]]:

@@ -31,6 +31,7 @@ _TOKEN_RE = re.compile(
       [A-Za-z]+(?![\w.'’@:/-])                                # the usual case, decided at once
     | (?:https?://|www\.)[^\s<>"']*[^\s<>"'.,;:!?)\]]        # URL
     | (?<![\w.+-])[\w.+-]++@[\w-]+(?:\.[\w-]+)+                # e-mail address, tried where its run starts
+    | (?<![\w@])@(?=\w{{0,49}}[^\W\d_])\w{{1,50}}(?:\.\w{{1,50}})*(?![\w@])  # @handle with a letter: @elonmusk @ravi.kumar
     | (?:[^\W\d_]\.){{2,}}(?:-\w+)*                            # U.S.  a.m.  U.S.-led
     | (?:{_TITLES})\.(?!\w)                                    # Mr.  Inc.  Sept.
     | [A-Z]\.(?!\S)                                            # initial: John F. Kennedy

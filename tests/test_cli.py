@@ -236,3 +236,23 @@ def test_paragraph_chunks_end_at_blank_lines(monkeypatch):
     assert list(stream.chunks(lines, paragraphs=True)) == [lines[:4], lines[4:9], lines[9:]]
     assert list(stream.chunks(["x"] * 12, paragraphs=True)) == [["x"] * 4] * 3  # and cut again
     assert stream.paragraph_documents(lines) == [0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2]
+
+
+def test_handles_of_people_are_names_and_no_handles_turns_that_off(tmp_path):
+    """An @-handle that may be a person's is a name of its own, in every path that tags:
+    the command line, many lines on two workers, redact; --no-handles leaves them to the
+    network, which has never seen a handle."""
+    text = "Thanks @elonmusk @AngelaMerkel and @NASA for the launch, said @nytimes"
+    out = ner_rnn("tag", text)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.decode() == "Thanks [@elonmusk] [@AngelaMerkel] and @NASA for the launch, said @nytimes\n"
+    off = ner_rnn("tag", "--no-handles", "-f", "jsonl", text)
+    assert [e["text"] for e in json.loads(off.stdout)["entities"]] == []
+    lines = tmp_path / "many.txt"
+    lines.write_text("hi @jo_smith how are you\n" * 3000)
+    many = ner_rnn("tag", "-w", "2", "-f", "jsonl", "-i", lines)
+    assert many.returncode == 0, many.stderr
+    assert {tuple(e["text"] for e in json.loads(r)["entities"]) for r in many.stdout.decode().splitlines()} == {("@jo_smith",)}
+    many_off = ner_rnn("tag", "-w", "2", "--no-handles", "-i", lines)
+    assert "[" not in many_off.stdout.decode()
+    assert ner_rnn("redact", "Ask @jo_smith").stdout.decode() == "Ask [PERSON]\n"

@@ -217,3 +217,22 @@ def test_a_name_with_a_company_designator_in_it_is_dropped():
 )
 def test_in_cased_text_a_name_holds_no_lower_case_word_but_a_particle(words, p_name, codes):
     assert _decode([words], p_name) == codes
+
+
+@pytest.mark.parametrize(
+    ("words", "handles", "codes"),
+    [
+        # a handle is a name of its own, even next to another name or handle
+        (["thanks", "@elonmusk", "@AngelaMerkel", "Obama"], True, [0, 1, 1, 1]),
+        # an organisation's handle is none (an acronym in capitals, a word such as "news")
+        (["read", "@nytimes", "and", "@NASA", "now"], True, [0, 0, 0, 0, 0]),
+        # turned off, the network decides
+        (["thanks", "@elonmusk", "@AngelaMerkel", "Obama"], False, [0, 0, 0, 1]),
+        (["mail", "@", "home"], True, [0, 0, 0]),  # "@" alone is no handle
+    ],
+)
+def test_handles(words, handles, codes):
+    p_name = np.array([0.0] * (len(words) - 1) + [0.9 if words[-1] == "Obama" else 0.0])
+    flat = np.stack([1 - p_name, p_name], axis=1)
+    b = Batch(flat, np.array([0, len(words)]), "io", [words], handles=handles)
+    assert decode(b, Decoding()).tolist() == codes

@@ -89,6 +89,15 @@ def test_tag_gives_the_records_of_the_command_line(server):
     assert body == {"records": [json.loads(line) for line in r.stdout.decode().splitlines()]}
 
 
+def test_handles_option_is_the_command_lines(server):
+    text = "Thanks @elonmusk and Angela Merkel"
+    for flag, option in (("--handles", True), ("--no-handles", False)):
+        status, record = server.json("POST", "/tag", {"text": text, "handles": option})
+        assert status == 200 and record == json.loads(ner_rnn("tag", "-f", "jsonl", flag, text).stdout)
+    status, record = server.json("POST", "/tag", {"text": text})  # on by default, as on the command line
+    assert [e["text"] for e in record["entities"]] == ["@elonmusk", "Angela Merkel"]
+
+
 def test_redact_gives_what_the_command_gives(server):
     text = "Angela Merkel met Joe Biden. Merkel left."
     status, body = server.json("POST", "/redact", {"text": text, "style": "numbered"})
@@ -124,6 +133,7 @@ def test_health_info_and_the_page(server):
         ({"text": "a", "min_scor": 0.5}, 400, "unknown field 'min_scor'"),
         ({"text": "a", "min_score": 2}, 400, "min_score"),
         ({"text": "a", "token_scores": "yes"}, 400, "token_scores"),
+        ({"text": "a", "handles": 1}, 400, '"handles" must be true or false'),
         (b'{"text": "a\\ud800"}', 400, "lone surrogate (U+D800 at character 1)"),  # JSON allows it; UTF-8 cannot
     ],
 )

@@ -69,3 +69,8 @@ ascii_texts = st.text(alphabet=st.sampled_from(list("aZ. ,'’-:@/nt\tF\x1cK3$")
 @given(st.one_of(st.text(), ascii_texts))
 def test_words_only_path_agrees_with_the_full_tokenizer(text):
     assert tokenize_words(text) == [t.text for t in tokenize(text)]
+
+
+def test_handles_stay_whole():
+    words = [t.text for t in tokenize("hi @AngelaMerkel, @jo_smith! me@home.org @ 5pm @5 (@BBC)")]
+    assert words == ["hi", "@AngelaMerkel", ",", "@jo_smith", "!", "me@home.org", "@", "5pm", "@", "5", "(", "@BBC", ")"]
