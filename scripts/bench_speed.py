@@ -87,20 +87,17 @@ def count_tokens(conll_output: Path) -> int:
 
 
 def training_speed(repeat: int) -> float:
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from train_default import CONFIG
-
+    """Median tokens/s of the shipped recipe's epochs on eng.train (``repeat`` epochs of one
+    network, without document context, whose helpers would be timed too)."""
     from ner_rnn.corpus import read_conll
     from ner_rnn.lexicon import faker_lexicon, latin_names
-    from ner_rnn.train import train
+    from ner_rnn.recipe import load_recipe
+    from ner_rnn.train import EpochReport, fit
 
-    sentences = read_conll(CONLL / "eng.train")
-    rates = []
-    config = CONFIG
-    config.epochs, config.patience = repeat, repeat
-    train(sentences, None, config, lexicon=faker_lexicon(), names=latin_names(),
-          on_epoch=lambda r: rates.append(r.tokens_per_second))  # fmt: skip
-    return statistics.median(rates)
+    config = load_recipe(ROOT / "ner_rnn" / "recipes" / "default.toml", epochs=repeat, patience=repeat,
+                         members=1, doc_context=False)  # fmt: skip
+    events = fit(read_conll(CONLL / "eng.train"), None, config, faker_lexicon(), latin_names(), decoding=False)
+    return statistics.median(e.tokens_per_second for e in events if isinstance(e, EpochReport))
 
 
 def main() -> None:
