@@ -23,6 +23,10 @@ gets wrong because their examples are rare in training:
   or runs two names together over the word between them ("Aidan Quinn portrays Harry
   Boland").
 
+- Greetings and sign-offs are not part of a name: "Hi [Mark]", "Dear [Anna]",
+  "Regards," alone is no name. News has almost none, so the network takes "Hi" before a
+  name for a first name.
+
 All are applied by :func:`ner_rnn.decode.conventions` after the network's decision.
 
 One more is this tool's own, for people who find or remove people in social media: an
@@ -59,6 +63,16 @@ REGNAL = frozenset("I II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI XVII X
 # lower-case words that may be part of a name ("de", "van"; "al-Turabi", "el-Sayed"); in names of
 # eng.train: de, van, der, den, della, dal, la, wa and al-...
 PARTICLES = frozenset("de van von della da dal di du le la bin ibn ben dos das del der den ter ten al el wa".split())
+
+
+# the greetings and sign-offs of letters and e-mail, which the network, trained on news,
+# takes for a first name before a name or alone ("Hi [Mark]", "Regards,"); compared in lower
+# case, they leave the start of a name whatever its length. Not "Best" (a surname) nor "Kind".
+GREETINGS = frozenset("hi hello hey dear thanks cheers regards greetings sincerely yours".split())
+
+
+def is_greeting(word: str) -> bool:
+    return word.lower() in GREETINGS
 
 
 def is_title(word: str) -> bool:

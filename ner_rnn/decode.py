@@ -16,7 +16,7 @@ boolean "is in a name" of every token:
    ("Yesterday i met john smith"), and shows no case, but its second word joins no name
    ("Williams said");
 3. ``conventions``: what the annotation counts as a name (:mod:`ner_rnn.conventions`):
-   regnal numbers join it, titles leave its start, lower-case words other than particles
+   regnal numbers join it, titles and greetings ("Hi Mark") leave its start, lower-case words other than particles
    leave it in cased text, tokens without a letter leave its ends;
 4. ``not_companies``: a one-word name that is part of a company's name nearby in its
    document is dropped, and a name loses its words up to a company designator;
@@ -39,7 +39,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from . import context
-from .conventions import is_handle, is_lower_word, is_person_handle, is_regnal, is_title
+from .conventions import is_greeting, is_handle, is_lower_word, is_person_handle, is_regnal, is_title
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class Decoding:
                 f" (in text with capitals, only a capitalised one{caseless})"
             )
         return rule + (
-            "; titles leave the start of a name, and in cased text lower-case words other than particles"
+            "; titles and greetings leave the start of a name, and in cased text lower-case words other than particles"
             " leave it, regnal numbers join it (ner_rnn.conventions);"
             " a one-word name that is part of a company's name nearby is dropped, and a name"
             " loses its words up to a company designator (ner_rnn.context)"
@@ -197,7 +197,8 @@ _LETTER = re.compile(r"[^\W\d_]")
 def _conventions(name: np.ndarray, first: np.ndarray, offsets: np.ndarray, sentences: list[list[str]]) -> np.ndarray:
     """Apply :mod:`ner_rnn.conventions` to the name tokens ``name`` (a boolean per flat token):
     a regnal number right after a name joins it, in a sentence that shows case ("Elizabeth I");
-    then titles leave the start of a name of two or more words ("Judge Olga Lavrentyeva");
+    then titles leave the start of a name of two or more words ("Judge Olga Lavrentyeva"),
+    and greetings the start of any ("Hi Mark", "Regards");
     then, in a sentence that shows case, lower-case words other than particles leave a name:
     at its ends ("bowler Martin McCague"), or inside it, which splits it in two ("Aidan Quinn
     portrays Harry Boland"); and last, tokens without a letter leave its ends
@@ -218,6 +219,10 @@ def _conventions(name: np.ndarray, first: np.ndarray, offsets: np.ndarray, sente
         if not hit.any():
             break
         name[starts[hit]] = False
+    # greetings leave the start of a name of any length ("Hi Mark", "Regards")
+    starts = np.flatnonzero(name & ~_neighbours(name, first)[0])
+    if len(starts):
+        name[starts[[is_greeting(w) for w in _words_at(starts, offsets, sentences)[0]]]] = False
     # lower-case words other than particles leave a name, at its ends or inside it (which
     # splits it in two), in a sentence that shows case
     tokens = np.flatnonzero(name)

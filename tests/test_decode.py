@@ -208,6 +208,9 @@ def test_a_name_with_a_company_designator_in_it_is_dropped():
         (["said", "Hassan", "al-Turabi", "."], [0.0, 0.9, 0.9, 0.0], [0, 1, 2, 0]),
         (["Ann", "Lee", "met", "Bo", "Ek"], [0.9, 0.9, 0.9, 0.9, 0.9], [1, 2, 0, 1, 2]),  # inside: two names
         (["Kengo", "wa", "Dondo", "said"], [0.9, 0.9, 0.9, 0.0], [1, 2, 2, 0]),  # a particle, as in eng.train
+        (["Hi", "Mark", ",", "thanks"], [0.9, 0.9, 0.0, 0.0], [0, 1, 0, 0]),  # a greeting leaves a name
+        (["Regards", ","], [0.9, 0.0], [0, 0]),  # even a name of one word
+        (["Mark", "Hi"], [0.9, 0.9], [1, 2]),  # but only from its start
         (["Then", "He", "said", "so", "."], [0.0, 0.0, 0.9, 0.9, 0.0], [0, 0, 0, 0, 0]),  # a name of lower-case words goes whole
         (["He", "said", "so", "."], [0.0, 0.9, 0.9, 0.0], [0, 1, 2, 0]),  # but a first capital alone is no case
         (["bowler", "martin", "mccague", "took"], [0.9, 0.9, 0.9, 0.9], [1, 2, 2, 2]),  # no capitals: no rule
