@@ -146,17 +146,23 @@ def _in_caseless(decision: np.ndarray, other: np.ndarray, offsets: np.ndarray, s
         decision[caseless] = other[caseless]
 
 
+def capitalised(word: str) -> bool:
+    """Written as a name is in cased text: "Quinn", or with an Arabic article, "al-Turabi"."""
+    return word[:1].isupper() or (word[:3] in ("al-", "el-") and word[3:4].isupper())
+
+
 def _may_join(candidates: np.ndarray, sentences: list[list[str]], offsets: np.ndarray, n: int) -> np.ndarray:
     """Which tokens may join a neighbouring name on weak evidence (see :func:`join_neighbours`):
-    a capitalised word, or any word of a sentence without capitals, or in casual case (no
-    capital but the first word's) any word but the second.
+    a capitalised word or one with an Arabic article ("al-Turabi", :func:`capitalised`), or
+    any word of a sentence without capitals, or in casual case (no capital but the first
+    word's) any word but the second.
 
     Only the ``candidates`` (flat token indices) are looked at; every other token may.
     """
     ok = np.ones(n, dtype=bool)
     which = _sentence_of(candidates, offsets)
     lower = np.array(
-        [not sentences[s][i - offsets[s]][:1].isupper() for i, s in zip(candidates.tolist(), which.tolist())],
+        [not capitalised(sentences[s][i - offsets[s]]) for i, s in zip(candidates.tolist(), which.tolist())],
         dtype=bool,
     )
     if lower.any():

@@ -116,6 +116,8 @@ def test_case_rule_finds_each_token_in_its_own_sentence():
         (["Yesterday", "i", "met", "john", "smith"], [0.0, 0.0, 0.0, 0.9, 0.3], [0, 0, 0, 1, 2]),
         # ...but not the second word of the sentence, next to a capital that is no evidence
         (["Williams", "said", "so", "."], [0.9, 0.3, 0.0, 0.0], [1, 0, 0, 0]),
+        # a name with an Arabic article counts as capitalised
+        (["Hassan", "al-Turabi", "was", "there"], [0.9, 0.3, 0.0, 0.0], [1, 2, 0, 0]),
         # in cased text (a capital after the first word), no lower-case word joins
         (["Yesterday", "I", "met", "John", "smith"], [0.0, 0.0, 0.0, 0.9, 0.3], [0, 0, 0, 1, 0]),
     ],
