@@ -451,8 +451,9 @@ def _print_highlighted(tagger, lines, out, paragraphs: bool) -> None:
     from .formats import escape
     from .stream import chunks, ends_line, tag_docs
 
-    out = console(soft_wrap=True)
     from .formats import inline_tag
+
+    screen = console(soft_wrap=True)
 
     tag = inline_tag(tagger.label)
     before, after = ("[", "]") if out.format is Format.text else (f"<{tag}>", f"</{tag}>")
@@ -466,7 +467,7 @@ def _print_highlighted(tagger, lines, out, paragraphs: bool) -> None:
                     text.append(before + quote(piece) + after, style="bold magenta")
                 else:
                     text.append(quote(piece))
-            out.print(text, end="\n" if ends_line(item) else "")
+            screen.print(text, end="\n" if ends_line(item) else "")
 
 
 # ---- train ------------------------------------------------------------------------------------

@@ -77,7 +77,8 @@ class Decoding:
             "; titles and greetings leave the start of a name, and in cased text lower-case words other than particles"
             " leave it, regnal numbers join it (ner_rnn.conventions);"
             " a one-word name that is part of a company's name nearby is dropped, and a name"
-            " loses its words up to a company designator (ner_rnn.context)"
+            " loses its words up to a company designator (ner_rnn.context);"
+            " an @-handle that may be a person's is a name of its own (unless --no-handles)"
         )
 
 

@@ -77,6 +77,47 @@ def test_at_a_terminal_every_record_goes_to_the_redirected_stdout(tmp_path):
         assert "Traceback" not in screen and '"entities"' not in screen  # nothing of the data on the screen
 
 
+def on_a_terminal(args: list[str], env: dict | None = None, timeout: float = 120) -> tuple[int, str]:
+    """Run the program with stdout and stderr both on a pseudo-terminal, as typed there."""
+    master, slave = pty.openpty()
+    p = subprocess.Popen([*PROGRAM, *args], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, close_fds=True,
+                         env={**os.environ, **(env or {})})  # fmt: skip
+    os.close(slave)
+    screen = b""
+    while True:
+        ready, _, _ = select.select([master], [], [], timeout)
+        if not ready:
+            break
+        try:
+            data = os.read(master, 1 << 16)
+        except OSError:
+            break
+        if not data:
+            break
+        screen += data
+    code = p.wait(timeout=timeout)
+    os.close(master)
+    return code, screen.decode(errors="replace")
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        ([], ["[Angela Merkel]", "[Emmanuel Macron]", "Teddy bears are on sale!"]),
+        (["--min-score", "0.5"], ["[Angela Merkel]"]),
+        (["-f", "inline"], ["<PERSON>Angela Merkel</PERSON>"]),
+    ],
+)
+def test_names_are_shown_in_colour_at_a_terminal(args, shown):
+    code, screen = on_a_terminal(["tag", *args, *SENTENCES[:2]])
+    assert code == 0 and "Traceback" not in screen, screen
+    assert "\x1b[" in screen  # in colour
+    for piece in shown:
+        assert piece in screen, screen
+    code, plain = on_a_terminal(["tag", *args, *SENTENCES[:2]], env={"NO_COLOR": "1"})
+    assert code == 0 and "\x1b[1" not in plain and shown[0] in plain, plain
+
+
 def test_lines_typed_at_a_terminal_are_tagged_to_the_redirected_stdout(tmp_path):
     out = tmp_path / "out.txt"
     code, screen = at_terminal(["tag"], out, typed=b"Angela Merkel met Joe Biden.\nTeddy bears are on sale!\n\x04")
