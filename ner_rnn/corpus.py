@@ -90,6 +90,13 @@ def read_conll(path: str | Path) -> list[Sentence]:
     return sentences
 
 
+def casual_case(words: list[str]) -> list[str]:
+    """The words as chat, e-mail and tweets are often typed: all lower case but the first
+    word capitalised ("Yesterday i met john smith")."""
+    lower = [w.lower() for w in words]
+    return [lower[0][:1].upper() + lower[0][1:], *lower[1:]] if lower else lower
+
+
 def check_scheme(sentences: list[Sentence], scheme: str, path: str | Path) -> None:
     """Raise :class:`CorpusError` at the first tag that breaks the declared ``scheme``."""
     from .tags import scheme_violation

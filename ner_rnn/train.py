@@ -18,7 +18,7 @@ from typing import Generator, Iterator, Sequence, Union
 import numpy as np
 
 from . import context, rnn
-from .corpus import Sentence
+from .corpus import Sentence, casual_case
 from .decode import Decoding
 from .errors import ConfigError, TrainingError
 from .evaluate import Scores, evaluate, score
@@ -687,7 +687,8 @@ def choose_decoding(
     tagger: Tagger, dev_sents: Sequence[Sentence], types: frozenset[str], incumbent: Decoding | None = None
 ) -> Decoding:
     """The :class:`~ner_rnn.decode.Decoding` of the best F1: ``join`` on dev, then
-    ``caseless`` and ``caseless_join`` together on lower- and upper-cased copies of dev.
+    ``caseless`` and ``caseless_join`` together on lower- and upper-cased copies of dev and
+    a copy in casual case with each sentence alone (as chat comes, a line at a time).
     Returns it and sets it on ``tagger``.
 
     The network is run once per corpus; every choice decodes its output. On ties the choice
@@ -717,12 +718,15 @@ def choose_decoding(
 
     joins = first(incumbent and incumbent.join, [None, *EXTEND_GRID])
     chosen = best_of(dev_sents, [replace(tagger.decoding, join=e) for e in joins])
-    # lower- and upper-cased copies as one corpus, each copy its own documents
+    # lower- and upper-cased copies and a casual one as one corpus, each copy its own
+    # documents, and each sentence of the casual copy a document of its own
     recased = [
         Sentence([change(w) for w in s.words], s.tags, s.line, 2 * s.doc + k)
         for k, change in enumerate((str.lower, str.upper))
         for s in dev_sents
     ]
+    alone = 2 * max((s.doc for s in dev_sents), default=0) + 2
+    recased += [Sentence(casual_case(s.words), s.tags, s.line, alone + i) for i, s in enumerate(dev_sents)]
     pairs = [(t, e) for t in (None, *CASELESS_GRID) for e in (None, *CASELESS_EXTEND_GRID)]
     pairs = first(incumbent and (incumbent.caseless, incumbent.caseless_join), pairs)
     grid = [replace(chosen, caseless=t, caseless_join=e) for t, e in pairs]

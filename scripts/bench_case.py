@@ -16,7 +16,7 @@ import argparse
 import os
 from pathlib import Path
 
-from ner_rnn.corpus import Sentence, read_conll
+from ner_rnn.corpus import Sentence, casual_case, read_conll
 from ner_rnn.evaluate import evaluate
 from ner_rnn.modelfile import load_model
 from ner_rnn.tags import entity_types
@@ -35,13 +35,7 @@ def lower(sentences: list[Sentence]) -> list[Sentence]:
 
 def casual(sentences: list[Sentence]) -> list[Sentence]:
     """All lower case, the first word of each sentence capitalised."""
-    out = []
-    for s in sentences:
-        words = [w.lower() for w in s.words]
-        if words:
-            words[0] = words[0][:1].upper() + words[0][1:]
-        out.append(Sentence(words, s.tags, s.line, s.doc))
-    return out
+    return [Sentence(casual_case(s.words), s.tags, s.line, s.doc) for s in sentences]
 
 
 def main() -> None:

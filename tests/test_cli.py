@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 from conftest import ner_rnn, run
 
+from ner_rnn.modelfile import load_model
+
 
 def test_train_tag_evaluate_round_trip(tmp_path, small_train, small_dev):
     model = tmp_path / "m.npz"
@@ -247,12 +249,17 @@ def test_handles_of_people_are_names_and_no_handles_turns_that_off(tmp_path):
     assert out.returncode == 0, out.stderr
     assert out.stdout.decode() == "Thanks [@elonmusk] [@AngelaMerkel] and @NASA for the launch, said @nytimes\n"
     off = ner_rnn("tag", "--no-handles", "-f", "jsonl", text)
-    assert [e["text"] for e in json.loads(off.stdout)["entities"]] == []
+    tagger = load_model(None)
+    tagger.handles = False  # the network alone, whatever it finds
+    assert json.loads(off.stdout)["entities"] == tagger.tag(text).to_dict()["entities"]
+    assert "@elonmusk" not in [e["text"] for e in json.loads(off.stdout)["entities"]]  # P(name) 0.01
     lines = tmp_path / "many.txt"
-    lines.write_text("hi @jo_smith how are you\n" * 3000)
+    line = "Thanks @jo_smith, see you Monday"
+    lines.write_text((line + "\n") * 3000)
     many = ner_rnn("tag", "-w", "2", "-f", "jsonl", "-i", lines)
     assert many.returncode == 0, many.stderr
     assert {tuple(e["text"] for e in json.loads(r)["entities"]) for r in many.stdout.decode().splitlines()} == {("@jo_smith",)}
     many_off = ner_rnn("tag", "-w", "2", "--no-handles", "-i", lines)
-    assert "[" not in many_off.stdout.decode()
+    assert set(many_off.stdout.decode().splitlines()) == {ner_rnn("tag", "--no-handles", line).stdout.decode().strip()}
+    assert "[@jo_smith]" not in many_off.stdout.decode()
     assert ner_rnn("redact", "Ask @jo_smith").stdout.decode() == "Ask [PERSON]\n"
