@@ -62,7 +62,6 @@ class Doc:
         p_name: np.ndarray,
         offsets: list | None = None,
         label: str = DEFAULT_LABEL,
-        handles: bool = True,
     ):
         self.text = text
         self.words = words
