@@ -596,6 +596,12 @@ def train_cli(
         None, "--lexicon-dropout", help="Chance a word's lexicon entry is hidden.",
         show_default=_default("lexicon_dropout"),
     ),
+    word_classes: Optional[str] = typer.Option(
+        None,
+        "--word-classes",
+        help="Clusters and capitalisation of 200,000 English words: spacy (needs ner-rnn[train]) or none.",
+        show_default=_default("word_classes"),
+    ),
     name_augment: Optional[float] = typer.Option(
         None, "--name-augment", help="Share of sentences whose person names are swapped for Faker names.",
         show_default=_default("name_augment"),
@@ -654,6 +660,7 @@ def train_cli(
         lexicon=lexicon,
         lexicon_dropout=lexicon_dropout,
         name_augment=name_augment,
+        word_classes=word_classes,
         doc_context=doc_context,
         context_window=context_window,
         entity=entity,
@@ -955,9 +962,14 @@ def info_cli(
         (
             "x<t> columns",
             f"{m.n_x:,}: {len(f.words):,} words, {len(f.shapes):,} shapes, {len(f.ngrams):,} "
-            f"n-grams, 4 lexicon, {f.evidence_buckets} context",
+            f"n-grams, 4 lexicon, {f.evidence_buckets} context"
+            + (f", {f.n_x - f.class_offset:,} word classes" if f.word_classes is not None else ""),
         ),  # fmt: skip
         ("lexicon", f"{len(f.lexicon):,} names" + (f", {m.lexicon_source}" if m.lexicon_source else "")),
+        (
+            "word classes",
+            f"{len(f.word_classes):,} words, {f.word_classes.source}" if f.word_classes is not None else "none",
+        ),
         (
             "document context",
             f"used: mentions up to {m.context_window} sentences away" if m.doc_context else "not used",

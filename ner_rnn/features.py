@@ -2,7 +2,7 @@
 
 The input x<t> of the RNN is a long sparse vector made of blocks laid end to end:
 
-    x<t> = [ word | shape | character n-grams | name lexicon | document evidence ]
+    x<t> = [ word | shape | character n-grams | name lexicon | document evidence | word classes ]
 
 - word:    the lower-cased word, digits folded to 0; index 0 is <UNK> (unseen or rare word)
 - shape:   the word's case and character classes, e.g. "Xxxx", "XXXX", "X.X.", "dd-dd"
@@ -12,6 +12,9 @@ The input x<t> of the RNN is a long sparse vector made of blocks laid end to end
 - evidence: how likely the word's other mentions in the same document are names, at most
            and at least, and whether one of them is part of a longer name (0 = none or
            not looked at; see :mod:`ner_rnn.context`)
+- word classes: the word's Brown-cluster prefixes, how often it is written with a capital,
+           how common it is, from a large English corpus (models trained with them only;
+           see :mod:`ner_rnn.wordclass`)
 
 The word alone cannot tag a name never seen in training; shape and n-grams can
 ("Kowalczyk" is Xxxx and ends in "-czyk"). Nothing here builds x<t> as a dense vector:
@@ -23,10 +26,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Iterable
 
 import numpy as np
+
+from . import wordclass
+from .wordclass import WordClasses
 
 UNK = "<UNK>"
 LEXICON_SLOT = 2  # position of the lexicon column in every row of Features.encode
@@ -118,6 +124,7 @@ class Features:
     ngrams: list[str]  # ngrams[0] == UNK (a word with no known n-gram)
     lexicon: dict[str, int] = field(default_factory=dict)  # word -> 1 first name, 2 surname, 3 both
     evidence_buckets: int = EVIDENCE_BUCKETS  # size of the document-evidence block (ner_rnn.context)
+    word_classes: WordClasses | None = None  # the word-class blocks (none in models trained without)
 
     def __post_init__(self) -> None:
         self._word = {w: i for i, w in enumerate(self.words)}
@@ -127,14 +134,32 @@ class Features:
         self.ngram_offset = self.shape_offset + len(self.shapes)
         self.lexicon_offset = self.ngram_offset + len(self.ngrams)
         self.evidence_offset = self.lexicon_offset + 4  # lexicon block: none, first, last, both
-        self.n_x = self.evidence_offset + self.evidence_buckets
+        self.class_offset = self.n_x = self.evidence_offset + self.evidence_buckets  # word classes, if any
+        self._class_columns: list[list[int]] = []  # cluster index -> its prefix columns
+        if self.word_classes is not None:
+            column: dict[tuple[int, str | None], int] = {}  # (bits, prefix) -> column; None: no cluster
+            for path in [None, *self.word_classes.clusters[1:]]:
+                self._class_columns.append(
+                    [column.setdefault((n, path and path[:n]), self.n_x + len(column)) for n in wordclass.PREFIX_BITS]
+                )
+            self.capitals_offset = self.n_x + len(column)
+            self.frequency_offset = self.capitals_offset + wordclass.CAPITAL_BUCKETS
+            self.n_x = self.frequency_offset + wordclass.FREQUENCY_BUCKETS
 
     def columns(self, word: str, evidence: int = 0) -> tuple[list[int], list[float]]:
         """The non-zero entries of x for ``word``: column indices and their values.
 
         Fixed slots first: word (so word dropout can set it to <UNK>, column 0), shape,
-        lexicon, evidence (``EVIDENCE_SLOT``); then the word's n-grams.
+        lexicon, evidence (``EVIDENCE_SLOT``); the word classes, if any; then the word's n-grams.
         """
+        return self._columns(word, evidence, self._class_codes([word])[0])
+
+    def _class_codes(self, words: list[str]) -> np.ndarray:
+        if self.word_classes is None:
+            return np.zeros((len(words), 0), dtype=np.uint16)
+        return self.word_classes.lookup([normalize(w) for w in words])
+
+    def _columns(self, word: str, evidence: int, codes: np.ndarray) -> tuple[list[int], list[float]]:
         key = normalize(word)
         grams = [i for i in map(self._ngram.get, _ngrams(key, self.config.ngram_sizes)) if i is not None]
         if not grams:
@@ -145,7 +170,10 @@ class Features:
             self.lexicon_offset + self.lexicon.get(key, 0),
             self.evidence_offset + evidence,
         ]
-        vals = [1.0, 1.0, 1.0, 1.0]
+        if len(codes):
+            c, capitals, frequency = codes.tolist()
+            cols += self._class_columns[c] + [self.capitals_offset + capitals, self.frequency_offset + frequency]
+        vals = [1.0] * len(cols)
         weight = 1.0 / len(grams)
         cols += [self.ngram_offset + g for g in grams]
         vals += [weight] * len(grams)
@@ -153,7 +181,8 @@ class Features:
 
     def encode(self, words: list[str], evidence: list[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Distinct words -> ``idx, val`` of shape (len(words), K), padded with (0, 0.0)."""
-        rows = [self.columns(w, e) for w, e in zip(words, evidence or [0] * len(words))]
+        codes = self._class_codes(words)
+        rows = [self._columns(w, e, c) for w, e, c in zip(words, evidence or [0] * len(words), codes)]
         k = max((len(c) for c, _ in rows), default=1)
         idx = np.zeros((len(rows), k), dtype=np.int32)
         val = np.zeros((len(rows), k), dtype=np.float32)
@@ -172,7 +201,7 @@ class Features:
             (w for w, c in counts.items() if c >= self.config.min_word_count and w not in self._word),
             key=lambda w: (-counts[w], w),
         )[: self.config.max_words]
-        grown = Features(self.config, self.words + new, self.shapes, self.ngrams, self.lexicon, self.evidence_buckets)
+        grown = replace(self, words=self.words + new)
         columns = np.arange(self.n_x)
         columns[self.shape_offset :] += len(new)
         return grown, columns
@@ -185,10 +214,14 @@ class Features:
             "ngrams": self.ngrams,
             "lexicon": self.lexicon,
             "evidence_buckets": self.evidence_buckets,
-        }
+        } | ({"word_classes": self.word_classes.to_json()} if self.word_classes is not None else {})
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The arrays the model file holds beside the JSON (the word-class table)."""
+        return self.word_classes.arrays() if self.word_classes is not None else {}
 
     @classmethod
-    def from_json(cls, d: dict) -> "Features":
+    def from_json(cls, d: dict, arrays: dict[str, np.ndarray] | None = None) -> "Features":
         cfg = dict(d["config"])
         cfg["ngram_sizes"] = tuple(cfg["ngram_sizes"])
         return cls(
@@ -198,11 +231,15 @@ class Features:
             d["ngrams"],
             dict(d.get("lexicon", {})),
             d.get("evidence_buckets", LEGACY_EVIDENCE_BUCKETS),
+            WordClasses.from_json(d["word_classes"], arrays or {}) if "word_classes" in d else None,
         )
 
 
 def build_features(
-    words: Iterable[str], config: FeatureConfig | None = None, lexicon: dict[str, int] | None = None
+    words: Iterable[str],
+    config: FeatureConfig | None = None,
+    lexicon: dict[str, int] | None = None,
+    word_classes: WordClasses | None = None,
 ) -> Features:
     """Count the training words and keep the vocabulary of each block."""
     config = config or FeatureConfig()
@@ -227,4 +264,5 @@ def build_features(
         keep(shape_counts, 2, 1000),
         keep(ngram_counts, config.min_ngram_count, config.max_ngrams),
         dict(lexicon or {}),
+        word_classes=word_classes,
     )

@@ -23,6 +23,7 @@ from . import context, rnn
 from .decode import Decoding
 from .errors import ModelFileError
 from .features import KNOWN_EVIDENCE_BUCKETS, Features
+from .wordclass import WordClasses
 from .files import atomic_write
 from .tagger import Tagger
 from .tags import DEFAULT_LABEL
@@ -63,6 +64,7 @@ def save_model(path: str | Path, tagger: Tagger, info: dict | None = None, force
         "features": tagger.features.to_json(),
     }
     arrays = {k: v.astype(np.float16 if k in HALF else np.float32) for k, v in p.items()}
+    arrays |= tagger.features.arrays()
     arrays["__meta__"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
     atomic_write(path, lambda f: np.savez(f, **arrays), force)
     return path
@@ -98,15 +100,21 @@ def load_model(path: str | Path | None = None) -> Tagger:
                 parse_metadata(_read_member(archive, members["__meta__"], None, path).tobytes(), path), path
             )
             meta = checked.raw
-            features = _read_features(meta, path)
             shapes = expected_shapes(meta)
-            if set(members) != set(shapes) | {"__meta__"}:
-                raise ModelFileError(f"holds arrays {sorted(members)}, expected {sorted(shapes)} and __meta__", path)
+            tables = _expected_tables(meta, path)
+            if set(members) != set(shapes) | set(tables) | {"__meta__"}:
+                expected = sorted(shapes) + sorted(tables)
+                raise ModelFileError(f"holds arrays {sorted(members)}, expected {expected} and __meta__", path)
             declared = sum(i.file_size for i in members.values())
             if declared > 1100 * disk:  # more than even the best compression could hold
                 raise ModelFileError(f"damaged: its arrays claim {declared:,} bytes in a file of {disk:,}", path)
             for k, shape in shapes.items():  # every header checked before any data is read
                 _read_member(archive, members[k], shape, path, header_only=True)
+            for k, spec in tables.items():
+                _read_member(archive, members[k], spec, path, header_only=True)
+            features = _read_features(
+                meta, path, {k: _read_member(archive, members[k], spec, path) for k, spec in tables.items()}
+            )
             params = {}
             for k, shape in shapes.items():
                 a = _read_member(archive, members[k], shape, path).astype(np.float32)
@@ -131,10 +139,15 @@ def load_model(path: str | Path | None = None) -> Tagger:
 
 
 def _read_member(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, shape: tuple[int, ...] | None, path: Path, header_only=False
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    shape: tuple[int, ...] | tuple[tuple[int, ...], np.dtype] | None,
+    path: Path,
+    header_only=False,
 ):
     """One ``.npy`` member, its header checked before its data is read: a float array of
-    ``shape``, or (``shape`` None) the metadata, uint8 bytes of at most ``MAX_META_BYTES``."""
+    ``shape``; an array of exactly (shape, dtype); or (``shape`` None) the metadata, uint8
+    bytes of at most ``MAX_META_BYTES``."""
     name = info.filename[:-4]
     with archive.open(info) as f:
         version = np.lib.format.read_magic(f)
@@ -152,6 +165,9 @@ def _read_member(
                 raise ModelFileError("not a ner-rnn model file (__meta__ is not JSON bytes)", path)
             if got[0] > MAX_META_BYTES:
                 raise ModelFileError(f"damaged metadata ({got[0]:,} bytes, more than {MAX_META_BYTES:,})", path)
+        elif isinstance(shape[-1], np.dtype):  # a table: shape and dtype exactly
+            if tuple(got) != shape[0] or dtype != shape[1] or fortran:
+                raise ModelFileError(f"array {name} is {dtype}{tuple(got)}, expected {shape[1]}{shape[0]}", path)
         elif tuple(got) != shape or dtype.kind != "f" or dtype.itemsize > 8:
             raise ModelFileError(f"array {name} is {dtype}{tuple(got)}, expected float{shape}", path)
         count = int(np.prod(got, dtype=np.int64))
@@ -164,8 +180,19 @@ def _read_member(
     return a.reshape(got, order="F" if fortran else "C")
 
 
-def _read_features(meta: dict, path: Path) -> Features:
-    """The feature vocabulary of the metadata, every field checked."""
+def _expected_tables(meta: dict, path: Path) -> dict[str, tuple[tuple[int, ...], np.dtype]]:
+    """The lookup tables the metadata says the file holds beside the network (word classes)."""
+    d = meta["features"].get("word_classes") if isinstance(meta.get("features"), dict) else None
+    if d is None:
+        return {}
+    try:
+        return WordClasses.array_specs(d)
+    except (KeyError, TypeError, ValueError) as e:
+        raise ModelFileError(f"damaged metadata (features: {e})", path) from None
+
+
+def _read_features(meta: dict, path: Path, tables: dict[str, np.ndarray]) -> Features:
+    """The feature vocabulary of the metadata and its tables, every field checked."""
     d = meta["features"]
     try:
         # (checks at C speed, for a vocabulary of tens of thousands of words: str.join takes
@@ -189,7 +216,7 @@ def _read_features(meta: dict, path: Path) -> Features:
         sizes = cfg.get("ngram_sizes") if isinstance(cfg, dict) else None
         if not isinstance(sizes, list) or not all(isinstance(n, int) and 1 <= n <= 32 for n in sizes):
             raise ValueError("ngram_sizes must be a list of small positive numbers")
-        features = Features.from_json(d)
+        features = Features.from_json(d, tables)
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise ModelFileError(f"damaged metadata (features: {e})", path) from None
     if features.n_x != meta["n_x"]:
@@ -344,7 +371,9 @@ def model_info(tagger: Tagger, path: str | Path) -> dict:
         "scheme": m.scheme,
         "network": {"bidirectional": m.bidirectional, "hidden": m.hidden, "members": m.members, "n_x": m.n_x, "n_y": m.n_y},
         "inputs": {"words": len(f.words), "shapes": len(f.shapes), "ngrams": len(f.ngrams), "lexicon": len(f.lexicon),
-                   "lexicon_source": m.lexicon_source, "context": f.evidence_buckets},  # fmt: skip
+                   "lexicon_source": m.lexicon_source, "context": f.evidence_buckets,
+                   "word_classes": len(f.word_classes) if f.word_classes is not None else 0,
+                   "word_classes_source": f.word_classes.source if f.word_classes is not None else None},  # fmt: skip
         "document_context": m.context_window if m.doc_context else None,
         "decoding": m.decoding.describe(),
         "dev": m.scores("dev"),

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import lexicon as lexicons
+from . import wordclass
 from .checkpoint import checkpoint_path, load_checkpoint, save_checkpoint
 from .corpus import Sentence, check_scheme, file_sha256, read_conll
 from .errors import ConfigError, CorpusError, ModelFileError, NerRnnError
@@ -205,7 +206,8 @@ def _check_files(files: TrainFiles, output: Path) -> None:
 
 
 def _extras(config: TrainConfig, start: Tagger | None, reporter: Reporter):
-    """The lexicon and the pool of names, or, without Faker, the recipe without them."""
+    """The lexicon and the pool of names, or, without Faker, the recipe without them; and
+    without spacy-lookups-data, the recipe without word classes."""
     wants_faker = config.lexicon == "faker" or (config.name_augment > 0 and start is None)
     if config.name_augment > 0 and config.lexicon not in ("faker", "none") and start is None:
         raise ConfigError("--name-augment draws its names from Faker: use --lexicon faker, or --name-augment 0")
@@ -215,6 +217,12 @@ def _extras(config: TrainConfig, start: Tagger | None, reporter: Reporter):
             + WITHOUT_FAKER.format(**WITHOUT_FAKER_FIGURES)
         )
         config = replace(config, lexicon="none" if config.lexicon == "faker" else config.lexicon, name_augment=0.0)
+    if config.word_classes == "spacy" and start is None and not wordclass.installed():
+        reporter.log(
+            "spacy-lookups-data is not installed (pip install 'ner-rnn[train]'), so this model is trained "
+            "without word classes (clusters and capitalisation of English words; see docs/model.md)"
+        )
+        config = replace(config, word_classes="none")
     if start is not None:  # the start model's lexicon is in its features already
         source = start.meta.get("lexicon", {}).get("source") if isinstance(start.meta.get("lexicon"), dict) else None
         names = lexicons.latin_names() if config.name_augment else None

@@ -22,6 +22,7 @@ from .corpus import Sentence, casual_case
 from .decode import Decoding
 from .errors import ConfigError, TrainingError
 from .evaluate import Scores, evaluate, score
+from .wordclass import load_word_classes
 from .features import EVIDENCE_BUCKETS, EVIDENCE_SLOT, LEXICON_SLOT, FeatureConfig, Features, build_features
 from .tagger import Tagger
 from .tags import DEFAULT_LABEL, SCHEMES, encode_all, entity_types, labels_for, other_types, spans_from_tags
@@ -59,6 +60,7 @@ class TrainConfig:
     lexicon: str = "faker"  # the name lexicon: "faker", a file of name<TAB>first|last|both, or "none"
     name_augment: float = 0.5  # a training sentence's person names are replaced by random names (Faker's)
     lexicon_dropout: float = 0.3  # a training token's lexicon column is replaced by "not a name"
+    word_classes: str = "spacy"  # clusters and capitalisation of 200,000 English words (ner_rnn.wordclass), or "none"
     seed: int = 0
     entity: str | None = None  # the CoNLL type that counts as a person; None: PER or PERSON
     from_model: str | None = None  # fine-tune this model ("default": the shipped one) instead of starting afresh
@@ -93,6 +95,10 @@ class TrainConfig:
             (0 <= self.context_share <= 1, f"context_share must be in [0, 1], got {self.context_share}"),
             (0 <= self.lexicon_dropout < 1, f"lexicon_dropout must be in [0, 1), got {self.lexicon_dropout}"),
             (0 <= self.word_dropout < 1, f"--word-dropout must be in [0, 1), got {self.word_dropout}"),
+            (
+                self.word_classes in ("spacy", "none"),
+                f"--word-classes must be spacy or none, got {self.word_classes!r}",
+            ),
             (self.scheme in SCHEMES, f"scheme must be one of {', '.join(SCHEMES)}, got {self.scheme!r}"),
             (
                 self.entity is None or re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{0,39}", self.entity) is not None,
@@ -573,7 +579,7 @@ def _fit_network(
     rng = np.random.default_rng(config.seed)
     words = (w for s in train_sents for w in s.words)
     if start is None:
-        features = build_features(words, config.features, lexicon)
+        features = build_features(words, config.features, lexicon, load_word_classes(config.word_classes))
         others = other_types((s.tags for s in train_sents), types) if config.other_types else []
         classes = labels_for(config.scheme, others)
     else:

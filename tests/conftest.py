@@ -61,7 +61,7 @@ def plain_config(**settings):
     so small models train in a second or two; ``settings`` override."""
     from ner_rnn.train import TrainConfig
 
-    plain = dict(members=1, doc_context=False, lexicon="none", name_augment=0.0, case_augment=0.1,
+    plain = dict(members=1, doc_context=False, lexicon="none", word_classes="none", name_augment=0.0, case_augment=0.1,
                  dropout=0.2, input_dropout=0.25, lexicon_dropout=0.0, epochs=15, patience=3)  # fmt: skip
     return TrainConfig(**(plain | settings))
 

@@ -1,0 +1,155 @@
+"""Word classes (ner_rnn.wordclass): the table, its blocks of x<t>, and a model file that holds one."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from conftest import plain_config
+
+from ner_rnn import wordclass
+from ner_rnn.corpus import read_conll
+from ner_rnn.errors import ModelFileError
+from ner_rnn.features import build_features
+from ner_rnn.modelfile import load_model, save_model
+
+# written forms -> log-probability, and their Brown clusters (spaCy's coding: a leading 1, then the path)
+FORMS = {"Angela": -12.0, "angela": -15.0, "Lender": -15.0, "lender": -13.5, "the": -3.5, "The": -5.9,
+         "Merkel": -14.0, "Kowalczyk": -17.5, "zzrare": -19.5, "Teddy": -13.0, "teddy": -12.5, "Maria": -12.7, "Marta": -14.1,
+         "x" * (wordclass.WIDTH + 1): -10.0}  # fmt: skip
+CLUSTERS = {"Angela": 0b11111110110, "angela": 0b11111110110, "Teddy": 0b11111110110, "teddy": 0b10011,
+            "Maria": 0b11111110110, "Marta": 0b11111110000,
+            "Merkel": 0b11010110, "lender": 0b1111000100101, "Lender": 0b110110, "the": 0b11011}  # fmt: skip
+
+
+def small_table() -> wordclass.WordClasses:
+    return wordclass.build(FORMS, CLUSTERS, "made up for the tests")
+
+
+def test_the_table_counts_capitals_frequency_and_the_commonest_forms_cluster():
+    table = small_table()
+    assert table.words.dtype == np.dtype(f"S{wordclass.WIDTH}")
+    assert list(table.words) == sorted(table.words)
+    codes = dict(zip([w.decode() for w in table.words], table.codes.tolist()))
+    assert "zzrare" not in codes  # rarer than MIN_LOGPROB and no cluster
+    assert "x" * (wordclass.WIDTH + 1) not in codes  # longer than the table's words
+    share = math.exp(-12.0) / (math.exp(-12.0) + math.exp(-15.0))
+    assert codes["angela"][1] == wordclass.capitals_bucket(share) == 11
+    assert codes["lender"][1] == wordclass.capitals_bucket(math.exp(-15) / (math.exp(-15) + math.exp(-13.5))) == 3
+    # "teddy" is written lower-case more often, so its cluster is that form's
+    assert table.clusters[codes["teddy"][0]] == "0011"
+    assert table.clusters[codes["angela"][0]] == "1111110110"
+    assert codes["kowalczyk"] == [0, 11, wordclass.frequency_bucket(-17.5)]  # no cluster, still a capital share
+    assert codes["the"][2] == 1 and wordclass.frequency_bucket(-17.5) == wordclass.FREQUENCY_BUCKETS - 1
+    got = table.lookup(["angela", "nothere", "x" * (wordclass.WIDTH + 1), "", "the"])
+    assert got.tolist() == [codes["angela"], [0, 0, 0], [0, 0, 0], [0, 0, 0], codes["the"]]
+
+
+def test_word_classes_do_not_depend_on_case_and_share_prefixes():
+    table = small_table()
+    f = build_features(["Angela", "Merkel", "said"] * 3, word_classes=table)
+    plain = build_features(["Angela", "Merkel", "said"] * 3)
+    assert f.n_x > plain.n_x
+    n = len(wordclass.PREFIX_BITS) + 2  # prefix columns, capitals, frequency, after the four fixed slots
+
+    def classes(word):
+        return f.columns(word)[0][4 : 4 + n]
+
+    assert classes("Angela") == classes("angela") == classes("ANGELA")
+    assert classes("Maria")[:4] == classes("Angela")[:4]  # the same cluster: every prefix
+    assert classes("Marta")[:2] == classes("Angela")[:2] and classes("Marta")[2] != classes("Angela")[2]
+    assert classes("Merkel")[0] != classes("Angela")[0]
+    unknown = classes("Qwzx")
+    assert unknown[:4] == f._class_columns[0] and all(plain.n_x <= c < f.n_x for c in unknown)
+    idx, val = f.encode(["Angela", "Qwzx"])
+    assert idx[0, 4 : 4 + n].tolist() == classes("Angela") and (val[:, 4 : 4 + n] == 1).all()
+
+
+@pytest.fixture(scope="module")
+def classes_model(tmp_path_factory, small_train, small_dev):
+    """A small model trained with the made-up table (monkeypatching what --word-classes spacy loads)."""
+    from ner_rnn import train as training
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(training, "load_word_classes", lambda spec: small_table() if spec == "spacy" else None)
+    try:
+        config = plain_config(word_classes="spacy", hidden=8, epochs=3, seed=1)
+        result = training.train(read_conll(small_train), read_conll(small_dev), config)
+    finally:
+        mp.undo()
+    path = tmp_path_factory.mktemp("classes") / "m.npz"
+    save_model(path, result.tagger, {"command": "tests", "config": config.to_json()})
+    return path, result.tagger
+
+
+def test_a_model_keeps_its_table_and_tags_the_same_after_loading(classes_model):
+    path, tagger = classes_model
+    loaded = load_model(path)
+    assert loaded.features.word_classes is not None and loaded.features.n_x == tagger.features.n_x
+    np.testing.assert_array_equal(loaded.features.word_classes.codes, small_table().codes)
+    text = "Angela Merkel met Teddy Kowalczyk in Berlin ."
+    a, b = loaded.tag(text), tagger.tag(text)
+    assert a.tags == b.tags and np.allclose(a.p_name, b.p_name, atol=1e-3)
+    with np.load(path, allow_pickle=False) as npz:
+        assert {"word_classes.words", "word_classes.codes"} <= set(npz.files)
+
+
+def _rewrite(src, dst, change):
+    with np.load(src, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    meta = json.loads(arrays.pop("__meta__").tobytes())
+    change(arrays, meta)
+    arrays["__meta__"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    np.savez(dst, **arrays)
+    return dst
+
+
+def _code_out_of_range(arrays, meta):
+    arrays["word_classes.codes"] = arrays["word_classes.codes"].copy()
+    arrays["word_classes.codes"][0, 1] = wordclass.CAPITAL_BUCKETS
+
+
+@pytest.mark.parametrize(
+    "change, fragment",
+    [
+        (lambda a, m: a.pop("word_classes.codes"), "expected"),
+        (lambda a, m: a.update({"word_classes.codes": a["word_classes.codes"].astype(np.int64)}), "expected uint16"),
+        (lambda a, m: m["features"]["word_classes"].update(size=-1), "size and width must be counts"),
+        (lambda a, m: m["features"]["word_classes"].update(clusters=["012"]), "bit strings"),
+        (_code_out_of_range, "a code outside its block"),
+        (lambda a, m: a.update({"word_classes.words": a["word_classes.words"].astype("S8")}), "expected |S20"),
+    ],
+)
+def test_a_damaged_table_is_refused_in_one_line(classes_model, tmp_path, change, fragment):
+    bad = _rewrite(classes_model[0], tmp_path / "bad.npz", change)
+    with pytest.raises(ModelFileError) as e:
+        load_model(bad)
+    assert fragment in str(e.value) and "\n" not in str(e.value), str(e.value)
+
+
+def test_without_the_package_training_says_so_and_goes_on(monkeypatch, small_train, small_dev, tmp_path):
+    from ner_rnn import run as run_module
+    from ner_rnn.run import TrainFiles, run
+
+    monkeypatch.setattr(wordclass, "installed", lambda: False)
+    logs = []
+
+    class Reporter(run_module.Reporter):
+        def log(self, text):
+            logs.append(text)
+
+    config = plain_config(word_classes="spacy", hidden=4, epochs=1)
+    run(TrainFiles(small_train, small_dev, ()), tmp_path / "m.npz", config, reporter=Reporter())
+    assert any("spacy-lookups-data is not installed" in m for m in logs), logs
+    model = load_model(tmp_path / "m.npz")
+    assert model.features.word_classes is None and model.meta["config"]["word_classes"] == "none"
+
+
+def test_spacys_tables_when_installed():
+    pytest.importorskip("spacy_lookups_data")
+    table = wordclass.load_word_classes("spacy")
+    assert len(table) > 200_000 and "MIT" in table.source
+    angela, lender, will = table.lookup(["angela", "lender", "will"]).tolist()
+    assert angela[1] >= 10 and lender[1] <= 4 and will[1] <= 2  # capital share in tenths, plus one
