@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Generator, Iterator, Sequence, Union
 
@@ -743,6 +744,19 @@ JACKKNIFE_BLOCK = 200  # sentences, about ten news stories
 HELPER_SEED = 1_000_003  # the helpers' seeds start here
 
 
+def _folds(documents: list[int]) -> list[int]:
+    """Each sentence's half (0 or 1) for the helpers: by document, or, within a document of
+    more than ``JACKKNIFE_BLOCK`` sentences (running text, as a file without -DOCSTART-
+    lines is, or such a text before another file's documents), by block."""
+    sizes = Counter(documents)
+    at: Counter[int] = Counter()
+    fold = []
+    for d in documents:
+        fold.append(d % 2 if sizes[d] <= JACKKNIFE_BLOCK else at[d] // JACKKNIFE_BLOCK % 2)
+        at[d] += 1
+    return fold
+
+
 def _evidence(
     train_sents: Sequence[Sentence],
     dev_sents: Sequence[Sentence] | None,
@@ -755,8 +769,8 @@ def _evidence(
     and for their lower-cased copies, where every word takes part (see :mod:`ner_rnn.context`).
 
     Fine-tuning, the starting model tags the training sentences: it has not seen them. From
-    scratch, the documents (or, in a file without them, blocks of ``JACKKNIFE_BLOCK``
-    sentences) are split in two halves; a helper network trained (without context) on one
+    scratch, the documents (or blocks of ``JACKKNIFE_BLOCK`` sentences of a longer one, see
+    :func:`_folds`) are split in two halves; a helper network trained (without context) on one
     half tags the other, so no sentence's evidence comes from a network that saw its story.
     The helpers' seeds are ``HELPER_SEED + 2 * config.seed + fold``, apart from the members'.
     """
@@ -766,10 +780,7 @@ def _evidence(
     if start is not None:
         taggers = [(start, list(range(len(train_sents))))]
     else:
-        if any(s.doc for s in train_sents):
-            fold = [s.doc % 2 for s in train_sents]
-        else:
-            fold = [i // JACKKNIFE_BLOCK % 2 for i in range(len(train_sents))]
+        fold = _folds([s.doc for s in train_sents])
         taggers = []
         for f in (0, 1):
             held = [i for i, x in enumerate(fold) if x == f]
