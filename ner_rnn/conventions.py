@@ -83,6 +83,16 @@ def is_regnal(word: str) -> bool:
     return word in REGNAL
 
 
+# Arabic articles and "son of", when tokenized text writes them apart from the name by a
+# hyphen ("Hassan al - Turabi"; one token, "al-Turabi", in eng.train)
+SPLIT_ARTICLES = frozenset("al el bin ibn".split())
+
+
+def is_initial(word: str) -> bool:
+    """A single capital letter, as an initial is when tokenized text splits off its dot ("E .")."""
+    return len(word) == 1 and word.isupper()
+
+
 def is_particle(word: str) -> bool:
     return word in PARTICLES or word.startswith(("al-", "el-"))
 

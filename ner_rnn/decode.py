@@ -15,12 +15,14 @@ boolean "is in a name" of every token:
    sentence whose only capital is its first word is in "casual" case, as chat is typed
    ("Yesterday i met john smith"), and shows no case, but its second word joins no name
    ("Williams said");
-3. ``conventions``: what the annotation counts as a name (:mod:`ner_rnn.conventions`):
+3. ``bridges``: an initial and its dot ("Charles E . Brinley"), or an Arabic article and its
+   hyphen ("Hassan al - Turabi"), as tokenized text writes them, join the name after them;
+4. ``conventions``: what the annotation counts as a name (:mod:`ner_rnn.conventions`):
    regnal numbers join it, titles and greetings ("Hi Mark") leave its start, lower-case words other than particles
    leave it in cased text, tokens without a letter leave its ends;
-4. ``not_companies``: a one-word name that is part of a company's name nearby in its
+5. ``not_companies``: a one-word name that is part of a company's name nearby in its
    document is dropped, and a name loses its words up to a company designator;
-5. ``handles``: an @-handle that may be a person's ("@AngelaMerkel", not "@NASA") is a name
+6. ``handles``: an @-handle that may be a person's ("@AngelaMerkel", not "@NASA") is a name
    of its own, unless ``Batch.handles`` is False (:func:`ner_rnn.conventions.is_person_handle`).
 
 The thresholds are a :class:`Decoding`, chosen on dev after training
@@ -39,7 +41,16 @@ from typing import Callable, Sequence
 import numpy as np
 
 from . import context
-from .conventions import is_greeting, is_handle, is_lower_word, is_person_handle, is_regnal, is_title
+from .conventions import (
+    SPLIT_ARTICLES,
+    is_greeting,
+    is_handle,
+    is_initial,
+    is_lower_word,
+    is_person_handle,
+    is_regnal,
+    is_title,
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,7 @@ class Decoding:
                 f" (in text with capitals, only a capitalised one{caseless})"
             )
         return rule + (
+            "; an initial and its dot, or an article and its hyphen, written apart join the name after them"
             "; titles and greetings leave the start of a name, and in cased text lower-case words other than particles"
             " leave it, regnal numbers join it (ner_rnn.conventions);"
             " a one-word name that is part of a company's name nearby is dropped, and a name"
@@ -355,6 +367,32 @@ def join_neighbours(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
         name = grown
 
 
+def bridges(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
+    """What tokenized text splits in two, one token in the training text, joins the name right
+    after it: an initial and its dot ("Charles E . Brinley"), and an Arabic article and its
+    hyphen ("Hassan al - Turabi"), when the initial, or the word before the article, is a name
+    or may join one (P(name) >= ``d.join``; not "plan B . Smith"). Then the name grows as in
+    :func:`join_neighbours` ("Abu Bakr al - Baghdadi")."""
+    if b.sentences is None or not name.any():
+        return name
+    starts = np.flatnonzero(name & ~_neighbours(name, b.first)[0])
+    which = _sentence_of(starts, b.offsets)
+    bridged = False
+
+    def joins(t: int) -> bool:  # the initial, or the word before the article, is a name or may join one
+        return bool(name[t]) or (d.join is not None and b.p[t] >= d.join)
+
+    for i, s in zip(starts.tolist(), which.tolist()):
+        k, words = i - int(b.offsets[s]), b.sentences[s]
+        if k < 2 or words[k - 1] not in (".", "-"):
+            continue
+        if words[k - 1] == "." and is_initial(words[k - 2]) and joins(i - 2):
+            name[i - 2 : i] = bridged = True
+        elif words[k - 1] == "-" and words[k - 2].lower() in SPLIT_ARTICLES and k >= 3 and joins(i - 3):
+            name[i - 3 : i] = bridged = True
+    return join_neighbours(name, b, d) if bridged else name
+
+
 def conventions(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     """The annotation's conventions (:func:`_conventions`), given the words."""
     if b.sentences is None or not name.any():
@@ -388,7 +426,7 @@ def handles(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
 
 
 Rule = Callable[[np.ndarray, Batch, Decoding], np.ndarray]
-RULES: list[Rule] = [caseless_threshold, join_neighbours, conventions, not_companies, handles]
+RULES: list[Rule] = [caseless_threshold, join_neighbours, bridges, conventions, not_companies, handles]
 
 
 def decode(b: Batch, d: Decoding, rules: Sequence[Rule] = RULES) -> np.ndarray:

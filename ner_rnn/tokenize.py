@@ -150,11 +150,18 @@ def _attach_marks(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, in
     return out
 
 
+def _initial_dot(words: list[str], i: int) -> bool:
+    before, after = words[i - 1], words[i + 1]
+    return words[i] == "." and len(before) == 1 and before.isupper() and after[:1].isupper()
+
+
 def sentence_bounds(words: list[str], max_len: int = MAX_SENTENCE_TOKENS) -> list[tuple[int, int]]:
     """Split a line's tokens into sentences: ``[(start, end), ...]`` token index ranges.
 
     A sentence ends after ".", "!" or "?" and is cut at ``max_len`` tokens, so a line
-    of several megabytes costs linear time and bounded memory per sentence.
+    of several megabytes costs linear time and bounded memory per sentence. A "." after a
+    single capital letter and before a capitalised word is an initial's, as tokenized text
+    writes "Charles E . Brinley", and ends no sentence.
     """
     n = len(words)
     if n <= max_len and SENTENCE_END.isdisjoint(words[:-1]):
@@ -162,6 +169,8 @@ def sentence_bounds(words: list[str], max_len: int = MAX_SENTENCE_TOKENS) -> lis
     bounds = []
     start = 0
     for i, w in enumerate(words):
+        if w in SENTENCE_END and 0 < i < n - 1 and _initial_dot(words, i):
+            continue
         if (w in SENTENCE_END and i + 1 < n) or i + 1 - start >= max_len:
             bounds.append((start, i + 1))
             start = i + 1

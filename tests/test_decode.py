@@ -241,3 +241,29 @@ def test_handles(words, handles, codes):
     flat = np.stack([1 - p_name, p_name], axis=1)
     b = Batch(flat, np.array([0, len(words)]), "io", [words], handles=handles)
     assert decode(b, Decoding()).tolist() == codes
+
+
+@pytest.mark.parametrize(
+    ("words", "p_name", "codes"),
+    [
+        # an initial and its dot, written apart, join the name after them when the initial may
+        (["by", "Charles", "E", ".", "Brinley", ","], [0.0, 0.9, 0.9, 0.0, 0.9, 0.0], [0, 1, 2, 2, 2, 0]),
+        (["John", "F", ".", "Kennedy", "was"], [0.9, 0.2, 0.0, 0.9, 0.0], [1, 2, 2, 2, 0]),
+        (["the", "plan", "B", ".", "Smith", "said"], [0.0, 0.0, 0.0, 0.0, 0.9, 0.0], [0, 0, 0, 0, 1, 0]),
+        # an Arabic article and its hyphen, when the word before them is a name or may join one
+        (["Hassan", "al", "-", "Turabi", "said"], [0.9, 0.0, 0.0, 0.9, 0.0], [1, 2, 2, 2, 0]),
+        (["Abu", "Bakr", "al", "-", "Baghdadi", "died"], [0.2, 0.2, 0.0, 0.0, 0.9, 0.0], [1, 2, 2, 2, 2, 0]),
+        (["the", "al", "-", "Sadr", "group"], [0.0, 0.0, 0.0, 0.9, 0.0], [0, 0, 0, 1, 0]),
+        (["a", "b", "-", "Sadr"], [0.0, 0.0, 0.0, 0.9], [0, 0, 0, 1]),  # not another word before a hyphen
+    ],
+)
+def test_initials_and_articles_written_apart_join_the_name_after_them(words, p_name, codes):
+    assert _decode([words], p_name, extend=0.1) == codes
+
+
+def test_an_initials_dot_before_a_capitalised_word_ends_no_sentence():
+    from ner_rnn.tokenize import sentence_bounds
+
+    assert sentence_bounds(["Charles", "E", ".", "Brinley", "signed", "."]) == [(0, 6)]
+    assert sentence_bounds(["It", "rained", ".", "Smith", "left", "."]) == [(0, 3), (3, 6)]
+    assert sentence_bounds(["Plan", "B", ".", "then", "C", "."]) == [(0, 3), (3, 6)]
