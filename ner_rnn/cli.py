@@ -511,8 +511,9 @@ def _default(name: str) -> str:
 @app.command("train")
 @_one_run_per_output
 def train_cli(
-    train_file: Path = typer.Argument(
-        ..., help="Training data, CoNLL format.", show_default=False, metavar="TRAIN_FILE"
+    train_files: list[Path] = typer.Argument(
+        ..., help="Training data, CoNLL format; several files are one corpus.", show_default=False,
+        metavar="TRAIN_FILE...",
     ),
     output: Path = typer.Option(..., "-o", "--output", help="Where to write the model (.npz).", show_default=False),
     dev: Optional[Path] = typer.Option(None, "--dev", help="Dev data for early stopping (CoNLL)."),
@@ -628,7 +629,7 @@ def train_cli(
     ),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress or logs on stderr."),
 ):
-    """Train a tagger on a CoNLL file and write it to --output.
+    """Train a tagger on CoNLL files (several are one corpus) and write it to --output.
 
     Prints, per epoch, the training loss and the dev precision, recall and F1 (before the
     decoding is chosen); keeps the epoch with the best dev F1; then chooses the decoding
@@ -639,6 +640,8 @@ def train_cli(
       ner-rnn train data/names-train.conll --dev data/names-dev.conll -o my-model.npz
 
       ner-rnn train mine.conll --dev mine-dev.conll --from-model default -o mine.npz
+
+      ner-rnn train eng.train data/styles-train.conll --dev eng.testa -o both.npz
     """
     from .recipe import SHIPPED_RECIPE, load_recipe
     from .run import TrainFiles, run
@@ -671,7 +674,7 @@ def train_cli(
     try:
         with reporter.progress:
             result = run(
-                TrainFiles(train_file, dev, test or ()),
+                TrainFiles(train_files, dev, test or ()),
                 output,
                 config,
                 data_scheme=data_scheme.value,

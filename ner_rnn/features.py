@@ -37,6 +37,7 @@ from .wordclass import WordClasses
 UNK = "<UNK>"
 LEXICON_SLOT = 2  # position of the lexicon column in every row of Features.encode
 EVIDENCE_SLOT = 3  # position of the evidence column
+CLASS_SLOT = 4  # where the word-class columns begin, in a model with them
 EVIDENCE_BUCKETS = 33  # the one-hot block filled in by ner_rnn.context
 # the sizes of the block in older models, which keep their coding (ner_rnn.context.code):
 LEGACY_EVIDENCE_BUCKETS = 5  # the highest other mention only (models without an "evidence_buckets" key)
@@ -135,6 +136,7 @@ class Features:
         self.lexicon_offset = self.ngram_offset + len(self.ngrams)
         self.evidence_offset = self.lexicon_offset + 4  # lexicon block: none, first, last, both
         self.class_offset = self.n_x = self.evidence_offset + self.evidence_buckets  # word classes, if any
+        self.class_slots = 0  # word-class columns per word: a prefix of each length, capitals, frequency
         self._class_columns: list[list[int]] = []  # cluster index -> its prefix columns
         if self.word_classes is not None:
             column: dict[tuple[int, str | None], int] = {}  # (bits, prefix) -> column; None: no cluster
@@ -145,6 +147,7 @@ class Features:
             self.capitals_offset = self.n_x + len(column)
             self.frequency_offset = self.capitals_offset + wordclass.CAPITAL_BUCKETS
             self.n_x = self.frequency_offset + wordclass.FREQUENCY_BUCKETS
+            self.class_slots = len(wordclass.PREFIX_BITS) + 2
 
     def columns(self, word: str, evidence: int = 0) -> tuple[list[int], list[float]]:
         """The non-zero entries of x for ``word``: column indices and their values.

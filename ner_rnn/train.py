@@ -24,7 +24,15 @@ from .decode import Decoding
 from .errors import ConfigError, TrainingError
 from .evaluate import Scores, evaluate, score
 from .wordclass import load_word_classes
-from .features import EVIDENCE_BUCKETS, EVIDENCE_SLOT, LEXICON_SLOT, FeatureConfig, Features, build_features
+from .features import (
+    CLASS_SLOT,
+    EVIDENCE_BUCKETS,
+    EVIDENCE_SLOT,
+    LEXICON_SLOT,
+    FeatureConfig,
+    Features,
+    build_features,
+)
 from .tagger import Tagger
 from .tags import DEFAULT_LABEL, SCHEMES, encode_all, entity_types, labels_for, other_types, spans_from_tags
 
@@ -61,6 +69,7 @@ class TrainConfig:
     lexicon: str = "faker"  # the name lexicon: "faker", a file of name<TAB>first|last|both, or "none"
     name_augment: float = 0.5  # a training sentence's person names are replaced by random names (Faker's)
     lexicon_dropout: float = 0.3  # a training token's lexicon column is replaced by "not a name"
+    word_class_dropout: float = 0.0  # a training token's word classes are replaced by "not in the table"
     word_classes: str = "spacy"  # clusters and capitalisation of 200,000 English words (ner_rnn.wordclass), or "none"
     seed: int = 0
     entity: str | None = None  # the CoNLL type that counts as a person; None: PER or PERSON
@@ -95,6 +104,10 @@ class TrainConfig:
             (self.context_window >= 0, f"--context-window must be at least 0, got {self.context_window}"),
             (0 <= self.context_share <= 1, f"context_share must be in [0, 1], got {self.context_share}"),
             (0 <= self.lexicon_dropout < 1, f"lexicon_dropout must be in [0, 1), got {self.lexicon_dropout}"),
+            (
+                0 <= self.word_class_dropout < 1,
+                f"word_class_dropout must be in [0, 1), got {self.word_class_dropout}",
+            ),
             (0 <= self.word_dropout < 1, f"--word-dropout must be in [0, 1), got {self.word_dropout}"),
             (
                 self.word_classes in ("spacy", "none"),
@@ -186,6 +199,7 @@ class Encoded:
     evidence_lower: list[np.ndarray] | None = None  # the same for the lower-cased copies
     renamed: list[np.ndarray] | None = None  # type ids with the person names replaced
     lexicon_none: int = 0  # the lexicon block's "not a known name" column
+    classes_none: tuple[int, ...] = ()  # the word-class columns of a word not in the table
 
 
 def encode_corpus(
@@ -211,7 +225,11 @@ def encode_corpus(
     renamed_ids = [ids(words) for words in renamed] if renamed is not None else None
     words = list(type_id)
     idx, val = features.encode(words)
-    return Encoded(idx, val, encoded, labels, variants, renamed=renamed_ids, lexicon_none=features.lexicon_offset)
+    unknown = tuple(features.columns("")[0][CLASS_SLOT : CLASS_SLOT + features.class_slots])  # "" is in no table
+    return Encoded(
+        idx, val, encoded, labels, variants, renamed=renamed_ids, lexicon_none=features.lexicon_offset,
+        classes_none=unknown,
+    )  # fmt: skip
 
 
 def rename(
@@ -247,6 +265,7 @@ def make_batch(
     name_augment: float = 0.0,
     lexicon_dropout: float = 0.0,
     context_share: float = 0.5,
+    class_dropout: float = 0.0,
 ) -> rnn.Batch:
     """Pad the chosen sentences to the longest and gather the rows of their distinct words."""
     lengths = np.array([len(data.sentences[i]) for i in chosen])
@@ -283,9 +302,14 @@ def make_batch(
     words = words.reshape(T, m)
     idx, val = data.idx[distinct // EVIDENCE_BUCKETS], data.val[distinct // EVIDENCE_BUCKETS]
     idx[:, EVIDENCE_SLOT] += distinct % EVIDENCE_BUCKETS
-    # some tokens see <UNK> (column 0) for their word, or "not a known name" for the
-    # lexicon: an extra input row for each
-    for rate, slot, column in ((word_dropout, 0, 0), (lexicon_dropout, LEXICON_SLOT, data.lexicon_none)):
+    # some tokens see <UNK> (column 0) for their word, "not a known name" for the lexicon,
+    # or "not in the table" for their word classes: an extra input row for each
+    classes = slice(CLASS_SLOT, CLASS_SLOT + len(data.classes_none))
+    for rate, slot, column in (
+        (word_dropout, 0, 0),
+        (lexicon_dropout, LEXICON_SLOT, data.lexicon_none),
+        (class_dropout if data.classes_none else 0.0, classes, data.classes_none),
+    ):
         if rate > 0:
             drop = mask & (rng.random((T, m)) < rate)
             rows = words[drop]
@@ -641,6 +665,7 @@ def _fit_network(
                     config.name_augment,
                     config.lexicon_dropout,
                     config.context_share,
+                    config.word_class_dropout,
                 )
                 y_hat, cache = rnn.forward(st.params, batch, config.dropout, rng, config.input_dropout)
                 batch_loss = rnn.loss(y_hat, batch.y, batch.mask)

@@ -140,7 +140,7 @@ def test_save_load_gives_identical_predictions(tiny_model, tmp_path, small_dev):
         (["train", "{train}", "-o", "{tmp}/m.npz", "--epochs", "0"], 2, "--epochs"),
         (["train", "{train}", "-o", "{tmp}/m.npz", "--hidden", "-3"], 2, "--hidden"),
         (["train", "{train}", "-o", "{tmp}/m.npz", "--doc-context", "--context-window", "-1"], 2, "--context-window"),
-        (["train", "{train}", "--dev", "{train}", "-o", "{tmp}/m.npz"], 2, "--dev is the training file"),
+        (["train", "{train}", "--dev", "{train}", "-o", "{tmp}/m.npz"], 2, "--dev is a training file"),
         (["train", "{missing}", "-o", "{tmp}/m.npz"], 1, "no such file"),
         (["evaluate", "{missing}"], 1, "no such file"),
         (["nonsense"], 2, "No such command"),
@@ -201,7 +201,7 @@ def _tags(conll_output: str) -> list[list[str]]:
 def test_paragraphs_tag_lines_as_one_record_and_output_one_record_per_line():
     """With --paragraphs the lines of a paragraph share document context: the tags are those
     of the paragraph given as one line; output stays one record per input line."""
-    story = ["Paul Ince signed for Newcastle on Monday .", "Ince said the move was right ."]
+    story = ["Steve Young threw three touchdown passes .", "Young was named player of the week ."]
     other = "It rained in Leeds ."
     text = "\n".join([*story, "", other]) + "\n"
     out = ner_rnn("tag", "-f", "conll", "--paragraphs", input=text.encode())
@@ -210,7 +210,7 @@ def test_paragraphs_tag_lines_as_one_record_and_output_one_record_per_line():
     assert len(records) == 4 and records[2] == []  # one record per line, the blank one empty
     whole = _tags(ner_rnn("tag", "-f", "conll", input=(" ".join(story) + "\n").encode()).stdout.decode())
     assert records[0] + records[1] == whole[0]
-    # the shipped model finds "Ince" in the second line only with the first line as context
+    # the shipped model finds "Young" in the second line only with the first line as context
     alone = _tags(ner_rnn("tag", "-f", "conll", input=(story[1] + "\n").encode()).stdout.decode())
     assert alone[0][0] == "O" and records[1][0] == "B-PER"
 
@@ -254,7 +254,7 @@ def test_handles_of_people_are_names_and_no_handles_turns_that_off(tmp_path):
     assert json.loads(off.stdout)["entities"] == tagger.tag(text).to_dict()["entities"]
     assert "@elonmusk" not in [e["text"] for e in json.loads(off.stdout)["entities"]]  # P(name) 0.01
     lines = tmp_path / "many.txt"
-    line = "Thanks @jo_smith, see you Monday"
+    line = "Booked the tickets for @jo_smith today"  # the network alone finds no one here
     lines.write_text((line + "\n") * 3000)
     many = ner_rnn("tag", "-w", "2", "-f", "jsonl", "-i", lines)
     assert many.returncode == 0, many.stderr

@@ -62,14 +62,20 @@ def test_lazy_adam_equals_dense_adam_on_the_used_columns_and_leaves_the_others()
 
 def test_x_has_one_entry_in_each_fixed_block_and_ngrams_that_sum_to_one(shipped):
     f = shipped.features
+    n = 4 + f.class_slots  # word, shape, lexicon, evidence; the word classes
+    assert f.class_slots == 6  # a cluster prefix of 4, 6, 10 and 20 bits, capitals, frequency
     for word in ["Roosevelt", "the", "Qwxzyk", "1996", "O'Brien", "🙂"]:
         cols, vals = f.columns(word)
-        fixed, grams = cols[:4], cols[4:]
+        fixed, classes, grams = cols[:4], cols[4:n], cols[n:]
         assert 0 <= fixed[0] < f.shape_offset <= fixed[1] < f.ngram_offset
-        assert f.lexicon_offset <= fixed[2] < f.evidence_offset <= fixed[3] < f.n_x
+        assert f.lexicon_offset <= fixed[2] < f.evidence_offset <= fixed[3] < f.class_offset
+        assert f.class_offset <= classes[0] < classes[1] < classes[2] < classes[3] < f.capitals_offset
+        assert f.capitals_offset <= classes[4] < f.frequency_offset <= classes[5] < f.n_x
         assert all(f.ngram_offset <= c < f.lexicon_offset for c in grams)
-        assert vals[:4] == [1.0] * 4 and sum(vals[4:]) == pytest.approx(1.0)
+        assert vals[:n] == [1.0] * n and sum(vals[n:]) == pytest.approx(1.0)
     assert f.columns("Qwxzyk")[0][0] == 0  # an unseen word is <UNK>
+    assert f.columns("Qwxzyk")[0][4:n] == f.columns("")[0][4:n]  # and in no word class
+    assert f.columns("Roosevelt")[0][4:n] != f.columns("Qwxzyk")[0][4:n]
 
 
 def test_every_format_renders_one_record_and_pieces_concatenate(shipped):

@@ -12,7 +12,7 @@ from conftest import ner_rnn, one_error_line, plain_config
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = ["--hidden", "8", "--members", "1", "--no-doc-context", "--epochs", "3", "--lexicon", "none",
-        "--name-augment", "0", "-q"]  # fmt: skip
+        "--word-classes", "none", "--name-augment", "0", "-q"]  # fmt: skip
 
 
 def arrays(path):
@@ -164,3 +164,29 @@ def test_fine_tuning_resumes_bit_for_bit(tmp_path, tiny_model, small_train, smal
     assert resumed.best_epochs == reference.best_epochs
     for k, v in reference.tagger.params.items():
         np.testing.assert_array_equal(resumed.tagger.params[k], v, err_msg=k)
+
+
+def test_several_training_files_are_one_corpus_and_keep_their_documents(tmp_path, small_train, small_dev):
+    from ner_rnn.run import read_training
+    from ner_rnn.train import _folds
+
+    a, b = tmp_path / "a.conll", tmp_path / "b.conll"
+    a.write_text("Ann B-PER\nsaid O\n\nBob B-PER\nleft O\n", encoding="utf-8")  # no -DOCSTART-: one document
+    b.write_text("-DOCSTART- O\n\nCy B-PER\nran O\n\n-DOCSTART- O\n\nDee B-PER\nsat O\n", encoding="utf-8")
+    sentences = read_training([a, b], "auto")
+    assert [s.words[0] for s in sentences] == ["Ann", "Bob", "Cy", "Dee"]
+    assert [s.doc for s in sentences] == [0, 0, 2, 3]  # b's documents follow a's, never joining it
+    # the helpers' halves: by document, and a long running text (a file without documents) by blocks
+    from ner_rnn.train import JACKKNIFE_BLOCK
+
+    folds = _folds([0] * (2 * JACKKNIFE_BLOCK) + [1, 2, 3])
+    assert folds[:JACKKNIFE_BLOCK] == [0] * JACKKNIFE_BLOCK and folds[JACKKNIFE_BLOCK:-3] == [1] * JACKKNIFE_BLOCK
+    assert folds[-3:] == [1, 0, 1]
+
+    model = tmp_path / "m.npz"
+    r = ner_rnn("train", small_train, b, "--dev", small_dev, "-o", model, *FAST)
+    assert r.returncode == 0, r.stderr.decode()
+    assert set(json.loads(ner_rnn("info", model, "-f", "json").stdout)["meta"]["data"]) == {
+        small_train.name, "b.conll", small_dev.name}  # fmt: skip
+    r = ner_rnn("train", small_train, small_dev, "--dev", small_dev, "-o", tmp_path / "n.npz", *FAST)
+    assert r.returncode == 2 and b"--dev is a training file" in r.stderr
