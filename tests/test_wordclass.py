@@ -153,3 +153,21 @@ def test_spacys_tables_when_installed():
     assert len(table) > 200_000 and "MIT" in table.source
     angela, lender, will = table.lookup(["angela", "lender", "will"]).tolist()
     assert angela[1] >= 10 and lender[1] <= 4 and will[1] <= 2  # capital share in tenths, plus one
+
+
+def test_word_class_dropout_hides_a_tokens_classes_in_training():
+    from ner_rnn.train import TrainConfig, encode_corpus, make_batch
+
+    sentences = read_conll(__import__("conftest").DATA / "names-train.conll")[:20]
+    features = build_features((w for s in sentences for w in s.words), word_classes=small_table())
+    data = encode_corpus(sentences, features, ["O", "PER"], frozenset({"PER"}))
+    assert len(data.classes_none) == features.class_slots == 6
+    rng = np.random.default_rng(0)
+    shown = make_batch(data, list(range(20)), 0.0, rng)
+    hidden = make_batch(data, list(range(20)), 0.0, rng, class_dropout=0.999)
+    real = hidden.mask.astype(bool)
+    rows = hidden.idx[hidden.words[real]]
+    assert (rows[:, 4:10] == data.classes_none).all()  # every token: "not in the table"
+    assert not (shown.idx[shown.words[real]][:, 4:10] == data.classes_none).all()
+    with pytest.raises(Exception, match="word_class_dropout"):
+        TrainConfig(word_class_dropout=1.0).check()
