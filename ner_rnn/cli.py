@@ -600,7 +600,8 @@ def train_cli(
     word_classes: Optional[str] = typer.Option(
         None,
         "--word-classes",
-        help="Clusters and capitalisation of 200,000 English words: spacy (needs ner-rnn[train]) or none.",
+        help="Clusters and capitalisation of 200,000 English words: spacy (needs ner-rnn[train]), "
+        "spacy-cased (capitalised forms with clusters of their own too) or none.",
         show_default=_default("word_classes"),
     ),
     name_augment: Optional[float] = typer.Option(

@@ -160,7 +160,12 @@ class Features:
     def _class_codes(self, words: list[str]) -> np.ndarray:
         if self.word_classes is None:
             return np.zeros((len(words), 0), dtype=np.uint16)
-        return self.word_classes.lookup([normalize(w) for w in words])
+        table = self.word_classes
+        codes = table.lookup([normalize(w) for w in words])
+        if table.cased:  # a capitalised word as written first ("Major"), then as its word ("major")
+            written = table.lookup([wordclass.as_written(w) if w[:1].isupper() else "" for w in words])
+            codes = np.where((written[:, 2] > 0)[:, None], written, codes)
+        return codes
 
     def _columns(self, word: str, evidence: int, codes: np.ndarray) -> tuple[list[int], list[float]]:
         key = normalize(word)

@@ -232,7 +232,7 @@ def _extras(config: TrainConfig, start: Tagger | None, reporter: Reporter):
             + WITHOUT_FAKER.format(**WITHOUT_FAKER_FIGURES)
         )
         config = replace(config, lexicon="none" if config.lexicon == "faker" else config.lexicon, name_augment=0.0)
-    if config.word_classes == "spacy" and start is None and not wordclass.installed():
+    if config.word_classes in wordclass.SPECS and start is None and not wordclass.installed():
         reporter.log(
             "spacy-lookups-data is not installed (pip install 'ner-rnn[train]'), so this model is trained "
             "without word classes (clusters and capitalisation of English words; see docs/model.md)"

@@ -110,8 +110,8 @@ class TrainConfig:
             ),
             (0 <= self.word_dropout < 1, f"--word-dropout must be in [0, 1), got {self.word_dropout}"),
             (
-                self.word_classes in ("spacy", "none"),
-                f"--word-classes must be spacy or none, got {self.word_classes!r}",
+                self.word_classes in ("spacy", "spacy-cased", "none"),
+                f"--word-classes must be spacy, spacy-cased or none, got {self.word_classes!r}",
             ),
             (self.scheme in SCHEMES, f"scheme must be one of {', '.join(SCHEMES)}, got {self.scheme!r}"),
             (

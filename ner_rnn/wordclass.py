@@ -14,7 +14,9 @@ A table built from a far larger corpus can, for 200,000 English words:
 - **frequency**: how common the word is, in bands of its log-probability.
 
 A word is looked up lower-cased with digits folded (:func:`ner_rnn.features.normalize`);
-its cluster is that of its most frequent written form. Words not in the table get the
+its cluster is that of its most frequent written form. A table built ``cased`` (``--word-classes
+spacy-cased``) also holds the capitalised forms whose own cluster is another ("Major", the
+surname's, beside "major"), and a capitalised word is looked up as written first. Words not in the table get the
 "unknown" column of each block.
 
 The table comes from spaCy's lookup tables, ``en_lexeme_cluster`` and ``en_lexeme_prob``
@@ -43,6 +45,8 @@ CAPITAL_BUCKETS = 12  # 0 unknown, 1-11: share of capitalised uses in tenths, ro
 FREQUENCY_BANDS = (-8.0, -10.0, -12.0, -14.0, -16.0)  # log-probability thresholds
 FREQUENCY_BUCKETS = len(FREQUENCY_BANDS) + 2  # 0 unknown, 1 commonest ... last rarest
 MIN_LOGPROB = -18.0  # rarer words (all forms together) are left out, unless they have a cluster
+MIN_CASED_LOGPROB = -16.0  # a cased table's capitalised forms are at least this common
+SPECS = ("spacy", "spacy-cased")
 SOURCE = "spacy-lookups-data {version} (MIT licence, Explosion): en_lexeme_cluster, en_lexeme_prob"
 
 
@@ -56,6 +60,7 @@ class WordClasses:
     words: np.ndarray
     codes: np.ndarray
     source: str = ""
+    cased: bool = False  # holds capitalised forms too, looked up as written first
 
     def __len__(self) -> int:
         return len(self.words)
@@ -86,7 +91,7 @@ class WordClasses:
             "size": len(self.words),
             "width": self.words.dtype.itemsize,
             "source": self.source,
-        }
+        } | ({"cased": True} if self.cased else {})
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {"word_classes.words": self.words, "word_classes.codes": self.codes}
@@ -107,7 +112,10 @@ class WordClasses:
         clusters = d["clusters"]
         if not isinstance(clusters, list) or not all(isinstance(c, str) and set(c) <= {"0", "1"} for c in clusters):
             raise ValueError("word classes: clusters must be bit strings")
-        table = cls(clusters, arrays["word_classes.words"], arrays["word_classes.codes"], str(d.get("source", "")))
+        table = cls(
+            clusters, arrays["word_classes.words"], arrays["word_classes.codes"], str(d.get("source", "")),
+            d.get("cased") is True,
+        )  # fmt: skip
         table.check()
         return table
 
@@ -120,9 +128,10 @@ def frequency_bucket(logprob: float) -> int:
     return 1 + sum(logprob < band for band in FREQUENCY_BANDS)
 
 
-def build(forms: dict[str, float], clusters: dict[str, int], source: str = "") -> WordClasses:
+def build(forms: dict[str, float], clusters: dict[str, int], source: str = "", cased: bool = False) -> WordClasses:
     """The table from written forms' log-probabilities and their Brown clusters (spaCy's
-    integers: the bit path with a leading 1; 0 for none)."""
+    integers: the bit path with a leading 1; 0 for none); ``cased``: with the capitalised
+    forms (more common than ``MIN_CASED_LOGPROB``) whose cluster is not their word's."""
     from .features import normalize
 
     total: dict[str, float] = {}
@@ -139,27 +148,45 @@ def build(forms: dict[str, float], clusters: dict[str, int], source: str = "") -
         c = clusters.get(form, 0)
         if c > 1 and logprob > best.get(key, (-math.inf, 0))[0]:
             best[key] = (logprob, c)
-    paths = sorted({bin(c)[3:] for _, c in best.values()})
+    own: dict[str, int] = {}  # capitalised form -> its cluster, where it is not its word's
+    if cased:
+        for form, logprob in forms.items():
+            c, key, written = clusters.get(form, 0), normalize(form), as_written(form)
+            if c > 1 and form[:1].isupper() and logprob > MIN_CASED_LOGPROB and key in best and best[key][1] != c:
+                if len(written.encode()) <= WIDTH and written.isprintable() and not any(ch.isspace() for ch in written):
+                    own[written] = c
+    paths = sorted({bin(c)[3:] for _, c in best.values()} | {bin(c)[3:] for c in own.values()})
     index = {p: i + 1 for i, p in enumerate(paths)}
     rows = []
+    for written, c in own.items():  # the word's capital share and frequency, the form's cluster
+        key = normalize(written)
+        share, logprob = capital.get(key, 0.0) / total[key], math.log(total[key])
+        rows.append((written.encode(), index[bin(c)[3:]], capitals_bucket(share), frequency_bucket(logprob)))
     for key in sorted(total, key=lambda k: k.encode()):
         logprob = math.log(total[key])
         if (logprob < MIN_LOGPROB and key not in best) or len(key.encode()) > WIDTH:
             continue
         c = index[bin(best[key][1])[3:]] if key in best else 0
         rows.append((key.encode(), c, capitals_bucket(capital.get(key, 0.0) / total[key]), frequency_bucket(logprob)))
+    rows.sort(key=lambda r: r[0])
     words = np.array([r[0] for r in rows], dtype=f"S{WIDTH}")
     codes = np.array([r[1:] for r in rows], dtype=np.uint16).reshape(len(rows), 3)
-    return WordClasses([""] + paths, words, codes, source)
+    return WordClasses([""] + paths, words, codes, source, cased)
+
+
+def as_written(word: str) -> str:
+    """A word as a cased table holds it: its case kept, digits folded to 0."""
+    return word if word.isalpha() else "".join("0" if c.isdigit() else c for c in word)
 
 
 @lru_cache(maxsize=2)
 def load_word_classes(spec: str) -> WordClasses | None:
-    """``--word-classes``: "spacy" (spaCy's lookup tables, needs ner-rnn[train]) or "none"."""
+    """``--word-classes``: "spacy" (spaCy's lookup tables, needs ner-rnn[train]), "spacy-cased"
+    (the same with capitalised forms of their own), or "none"."""
     if spec == "none":
         return None
-    if spec != "spacy":
-        raise NerRnnError(f"--word-classes must be spacy or none, got {spec!r}")
+    if spec not in SPECS:
+        raise NerRnnError(f"--word-classes must be {', '.join(SPECS)} or none, got {spec!r}")
     import gzip
     import json
     from importlib import resources
@@ -175,7 +202,7 @@ def load_word_classes(spec: str) -> WordClasses | None:
         forms = json.load(f)
     with gzip.open(data / "en_lexeme_cluster.json.gz") as f:
         clusters = json.load(f)
-    return build(forms, clusters, SOURCE.format(version=version("spacy-lookups-data")))
+    return build(forms, clusters, SOURCE.format(version=version("spacy-lookups-data")), cased=spec == "spacy-cased")
 
 
 def installed() -> bool:

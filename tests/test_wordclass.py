@@ -171,3 +171,24 @@ def test_word_class_dropout_hides_a_tokens_classes_in_training():
     assert not (shown.idx[shown.words[real]][:, 4:10] == data.classes_none).all()
     with pytest.raises(Exception, match="word_class_dropout"):
         TrainConfig(word_class_dropout=1.0).check()
+
+
+def test_a_cased_table_gives_a_capitalised_form_its_own_cluster():
+    forms = FORMS | {"major": -9.0, "Major": -13.0, "MAJOR": -17.0}
+    clusters = CLUSTERS | {"major": 0b10101, "Major": 0b11010111, "MAJOR": 0b11010111}
+    plain, cased = wordclass.build(forms, clusters), wordclass.build(forms, clusters, cased=True)
+    assert not plain.cased and cased.cased
+    # capitalised forms with a cluster not their word's ("MAJOR" is too rare)
+    assert {w.decode() for w in cased.words} - {w.decode() for w in plain.words} == {"Major", "Lender", "Teddy"}
+    f, g = build_features(["Major"], word_classes=plain), build_features(["Major"], word_classes=cased)
+
+    def path(features, word):
+        c = features.columns(word)[0][4]  # the first prefix column of the word's cluster
+        return next(i for i, cols in enumerate(features._class_columns) if cols[0] == c)
+
+    assert cased.clusters[path(g, "Major")][:4] == "1010" and cased.clusters[path(g, "major")][:4] == "0101"
+    assert plain.clusters[path(f, "Major")][:4] == "0101"  # the word's cluster, whatever its case
+    # the capital share and frequency stay the word's; a cased model keeps its table's kind
+    assert g.columns("Major")[0][8:10] == g.columns("major")[0][8:10]
+    assert wordclass.WordClasses.from_json(cased.to_json(), cased.arrays()).cased
+    assert not wordclass.WordClasses.from_json(plain.to_json(), plain.arrays()).cased
