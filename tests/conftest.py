@@ -3,6 +3,7 @@ and a tiny model trained once per session on the small corpus."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -64,6 +65,19 @@ def plain_config(**settings):
     plain = dict(members=1, doc_context=False, lexicon="none", word_classes="none", name_augment=0.0, case_augment=0.1,
                  dropout=0.2, input_dropout=0.25, lexicon_dropout=0.0, epochs=15, patience=3)  # fmt: skip
     return TrainConfig(**(plain | settings))
+
+
+def rewrite_model(src, dst, change):
+    """Copy the model at src to dst, letting ``change(arrays, meta)`` edit it on the way."""
+    import numpy as np
+
+    with np.load(src, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    meta = json.loads(arrays.pop("__meta__").tobytes())
+    change(arrays, meta)
+    arrays["__meta__"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    np.savez(dst, **arrays)
+    return dst
 
 
 PROGRAM = [sys.executable, "-m", "ner_rnn"]  # the program, as `python -m ner_rnn`

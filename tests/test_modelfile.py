@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import zipfile
 
 import numpy as np
 import pytest
+from conftest import rewrite_model as rewrite
 
 from ner_rnn.decode import Decoding
 from ner_rnn.errors import ModelFileError, OutputError
@@ -18,17 +18,6 @@ def refused(path, fragment):
         load_model(path)
     assert fragment in str(e.value), str(e.value)
     assert "\n" not in str(e.value)
-
-
-def rewrite(src, dst, change):
-    """Copy the model at src to dst, letting ``change(arrays, meta)`` edit it on the way."""
-    with np.load(src, allow_pickle=False) as npz:
-        arrays = {k: npz[k] for k in npz.files}
-    meta = json.loads(arrays.pop("__meta__").tobytes())
-    change(arrays, meta)
-    arrays["__meta__"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-    np.savez(dst, **arrays)
-    return dst
 
 
 def test_missing_truncated_and_random_files(tiny_model, tmp_path):

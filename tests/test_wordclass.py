@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import numpy as np
 import pytest
-from conftest import plain_config
+from conftest import plain_config, rewrite_model
 
 from ner_rnn import wordclass
 from ner_rnn.corpus import read_conll
@@ -96,16 +95,6 @@ def test_a_model_keeps_its_table_and_tags_the_same_after_loading(classes_model):
         assert {"word_classes.words", "word_classes.codes"} <= set(npz.files)
 
 
-def _rewrite(src, dst, change):
-    with np.load(src, allow_pickle=False) as npz:
-        arrays = {k: npz[k] for k in npz.files}
-    meta = json.loads(arrays.pop("__meta__").tobytes())
-    change(arrays, meta)
-    arrays["__meta__"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-    np.savez(dst, **arrays)
-    return dst
-
-
 def _code_out_of_range(arrays, meta):
     arrays["word_classes.codes"] = arrays["word_classes.codes"].copy()
     arrays["word_classes.codes"][0, 1] = wordclass.CAPITAL_BUCKETS
@@ -123,7 +112,7 @@ def _code_out_of_range(arrays, meta):
     ],
 )
 def test_a_damaged_table_is_refused_in_one_line(classes_model, tmp_path, change, fragment):
-    bad = _rewrite(classes_model[0], tmp_path / "bad.npz", change)
+    bad = rewrite_model(classes_model[0], tmp_path / "bad.npz", change)
     with pytest.raises(ModelFileError) as e:
         load_model(bad)
     assert fragment in str(e.value) and "\n" not in str(e.value), str(e.value)
