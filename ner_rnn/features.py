@@ -157,6 +157,12 @@ class Features:
         """
         return self._columns(word, evidence, self._class_codes([word])[0])
 
+    def unknown_classes(self) -> tuple[int, ...]:
+        """The word-class columns of a word not in the table (none without word classes)."""
+        if self.word_classes is None:
+            return ()
+        return (*self._class_columns[0], self.capitals_offset, self.frequency_offset)
+
     def _class_codes(self, words: list[str]) -> np.ndarray:
         if self.word_classes is None:
             return np.zeros((len(words), 0), dtype=np.uint16)

@@ -23,6 +23,7 @@ from .corpus import Sentence, casual_case
 from .decode import Decoding
 from .errors import ConfigError, TrainingError
 from .evaluate import Scores, evaluate, score
+from .wordclass import SPECS as WORD_CLASS_SPECS
 from .wordclass import load_word_classes
 from .features import (
     CLASS_SLOT,
@@ -110,8 +111,8 @@ class TrainConfig:
             ),
             (0 <= self.word_dropout < 1, f"--word-dropout must be in [0, 1), got {self.word_dropout}"),
             (
-                self.word_classes in ("spacy", "spacy-cased", "none"),
-                f"--word-classes must be spacy, spacy-cased or none, got {self.word_classes!r}",
+                self.word_classes in (*WORD_CLASS_SPECS, "none"),
+                f"--word-classes must be {', '.join(WORD_CLASS_SPECS)} or none, got {self.word_classes!r}",
             ),
             (self.scheme in SCHEMES, f"scheme must be one of {', '.join(SCHEMES)}, got {self.scheme!r}"),
             (
@@ -225,10 +226,9 @@ def encode_corpus(
     renamed_ids = [ids(words) for words in renamed] if renamed is not None else None
     words = list(type_id)
     idx, val = features.encode(words)
-    unknown = tuple(features.columns("")[0][CLASS_SLOT : CLASS_SLOT + features.class_slots])  # "" is in no table
     return Encoded(
         idx, val, encoded, labels, variants, renamed=renamed_ids, lexicon_none=features.lexicon_offset,
-        classes_none=unknown,
+        classes_none=features.unknown_classes(),
     )  # fmt: skip
 
 
