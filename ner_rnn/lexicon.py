@@ -73,10 +73,17 @@ def faker_names() -> tuple[set[str], set[str]]:
             ("first_names_male", first),
             ("first_names_female", first),
             ("last_names", last),
+            # the Latin spellings of the Chinese and Japanese locales ("Chia-hao", "Tanaka"),
+            # which their first_names and last_names write in Han and kana
+            ("first_romanized_names", first),
+            ("first_romanized_names_male", first),
+            ("first_romanized_names_female", first),
+            ("last_romanized_names", last),
         ):
             value = provider.__dict__.get(attr)  # class attributes only, not properties
             if isinstance(value, (dict, tuple, list, set, frozenset)) or hasattr(value, "keys"):
-                names.update(value.keys() if hasattr(value, "keys") else value)
+                found = value.keys() if hasattr(value, "keys") else value
+                names.update(n.capitalize() if n.isupper() else n for n in found)  # zh_TW's "CHIA-HAO"
     return first, last
 
 
@@ -113,11 +120,17 @@ def faker_version() -> str:
 
 def latin_names() -> tuple[list[str], list[str]]:
     """Faker's first names and surnames written in the Latin alphabet (accents allowed),
-    one word each, sorted: the pool for replacing names in training sentences."""
+    one word each (hyphens allowed: "Chia-hao"), sorted: the pool for replacing names in
+    training sentences."""
     import unicodedata
 
     def latin(name: str) -> bool:
-        return name.isalpha() and all(c.isascii() or "LATIN" in unicodedata.name(c, "") for c in name)
+        letters = name.replace("-", "")
+        return (
+            letters.isalpha()
+            and "-" not in (name[0], name[-1])
+            and all(c.isascii() or "LATIN" in unicodedata.name(c, "") for c in letters)
+        )
 
     first, last = faker_names()
     return sorted(n for n in first if latin(n)), sorted(n for n in last if latin(n))
