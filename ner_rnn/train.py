@@ -71,6 +71,7 @@ class TrainConfig:
     name_augment: float = 0.5  # a training sentence's person names are replaced by random names (Faker's)
     lexicon_dropout: float = 0.3  # a training token's lexicon column is replaced by "not a name"
     word_class_dropout: float = 0.0  # a training token's word classes are replaced by "not in the table"
+    name_cluster_noise: float = 0.0  # a training name's cluster is replaced by a capitalised non-name's
     word_classes: str = "spacy"  # clusters and capitalisation of 200,000 English words (ner_rnn.wordclass), or "none"
     seed: int = 0
     entity: str | None = None  # the CoNLL type that counts as a person; None: PER or PERSON
@@ -108,6 +109,10 @@ class TrainConfig:
             (
                 0 <= self.word_class_dropout < 1,
                 f"word_class_dropout must be in [0, 1), got {self.word_class_dropout}",
+            ),
+            (
+                0 <= self.name_cluster_noise < 1,
+                f"name_cluster_noise must be in [0, 1), got {self.name_cluster_noise}",
             ),
             (0 <= self.word_dropout < 1, f"--word-dropout must be in [0, 1), got {self.word_dropout}"),
             (
@@ -201,6 +206,11 @@ class Encoded:
     renamed: list[np.ndarray] | None = None  # type ids with the person names replaced
     lexicon_none: int = 0  # the lexicon block's "not a known name" column
     classes_none: tuple[int, ...] = ()  # the word-class columns of a word not in the table
+    # type ids of the tokens of other names (places, teams, works), one per token, or, in a
+    # corpus with no other types, of capitalised words outside names: the clusters that
+    # name_cluster_noise gives to person names
+    capitalised: np.ndarray | None = None
+    person: np.ndarray | None = None  # (n_classes,) bool: the tag ids of a person name
 
 
 def encode_corpus(
@@ -224,11 +234,22 @@ def encode_corpus(
         variants = [(ids([w.lower() for w in s.words]), ids([w.upper() for w in s.words])) for s in sentences]
     labels = [np.array(encode_all(s.tags, types, classes)) for s in sentences]
     renamed_ids = [ids(words) for words in renamed] if renamed is not None else None
+    person = np.array([c != "O" and c.rsplit("-", 1)[-1] in types for c in classes])
+    others = [
+        i for s, e in zip(sentences, encoded) for t, i in zip(s.tags, e)
+        if t != "O" and (t[2:] if t[1:2] == "-" else t).upper() not in types
+    ]
+    if not others:
+        others = [
+            i for s, e, y in zip(sentences, encoded, labels) for w, i, t in zip(s.words, e, y)
+            if w[:1].isupper() and not person[t]
+        ]  # fmt: skip
+    capitalised = np.array(others, dtype=np.int64)
     words = list(type_id)
     idx, val = features.encode(words)
     return Encoded(
         idx, val, encoded, labels, variants, renamed=renamed_ids, lexicon_none=features.lexicon_offset,
-        classes_none=features.unknown_classes(),
+        classes_none=features.unknown_classes(), capitalised=capitalised, person=person,
     )  # fmt: skip
 
 
@@ -266,6 +287,7 @@ def make_batch(
     lexicon_dropout: float = 0.0,
     context_share: float = 0.5,
     class_dropout: float = 0.0,
+    cluster_noise: float = 0.0,
 ) -> rnn.Batch:
     """Pad the chosen sentences to the longest and gather the rows of their distinct words."""
     lengths = np.array([len(data.sentences[i]) for i in chosen])
@@ -303,18 +325,25 @@ def make_batch(
     idx, val = data.idx[distinct // EVIDENCE_BUCKETS], data.val[distinct // EVIDENCE_BUCKETS]
     idx[:, EVIDENCE_SLOT] += distinct % EVIDENCE_BUCKETS
     # some tokens see <UNK> (column 0) for their word, "not a known name" for the lexicon,
-    # or "not in the table" for their word classes: an extra input row for each
-    classes = slice(CLASS_SLOT, CLASS_SLOT + len(data.classes_none))
-    for rate, slot, column in (
-        (word_dropout, 0, 0),
-        (lexicon_dropout, LEXICON_SLOT, data.lexicon_none),
-        (class_dropout if data.classes_none else 0.0, classes, data.classes_none),
+    # or "not in the table" for their word classes; some names see the cluster of a random
+    # capitalised word that is not a name: an extra input row for each
+    n_classes = len(data.classes_none)
+    classes, clusters = slice(CLASS_SLOT, CLASS_SLOT + n_classes), slice(CLASS_SLOT, CLASS_SLOT + n_classes - 2)
+    noisy = cluster_noise if n_classes and data.capitalised is not None and len(data.capitalised) else 0.0
+    for rate, slot, column, where in (
+        (word_dropout, 0, 0, mask),
+        (lexicon_dropout, LEXICON_SLOT, data.lexicon_none, mask),
+        (class_dropout if n_classes else 0.0, classes, data.classes_none, mask),
+        (noisy, clusters, None, mask & data.person[y] if data.person is not None else mask),
     ):
         if rate > 0:
-            drop = mask & (rng.random((T, m)) < rate)
+            drop = where & (rng.random((T, m)) < rate)
             rows = words[drop]
             if len(rows):
                 extra_idx = idx[rows].copy()
+                if column is None:  # the clusters of random capitalised non-names
+                    others = data.capitalised[rng.integers(len(data.capitalised), size=len(rows))]
+                    column = data.idx[others][:, clusters]
                 extra_idx[:, slot] = column
                 words[drop] = len(idx) + np.arange(len(rows))
                 idx = np.concatenate([idx, extra_idx])
@@ -666,6 +695,7 @@ def _fit_network(
                     config.lexicon_dropout,
                     config.context_share,
                     config.word_class_dropout,
+                    config.name_cluster_noise,
                 )
                 y_hat, cache = rnn.forward(st.params, batch, config.dropout, rng, config.input_dropout)
                 batch_loss = rnn.loss(y_hat, batch.y, batch.mask)

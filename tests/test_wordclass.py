@@ -162,6 +162,45 @@ def test_word_class_dropout_hides_a_tokens_classes_in_training():
         TrainConfig(word_class_dropout=1.0).check()
 
 
+def test_name_cluster_noise_gives_names_the_clusters_of_capitalised_non_names():
+    from ner_rnn.train import TrainConfig, encode_corpus, make_batch
+
+    sentences = read_conll(__import__("conftest").DATA / "names-train.conll")[:20]
+    features = build_features((w for s in sentences for w in s.words), word_classes=small_table())
+    data = encode_corpus(sentences, features, ["O", "PER"], frozenset({"PER"}))
+    # names-train.conll has no other types: the pool is a capitalised token outside names, each one
+    words = [w for s in sentences for w, t in zip(s.words, s.tags) if t == "O" and w[:1].isupper()]
+    assert len(data.capitalised) == len(words) > 0
+    pool = {tuple(r) for r in data.idx[data.capitalised][:, 4:8].tolist()}
+    rng = np.random.default_rng(0)
+    shown = make_batch(data, list(range(20)), 0.0, rng)
+    noisy = make_batch(data, list(range(20)), 0.0, rng, cluster_noise=0.999)
+    real, name = noisy.mask.astype(bool), noisy.y.astype(bool)
+    assert (noisy.y == shown.y).all() and name.any()
+    before, after = shown.idx[shown.words], noisy.idx[noisy.words]
+    # other tokens keep every column; a name keeps all but its cluster's four prefixes
+    assert (before[real & ~name] == after[real & ~name]).all()
+    assert (np.delete(before[name], np.s_[4:8], axis=1) == np.delete(after[name], np.s_[4:8], axis=1)).all()
+    assert {tuple(r) for r in after[name][:, 4:8].tolist()} <= pool
+    assert not (before[name][:, 4:8] == after[name][:, 4:8]).all()
+    with pytest.raises(Exception, match="name_cluster_noise"):
+        TrainConfig(name_cluster_noise=1.0).check()
+
+
+def test_with_other_types_the_clusters_for_names_are_those_of_other_names():
+    from ner_rnn.corpus import Sentence
+    from ner_rnn.train import encode_corpus
+
+    sentences = [
+        Sentence(["Angela", "Merkel", "visited", "Teddy", "Town", "."], ["B-PER", "I-PER", "O", "B-LOC", "I-LOC", "O"], 1),
+        Sentence(["The", "Lender", "met", "Maria", "in", "Merkel", "."], ["O", "O", "O", "I-PER", "O", "I-LOC", "O"], 2),
+    ]
+    features = build_features((w for s in sentences for w in s.words), word_classes=small_table())
+    data = encode_corpus(sentences, features, ["O", "PER"], frozenset({"PER"}))
+    type_ids = [int(i) for i in data.capitalised]
+    assert type_ids == [int(data.sentences[0][3]), int(data.sentences[0][4]), int(data.sentences[1][5])]
+
+
 def test_a_cased_table_gives_a_capitalised_form_its_own_cluster():
     forms = FORMS | {"major": -9.0, "Major": -13.0, "MAJOR": -17.0}
     clusters = CLUSTERS | {"major": 0b10101, "Major": 0b11010111, "MAJOR": 0b11010111}
