@@ -71,8 +71,8 @@ class TrainConfig:
     name_augment: float = 0.5  # a training sentence's person names are replaced by random names (Faker's)
     lexicon_dropout: float = 0.3  # a training token's lexicon column is replaced by "not a name"
     word_class_dropout: float = 0.0  # a training token's word classes are replaced by "not in the table"
-    name_cluster_noise: float = 0.0  # a training name's cluster is replaced by a capitalised non-name's
-    word_classes: str = "spacy"  # clusters and capitalisation of 200,000 English words (ner_rnn.wordclass), or "none"
+    name_cluster_noise: float = 0.15  # a training name's cluster is replaced by that of another type's name
+    word_classes: str = "spacy-cased"  # clusters and capitalisation of 200,000 English words (ner_rnn.wordclass), or "none"
     seed: int = 0
     entity: str | None = None  # the CoNLL type that counts as a person; None: PER or PERSON
     from_model: str | None = None  # fine-tune this model ("default": the shipped one) instead of starting afresh
