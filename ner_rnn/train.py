@@ -72,7 +72,7 @@ class TrainConfig:
     lexicon_dropout: float = 0.3  # a training token's lexicon column is replaced by "not a name"
     word_class_dropout: float = 0.0  # a training token's word classes are replaced by "not in the table"
     name_cluster_noise: float = 0.15  # a training name's cluster is replaced by that of another type's name
-    word_classes: str = "spacy-cased"  # clusters and capitalisation of 200,000 English words (ner_rnn.wordclass), or "none"
+    word_classes: str = "spacy-cased"  # clusters, capitalisation of 200,000 English words (ner_rnn.wordclass); "none"
     seed: int = 0
     entity: str | None = None  # the CoNLL type that counts as a person; None: PER or PERSON
     from_model: str | None = None  # fine-tune this model ("default": the shipped one) instead of starting afresh
@@ -206,10 +206,10 @@ class Encoded:
     renamed: list[np.ndarray] | None = None  # type ids with the person names replaced
     lexicon_none: int = 0  # the lexicon block's "not a known name" column
     classes_none: tuple[int, ...] = ()  # the word-class columns of a word not in the table
-    # type ids of the tokens of other names (places, teams, works), one per token, or, in a
-    # corpus with no other types, of capitalised words outside names: the clusters that
-    # name_cluster_noise gives to person names
-    capitalised: np.ndarray | None = None
+    # the words whose clusters name_cluster_noise gives to person names: a type id per token
+    # of the other names (places, teams, works), or, in a corpus with no other types, per
+    # capitalised token outside names
+    cluster_donors: np.ndarray | None = None
     person: np.ndarray | None = None  # (n_classes,) bool: the tag ids of a person name
 
 
@@ -235,21 +235,18 @@ def encode_corpus(
     labels = [np.array(encode_all(s.tags, types, classes)) for s in sentences]
     renamed_ids = [ids(words) for words in renamed] if renamed is not None else None
     person = np.array([c != "O" and c.rsplit("-", 1)[-1] in types for c in classes])
-    others = [
-        i for s, e in zip(sentences, encoded) for t, i in zip(s.tags, e)
-        if t != "O" and (t[2:] if t[1:2] == "-" else t).upper() not in types
-    ]
-    if not others:
-        others = [
+    other = [[t != "O" and t[2:].upper() not in types for t in s.tags] for s in sentences]  # LOC, ORG, MISC
+    donors = [i for o, e in zip(other, encoded) for is_other, i in zip(o, e) if is_other]
+    if not donors:
+        donors = [
             i for s, e, y in zip(sentences, encoded, labels) for w, i, t in zip(s.words, e, y)
             if w[:1].isupper() and not person[t]
         ]  # fmt: skip
-    capitalised = np.array(others, dtype=np.int64)
     words = list(type_id)
     idx, val = features.encode(words)
     return Encoded(
         idx, val, encoded, labels, variants, renamed=renamed_ids, lexicon_none=features.lexicon_offset,
-        classes_none=features.unknown_classes(), capitalised=capitalised, person=person,
+        classes_none=features.unknown_classes(), cluster_donors=np.array(donors, dtype=np.int64), person=person,
     )  # fmt: skip
 
 
@@ -325,26 +322,27 @@ def make_batch(
     idx, val = data.idx[distinct // EVIDENCE_BUCKETS], data.val[distinct // EVIDENCE_BUCKETS]
     idx[:, EVIDENCE_SLOT] += distinct % EVIDENCE_BUCKETS
     # some tokens see <UNK> (column 0) for their word, "not a known name" for the lexicon,
-    # or "not in the table" for their word classes; some names see the cluster of a random
-    # capitalised word that is not a name: an extra input row for each
-    n_classes = len(data.classes_none)
+    # or "not in the table" for their word classes; some person-name tokens see the cluster
+    # (its prefix columns) of a random token of another name: an extra input row for each
+    n_classes, donors = len(data.classes_none), data.cluster_donors
     classes, clusters = slice(CLASS_SLOT, CLASS_SLOT + n_classes), slice(CLASS_SLOT, CLASS_SLOT + n_classes - 2)
-    noisy = cluster_noise if n_classes and data.capitalised is not None and len(data.capitalised) else 0.0
+    noisy = cluster_noise if n_classes and donors is not None and len(donors) and data.person is not None else 0.0
+    names = mask & data.person[y] if noisy else mask
     for rate, slot, column, where in (
         (word_dropout, 0, 0, mask),
         (lexicon_dropout, LEXICON_SLOT, data.lexicon_none, mask),
         (class_dropout if n_classes else 0.0, classes, data.classes_none, mask),
-        (noisy, clusters, None, mask & data.person[y] if data.person is not None else mask),
+        (noisy, clusters, None, names),
     ):
         if rate > 0:
             drop = where & (rng.random((T, m)) < rate)
             rows = words[drop]
             if len(rows):
                 extra_idx = idx[rows].copy()
-                if column is None:  # the clusters of random capitalised non-names
-                    others = data.capitalised[rng.integers(len(data.capitalised), size=len(rows))]
-                    column = data.idx[others][:, clusters]
-                extra_idx[:, slot] = column
+                if column is None:  # a random donor's cluster for each
+                    extra_idx[:, slot] = data.idx[donors[rng.integers(len(donors), size=len(rows))]][:, clusters]
+                else:
+                    extra_idx[:, slot] = column
                 words[drop] = len(idx) + np.arange(len(rows))
                 idx = np.concatenate([idx, extra_idx])
                 val = np.concatenate([val, val[rows]])

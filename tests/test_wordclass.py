@@ -170,8 +170,8 @@ def test_name_cluster_noise_gives_names_the_clusters_of_capitalised_non_names():
     data = encode_corpus(sentences, features, ["O", "PER"], frozenset({"PER"}))
     # names-train.conll has no other types: the pool is a capitalised token outside names, each one
     words = [w for s in sentences for w, t in zip(s.words, s.tags) if t == "O" and w[:1].isupper()]
-    assert len(data.capitalised) == len(words) > 0
-    pool = {tuple(r) for r in data.idx[data.capitalised][:, 4:8].tolist()}
+    assert len(data.cluster_donors) == len(words) > 0
+    pool = {tuple(r) for r in data.idx[data.cluster_donors][:, 4:8].tolist()}
     rng = np.random.default_rng(0)
     shown = make_batch(data, list(range(20)), 0.0, rng)
     noisy = make_batch(data, list(range(20)), 0.0, rng, cluster_noise=0.999)
@@ -197,7 +197,7 @@ def test_with_other_types_the_clusters_for_names_are_those_of_other_names():
     ]
     features = build_features((w for s in sentences for w in s.words), word_classes=small_table())
     data = encode_corpus(sentences, features, ["O", "PER"], frozenset({"PER"}))
-    type_ids = [int(i) for i in data.capitalised]
+    type_ids = [int(i) for i in data.cluster_donors]
     assert type_ids == [int(data.sentences[0][3]), int(data.sentences[0][4]), int(data.sentences[1][5])]
 
 
