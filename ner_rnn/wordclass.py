@@ -137,6 +137,7 @@ def build(forms: dict[str, float], clusters: dict[str, int], source: str = "", c
     total: dict[str, float] = {}
     capital: dict[str, float] = {}
     best: dict[str, tuple[float, int]] = {}
+    candidates: list[tuple[str, str, int]] = []  # (form, its word, cluster): capitalised and common enough
     for form, logprob in forms.items():
         key = normalize(form)
         if not key or any(c.isspace() or not c.isprintable() for c in key):
@@ -148,13 +149,13 @@ def build(forms: dict[str, float], clusters: dict[str, int], source: str = "", c
         c = clusters.get(form, 0)
         if c > 1 and logprob > best.get(key, (-math.inf, 0))[0]:
             best[key] = (logprob, c)
+        if cased and c > 1 and form[:1].isupper() and logprob > MIN_CASED_LOGPROB:
+            candidates.append((form, key, c))
     own: dict[str, int] = {}  # capitalised form -> its cluster, where it is not its word's
-    if cased:
-        for form, logprob in forms.items():
-            c, key, written = clusters.get(form, 0), normalize(form), as_written(form)
-            if c > 1 and form[:1].isupper() and logprob > MIN_CASED_LOGPROB and key in best and best[key][1] != c:
-                if len(written.encode()) <= WIDTH and written.isprintable() and not any(ch.isspace() for ch in written):
-                    own[written] = c
+    for form, key, c in candidates:
+        written = as_written(form)
+        if best[key][1] != c and len(written.encode()) <= WIDTH and written.isprintable():
+            own[written] = c
     paths = sorted({bin(c)[3:] for _, c in best.values()} | {bin(c)[3:] for c in own.values()})
     index = {p: i + 1 for i, p in enumerate(paths)}
     rows = []
