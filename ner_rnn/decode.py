@@ -416,7 +416,7 @@ def handles(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     for i, words in enumerate(b.sentences):
         if "@" in "".join(words):  # most sentences have none: looked at in C
             start = int(b.offsets[i])
-            alone += [(start + k, is_person_handle(w)) for k, w in enumerate(words) if w[:1] == "@" and is_handle(w)]
+            alone += [(start + k, is_person_handle(w)) for k, w in enumerate(words) if is_handle(w)]
     if alone:
         at, person = np.array(alone, dtype=np.int64).T
         name[at] = person.astype(bool)

@@ -169,8 +169,10 @@ class Features:
         table = self.word_classes
         codes = table.lookup([normalize(w) for w in words])
         if table.cased:  # a capitalised word as written first ("Major"), then as its word ("major")
-            written = table.lookup([wordclass.as_written(w) if w[:1].isupper() else "" for w in words])
-            codes = np.where((written[:, 2] > 0)[:, None], written, codes)
+            upper = [i for i, w in enumerate(words) if w[:1].isupper()]
+            written = table.lookup([wordclass.as_written(words[i]) for i in upper])
+            found = written[:, 2] > 0
+            codes[np.array(upper, dtype=np.int64)[found]] = written[found]
         return codes
 
     def _columns(self, word: str, evidence: int, codes: np.ndarray) -> tuple[list[int], list[float]]:

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from .conventions import is_initial
+
 
 class Token(NamedTuple):
     text: str
@@ -151,8 +153,7 @@ def _attach_marks(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, in
 
 
 def _initial_dot(words: list[str], i: int) -> bool:
-    before, after = words[i - 1], words[i + 1]
-    return words[i] == "." and len(before) == 1 and before.isupper() and after[:1].isupper()
+    return words[i] == "." and is_initial(words[i - 1]) and words[i + 1][:1].isupper()
 
 
 def sentence_bounds(words: list[str], max_len: int = MAX_SENTENCE_TOKENS) -> list[tuple[int, int]]:

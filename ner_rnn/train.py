@@ -23,8 +23,6 @@ from .corpus import Sentence, casual_case
 from .decode import Decoding
 from .errors import ConfigError, TrainingError
 from .evaluate import Scores, evaluate, score
-from .wordclass import SPECS as WORD_CLASS_SPECS
-from .wordclass import load_word_classes
 from .features import (
     CLASS_SLOT,
     EVIDENCE_BUCKETS,
@@ -36,6 +34,8 @@ from .features import (
 )
 from .tagger import Tagger
 from .tags import DEFAULT_LABEL, SCHEMES, encode_all, entity_types, labels_for, other_types, spans_from_tags
+from .wordclass import SPECS as WORD_CLASS_SPECS
+from .wordclass import load_word_classes
 
 
 AUTO = "auto"
