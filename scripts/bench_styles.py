@@ -12,13 +12,13 @@ eng.testa, and never train on it.
 from __future__ import annotations
 
 import argparse
-import re
 from pathlib import Path
+
+from make_data import unbracket  # scripts/make_data.py: "[name]" lines -> text and spans
 
 from ner_rnn.modelfile import load_model
 
 FILE = Path(__file__).resolve().parents[1] / "data" / "styles-dev.txt"
-_BRACKETS = re.compile(r"\[([^\[\]]+)\]")
 
 
 def read_styles(path: Path) -> dict[str, list[tuple[str, set[tuple[int, int]]]]]:
@@ -31,13 +31,8 @@ def read_styles(path: Path) -> dict[str, list[tuple[str, set[tuple[int, int]]]]]
             continue
         if not line.strip() or line.startswith("#"):
             continue
-        text, spans, last = "", set(), 0
-        for m in _BRACKETS.finditer(line):
-            text += line[last : m.start()]
-            spans.add((len(text), len(text) + len(m.group(1))))
-            text += m.group(1)
-            last = m.end()
-        styles.setdefault(style, []).append((text + line[last:], spans))
+        text, spans = unbracket(line)
+        styles.setdefault(style, []).append((text, set(spans)))
     return styles
 
 

@@ -14,16 +14,23 @@ from pathlib import Path
 from ner_rnn.tokenize import tokenize
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-BRACKET = re.compile(r"\[([^\]]+)\]")
+BRACKET = re.compile(r"\[([^\[\]]+)\]")
+
+
+def unbracket(line: str) -> tuple[str, list[tuple[int, int]]]:
+    """A line with its names in [brackets] -> the plain text and the names' character spans
+    (also used by scripts/bench_styles.py)."""
+    text, spans, last = "", [], 0
+    for m in BRACKET.finditer(line):
+        text += line[last : m.start()]
+        spans.append((len(text), len(text) + len(m.group(1))))
+        text += m.group(1)
+        last = m.end()
+    return text + line[last:], spans
 
 
 def to_conll(line: str) -> str:
-    plain = BRACKET.sub(lambda m: m.group(1), line)
-    names, shift = [], 0
-    for m in BRACKET.finditer(line):
-        start = m.start() - shift
-        names.append((start, start + len(m.group(1))))
-        shift += 2
+    plain, names = unbracket(line)
     rows = []
     for tok in tokenize(plain):
         tag = "O"
