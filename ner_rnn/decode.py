@@ -16,7 +16,8 @@ boolean "is in a name" of every token:
    ("Yesterday i met john smith"), and shows no case, but its second word joins no name
    ("Williams said");
 3. ``bridges``: an initial and its dot ("Charles E . Brinley"), or an Arabic article and its
-   hyphen ("Hassan al - Turabi"), as tokenized text writes them, join the name after them;
+   hyphen ("Hassan al - Turabi"), as tokenized text writes them, join the name after them, and
+   so does a nickname in quotes or brackets after a name ('Dwayne " The Rock " Johnson');
 4. ``conventions``: what the annotation counts as a name (:mod:`ner_rnn.conventions`):
    regnal numbers join it, titles and greetings ("Hi Mark") leave its start, lower-case words other than particles
    leave it in cased text, tokens without a letter leave its ends;
@@ -85,7 +86,8 @@ class Decoding:
                 f" (in text with capitals, only a capitalised one{caseless})"
             )
         return rule + (
-            "; an initial and its dot, or an article and its hyphen, written apart join the name after them"
+            "; an initial and its dot, or an article and its hyphen, written apart join the name after them,"
+            " as does a nickname in quotes or brackets between two parts of a name"
             "; titles and greetings leave the start of a name, and in cased text lower-case words other than particles"
             " leave it, regnal numbers join it (ner_rnn.conventions);"
             " a one-word name that is part of a company's name nearby is dropped, and a name"
@@ -371,8 +373,10 @@ def bridges(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     """What tokenized text splits in two, one token in the training text, joins the name right
     after it: an initial and its dot ("Charles E . Brinley"), and an Arabic article and its
     hyphen ("Hassan al - Turabi"), when the initial, or the word before the article, is a name
-    or may join one (P(name) >= ``d.join``; not "plan B . Smith"). Then the name grows as in
-    :func:`join_neighbours` ("Abu Bakr al - Baghdadi")."""
+    or may join one (P(name) >= ``d.join``; not "plan B . Smith"); and a nickname in quotes or
+    brackets, when the word before it is a capitalised name or may join one
+    ('Dwayne " The Rock " Johnson', "James ( Jim ) Smith"; see :func:`_nickname_start`).
+    Then the name grows as in :func:`join_neighbours` ("Abu Bakr al - Baghdadi")."""
     if b.sentences is None or not name.any():
         return name
     starts = np.flatnonzero(name & ~_neighbours(name, b.first)[0])
@@ -384,6 +388,11 @@ def bridges(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
 
     for i, s in zip(starts.tolist(), which.tolist()):
         k, words = i - int(b.offsets[s]), b.sentences[s]
+        if k >= 4 and words[k - 1] in NICKNAME_MARKS:
+            o = _nickname_start(words, k - 1, i, b.p, d)
+            if o is not None and capitalised(words[o - 1]) and joins(i - k + o - 1):
+                name[i - k + o - 1 : i] = bridged = True
+            continue
         if k < 2 or words[k - 1] not in (".", "-"):
             continue
         if words[k - 1] == "." and is_initial(words[k - 2]) and joins(i - 2):
@@ -391,6 +400,30 @@ def bridges(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
         elif words[k - 1] == "-" and words[k - 2].lower() in SPLIT_ARTICLES and k >= 3 and joins(i - 3):
             name[i - 3 : i] = bridged = True
     return join_neighbours(name, b, d) if bridged else name
+
+
+# the marks that enclose a nickname or a name written within a name, opening -> closing:
+# 'Roberto " Hands of Stone " Duran', "Alan John Percivale ( A.J.P. ) Taylor" in eng.testa
+NICKNAMES = {'"': '"', "'": "'", "(": ")", "\u201c": "\u201d", "\u2018": "\u2019", "``": "''"}
+NICKNAME_MARKS = frozenset(NICKNAMES.values())
+NICKNAME_WORDS = 4  # at most this many words between the marks
+
+
+def _nickname_start(words: list[str], close: int, flat: int, p: np.ndarray, d: Decoding) -> int | None:
+    """Where the nickname that ends with the mark ``words[close]`` opens, when it has one to
+    ``NICKNAME_WORDS`` words, each capitalised, and a word before it; else None. Within
+    brackets, each word needs P(name) >= ``d.join`` too: a list of players puts a country or
+    a club there ("Ramon Vega ( Cagliari ) Raphael Wicky" in eng.train), which the network
+    knows is no name. ``flat`` is the flat index of the word right after the mark."""
+    if d.join is None:
+        return None
+    for o in range(close - 1, max(close - NICKNAME_WORDS - 2, 0), -1):
+        if NICKNAMES.get(words[o]) == words[close] and o < close - 1:
+            inner = p[flat - (close - o) : flat - 1]
+            return o if words[o] != "(" or (inner >= d.join).all() else None
+        if not capitalised(words[o]):
+            return None
+    return None
 
 
 def conventions(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:

@@ -267,3 +267,31 @@ def test_an_initials_dot_before_a_capitalised_word_ends_no_sentence():
     assert sentence_bounds(["Charles", "E", ".", "Brinley", "signed", "."]) == [(0, 6)]
     assert sentence_bounds(["It", "rained", ".", "Smith", "left", "."]) == [(0, 3), (3, 6)]
     assert sentence_bounds(["Plan", "B", ".", "then", "C", "."]) == [(0, 3), (3, 6)]
+
+
+@pytest.mark.parametrize(
+    ("words", "p_name", "codes"),
+    [
+        # a nickname in quotes between two parts of a name is part of it, whatever the network says of it
+        (["Dwayne", '"', "The", "Rock", '"', "Johnson", "won"], [0.9, 0, 0, 0, 0, 0.9, 0], [1, 2, 2, 2, 2, 2, 0]),
+        (["Hector", "\u201c", "Macho", "\u201d", "Camacho"], [0.9, 0, 0, 0, 0.9], [1, 2, 2, 2, 2]),
+        # in brackets only when the network takes the words in them for a name, not a country in a list
+        (["James", "(", "Jim", ")", "Smith", "said"], [0.9, 0, 0.3, 0, 0.9, 0], [1, 2, 2, 2, 2, 0]),
+        (["Ramon", "Vega", "(", "Cagliari", ")", "Raphael", "Wicky"], [0.9, 0.9, 0, 0, 0, 0.9, 0.9], [1, 2, 0, 0, 0, 1, 2]),
+        # not a lower-case word in the marks, nor a word before them that is not a name
+        (["Roberto", '"', "Hands", "of", "Stone", '"', "Duran"], [0.9, 0, 0, 0, 0, 0, 0.9], [1, 0, 0, 0, 0, 0, 1]),
+        (["the", '"', "Rock", '"', "Johnson"], [0, 0, 0, 0, 0.9], [0, 0, 0, 0, 1]),
+        (["Ask", "Smith", '"', "Now", '"', "Jones"], [0, 0.01, 0, 0, 0, 0.9], [0, 0, 0, 0, 0, 1]),
+    ],
+)
+def test_a_nickname_between_the_parts_of_a_name_joins_them(words, p_name, codes):
+    assert _decode([words], p_name, extend=0.1) == codes
+
+
+@pytest.mark.parametrize("title", ["Major-General", "Lieutenant-Colonel", "Attorney-General", "ex-president"])
+def test_titles_joined_by_hyphens_leave_the_start_of_a_name(title):
+    assert _decode([[title, "Max", "Marriner", "said"]], [0.9, 0.9, 0.9, 0.0]) == [0, 1, 2, 0]
+
+
+def test_a_hyphenated_word_that_is_not_all_titles_stays_in_a_name():
+    assert _decode([["Jean-Pierre", "Papin", "scored"]], [0.9, 0.9, 0.0]) == [1, 2, 0]
