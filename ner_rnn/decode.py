@@ -303,7 +303,8 @@ def _not_companies(
 # in the forms news text writes them, and in capitals for headlines
 _DESIGNATORS = (
     "Inc Corp Corporation Ltd Limited Co Company Bros Plc PLC plc "
-    "AG SA SpA NV BV AB ASA GmbH Group Holdings Bhd Pty LLC"
+    "AG SA SpA NV BV AB ASA GmbH Group Holdings Bhd Pty LLC LLP PLLC Pte "
+    "L.P. L.L.C. L.L.P. S.A. S.p.A. N.V. B.V. A.G. P.C."  # and as contracts write them (law firms: "Kirkland Hale LLP")
 ).split()
 DESIGNATORS = frozenset(
     [*_DESIGNATORS, *(d + "." for d in ("Inc", "Corp", "Ltd", "Co", "Bros")), *(d.upper() for d in _DESIGNATORS)]

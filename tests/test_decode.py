@@ -199,6 +199,14 @@ def test_a_name_with_a_company_designator_in_it_is_dropped():
     assert _decoder(None).iob2(flat, offsets, sentences, [0, 1]).tolist() == expected  # needs no other sentence
 
 
+@pytest.mark.parametrize("designator", ["LLP", "L.L.C.", "S.A.", "Pte"])
+def test_the_designators_of_law_firms_and_contracts_end_a_company_name(designator):
+    sentences = [["copy", "to", "Kirkland", "Hale", designator, ",", "Attention", ":", "Rebecca", "Stone"]]
+    p_name = [0.0, 0.0, 0.9, 0.9, 0.6, 0.0, 0.0, 0.0, 0.9, 0.9]
+    flat = np.stack([1 - np.array(p_name), np.array(p_name)], axis=1)
+    assert _decoder(None).iob2(flat, np.array([0, 10]), sentences, [0]).tolist() == [0] * 8 + [1, 2]
+
+
 @pytest.mark.parametrize(
     ("words", "p_name", "codes"),
     [
