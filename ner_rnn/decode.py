@@ -12,8 +12,8 @@ boolean "is in a name" of every token:
 2. ``join_neighbours``: a token that touches a name joins it when P(name) >= ``Decoding.join``
    (``Decoding.caseless_join`` in a sentence without case), a capitalised one only in
    cased text ("Niall Quinn", not just "Quinn"; "bowler Martin McCague" stays out); a
-   sentence whose only capital is its first word is in "casual" case, as chat is typed
-   ("Yesterday i met john smith"), and shows no case, but its second word joins no name
+   sentence whose only capitals are its first word and the pronoun "I" is in "casual" case,
+   as chat is typed ("Yesterday I met john smith"), and shows no case, but its second word joins no name
    ("Williams said");
 3. ``bridges``: an initial and its dot ("Charles E . Brinley"), or an Arabic article and its
    hyphen ("Hassan al - Turabi"), as tokenized text writes them, join the name after them, and
@@ -133,8 +133,12 @@ def _has_capitals(words: list[str]) -> bool:
 def _shows_case(words: list[str]) -> bool:
     """Written in mixed case: some word but the first is capitalised and some letter is lower
     case (not all lower case, not ALL CAPS, and not "casual" case, where a capital at the start
-    of a sentence says nothing of how the rest was typed: "Yesterday i met john smith")."""
-    return _has_capitals(words[1:]) and any(not w.isupper() and w.lower() != w.upper() for w in words)
+    of a sentence says nothing of how the rest was typed: "Yesterday i met john smith"). The
+    pronoun "I" is no such word: a phone's keyboard capitalises it, and the first word, in chat
+    typed without a thought for names ("Yesterday I met john smith")."""
+    return any(w[:1].isupper() and w != "I" for w in words[1:]) and any(
+        not w.isupper() and w.lower() != w.upper() for w in words
+    )
 
 
 def _sentence_of(candidates: np.ndarray, offsets: np.ndarray) -> np.ndarray:

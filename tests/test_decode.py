@@ -50,6 +50,7 @@ def test_extension_joins_likely_neighbours_within_a_sentence(extend, codes):
         (["Teddy", "Roosevelt", "Spoke", "."], [0, 0, 0, 0]),  # mixed case: argmax
         (["Teddy", "Roosevelt", "SPOKE", "."], [0, 0, 0, 0]),
         (["Yesterday", "roosevelt", "spoke", "."], [1, 2, 0, 0]),  # "casual" case: a first capital is no case
+        (["Yesterday", "I", "met", "roosevelt"], [1, 2, 0, 0]),  # nor is the pronoun "I", however typed
     ],
 )
 def test_sentences_that_show_no_case_have_their_own_threshold(words, codes):
