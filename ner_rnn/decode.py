@@ -20,7 +20,8 @@ boolean "is in a name" of every token:
    so does a nickname in quotes or brackets after a name ('Dwayne " The Rock " Johnson');
 4. ``conventions``: what the annotation counts as a name (:mod:`ner_rnn.conventions`):
    regnal numbers join it, titles and greetings ("Hi Mark") leave its start, lower-case words other than particles
-   leave it in cased text, tokens without a letter leave its ends;
+   leave it in cased text (but for a name all in lower case that the network is sure of:
+   "Tell Mom that jake is coming"), tokens without a letter leave its ends;
 5. ``not_companies``: a one-word name that is part of a company's name nearby in its
    document is dropped, and a name loses its words up to a company designator;
 6. ``handles``: an @-handle that may be a person's ("@AngelaMerkel", not "@NASA") is a name
@@ -217,16 +218,20 @@ def _words_at(tokens: np.ndarray, offsets: np.ndarray, sentences: list[list[str]
 
 
 _LETTER = re.compile(r"[^\W\d_]")
+LOWER_SURE = 0.6  # a name all in lower case stays in cased text when every word is this likely a name
 
 
-def _conventions(name: np.ndarray, first: np.ndarray, offsets: np.ndarray, sentences: list[list[str]]) -> np.ndarray:
+def _conventions(
+    name: np.ndarray, first: np.ndarray, offsets: np.ndarray, sentences: list[list[str]], p: np.ndarray | None = None
+) -> np.ndarray:
     """Apply :mod:`ner_rnn.conventions` to the name tokens ``name`` (a boolean per flat token):
     a regnal number right after a name joins it, in a sentence that shows case ("Elizabeth I");
     then titles leave the start of a name of two or more words ("Judge Olga Lavrentyeva"),
     and greetings the start of any ("Hi Mark", "Regards");
     then, in a sentence that shows case, lower-case words other than particles leave a name:
     at its ends ("bowler Martin McCague"), or inside it, which splits it in two ("Aidan Quinn
-    portrays Harry Boland"); and last, tokens without a letter leave its ends
+    portrays Harry Boland"), unless the name is all in lower case and the network is sure of
+    it (:func:`_sure_lower_names`; given ``p``, each token's P(name)); and last, tokens without a letter leave its ends
     (:func:`_trim_letterless`). ``first`` marks the sentence starts."""
     after = np.flatnonzero(_neighbours(name, first)[0] & ~name)  # the token right after a name
     if len(after):
@@ -253,11 +258,27 @@ def _conventions(name: np.ndarray, first: np.ndarray, offsets: np.ndarray, sente
     tokens = np.flatnonzero(name)
     words, which = _words_at(tokens, offsets, sentences)
     hit = np.array([is_lower_word(w) for w in words], dtype=bool)
+    if p is not None and hit.any():
+        hit &= ~_sure_lower_names(tokens, hit, first, p)
     if hit.any():
         hit[hit] = _of_sentence(_shows_case, which[hit], sentences)
         name[tokens[hit]] = False
     # last, tokens without a letter leave the ends of a name (the words are known by now)
     return _trim_letterless(name, first, tokens[[not w.isalpha() and _LETTER.search(w) is None for w in words]])
+
+
+def _sure_lower_names(tokens: np.ndarray, lower: np.ndarray, first: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Which of the name tokens ``tokens`` (flat indices, in order) are in a name made only of
+    lower-case words (``lower``) that the network is sure of, every word at P(name) >=
+    :data:`LOWER_SURE`: a name typed in lower case in cased text ("Tell Mom that jake is
+    coming"), not a lower-case word beside a capitalised name ("seamer Peter Martin")."""
+    start = np.ones(len(tokens), dtype=bool)
+    start[1:] = (np.diff(tokens) != 1) | first[tokens[1:]]
+    run = np.cumsum(start) - 1
+    starts = np.flatnonzero(start)
+    all_lower = np.bincount(run, weights=~lower, minlength=len(starts)) == 0
+    sure = np.minimum.reduceat(p[tokens], starts) >= LOWER_SURE
+    return (all_lower & sure)[run]
 
 
 def _trim_letterless(name: np.ndarray, first: np.ndarray, letterless: np.ndarray) -> np.ndarray:
@@ -435,7 +456,7 @@ def conventions(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     """The annotation's conventions (:func:`_conventions`), given the words."""
     if b.sentences is None or not name.any():
         return name
-    return _conventions(name, b.first, b.offsets, b.sentences)
+    return _conventions(name, b.first, b.offsets, b.sentences, b.p)
 
 
 def not_companies(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:

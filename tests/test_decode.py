@@ -222,7 +222,9 @@ def test_the_designators_of_law_firms_and_contracts_end_a_company_name(designato
         (["Hi", "Mark", ",", "thanks"], [0.9, 0.9, 0.0, 0.0], [0, 1, 0, 0]),  # a greeting leaves a name
         (["Regards", ","], [0.9, 0.0], [0, 0]),  # even a name of one word
         (["Mark", "Hi"], [0.9, 0.9], [1, 2]),  # but only from its start
-        (["Then", "He", "said", "so", "."], [0.0, 0.0, 0.9, 0.9, 0.0], [0, 0, 0, 0, 0]),  # a name of lower-case words goes whole
+        (["Then", "He", "said", "so", "."], [0.0, 0.0, 0.55, 0.9, 0.0], [0, 0, 0, 0, 0]),  # a name of lower-case words goes whole
+        (["Tell", "Mom", "that", "jake", "is"], [0.0, 0.0, 0.0, 0.9, 0.0], [0, 0, 0, 1, 0]),  # unless the network is sure
+        (["with", "seamer", "Peter", "Martin"], [0.0, 0.9, 0.9, 0.9], [0, 0, 1, 2]),  # of it all, and it is all lower case
         (["He", "said", "so", "."], [0.0, 0.9, 0.9, 0.0], [0, 1, 2, 0]),  # but a first capital alone is no case
         (["bowler", "martin", "mccague", "took"], [0.9, 0.9, 0.9, 0.9], [1, 2, 2, 2]),  # no capitals: no rule
         (["BOWLER", "MARTIN", "MCCAGUE", "TOOK"], [0.9, 0.9, 0.9, 0.9], [1, 2, 2, 2]),  # nor in ALL CAPS
