@@ -90,7 +90,7 @@ class Decoding:
             "; an initial and its dot, or an article and its hyphen, written apart join the name after them,"
             " as does a nickname in quotes or brackets between two parts of a name"
             "; titles and greetings leave the start of a name, and in cased text lower-case words other than particles"
-            " leave it, regnal numbers join it (ner_rnn.conventions);"
+            f" leave it (a name all in lower case stays at P(name) >= {LOWER_SURE}), regnal numbers join it (ner_rnn.conventions);"
             " a one-word name that is part of a company's name nearby is dropped, and a name"
             " loses its words up to a company designator (ner_rnn.context);"
             " an @-handle that may be a person's is a name of its own (unless --no-handles)"
@@ -401,7 +401,8 @@ def bridges(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     hyphen ("Hassan al - Turabi"), when the initial, or the word before the article, is a name
     or may join one (P(name) >= ``d.join``; not "plan B . Smith"); and a nickname in quotes or
     brackets, when the word before it is a capitalised name or may join one
-    ('Dwayne " The Rock " Johnson', "James ( Jim ) Smith"; see :func:`_nickname_start`).
+    ('Dwayne " The Rock " Johnson', "James ( Jim ) Smith"; see :func:`_nickname_start`), or
+    before a name that runs from the nickname on ("James ( [Jim ) Smith]"; :func:`_runs_through`).
     Then the name grows as in :func:`join_neighbours` ("Abu Bakr al - Baghdadi")."""
     if b.sentences is None or not name.any():
         return name
@@ -418,6 +419,10 @@ def bridges(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
             o = _nickname_start(words, k - 1, i, b.p, d)
             if o is not None and capitalised(words[o - 1]) and joins(i - k + o - 1):
                 name[i - k + o - 1 : i] = bridged = True
+            continue
+        if k >= 2 and words[k - 1] in NICKNAMES and _runs_through(words, k - 1, name[i - k : i - k + len(words)]):
+            if capitalised(words[k - 2]) and joins(i - 2):  # "James Leander ( [Leo ) Nichols]"
+                name[i - 2 : i] = bridged = True
             continue
         if k < 2 or words[k - 1] not in (".", "-"):
             continue
@@ -450,6 +455,20 @@ def _nickname_start(words: list[str], close: int, flat: int, p: np.ndarray, d: D
         if not capitalised(words[o]):
             return None
     return None
+
+
+def _runs_through(words: list[str], opener: int, name: np.ndarray) -> bool:
+    """Whether the name that starts right after the mark ``words[opener]`` runs through its
+    closing mark, within ``NICKNAME_WORDS`` words, and on past it (``name``: the sentence's
+    "is in a name"): the network found a nickname and the rest of the name as one, without
+    the name before it ("James Leander ( Leo ) Nichols")."""
+    close = NICKNAMES[words[opener]]
+    for c in range(opener + 2, min(opener + NICKNAME_WORDS + 2, len(words) - 1)):
+        if not name[c]:
+            return False
+        if words[c] == close:
+            return bool(name[c + 1])
+    return False
 
 
 def conventions(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:

@@ -289,6 +289,10 @@ def test_an_initials_dot_before_a_capitalised_word_ends_no_sentence():
         # in brackets only when the network takes the words in them for a name, not a country in a list
         (["James", "(", "Jim", ")", "Smith", "said"], [0.9, 0, 0.3, 0, 0.9, 0], [1, 2, 2, 2, 2, 0]),
         (["Ramon", "Vega", "(", "Cagliari", ")", "Raphael", "Wicky"], [0.9, 0.9, 0, 0, 0, 0.9, 0.9], [1, 2, 0, 0, 0, 1, 2]),
+        # and when the network found the nickname with the rest of the name, but not the name before it
+        (["James", "Leander", "(", "Leo", ")", "Nichols", ","], [0.9, 0.9, 0, 0.8, 0.8, 0.9, 0], [1, 2, 2, 2, 2, 2, 0]),
+        (["a", "friend", "(", "Leo", ")", "Nichols"], [0, 0, 0, 0.8, 0.8, 0.9], [0, 0, 0, 1, 2, 2]),
+        (["Smith", "(", "Leo", ")", "said"], [0.9, 0, 0.8, 0.8, 0], [1, 0, 1, 0, 0]),  # a name goes on past the mark
         # not a lower-case word in the marks, nor a word before them that is not a name
         (["Roberto", '"', "Hands", "of", "Stone", '"', "Duran"], [0.9, 0, 0, 0, 0, 0, 0.9], [1, 0, 0, 0, 0, 0, 1]),
         (["the", '"', "Rock", '"', "Johnson"], [0, 0, 0, 0, 0.9], [0, 0, 0, 0, 1]),
