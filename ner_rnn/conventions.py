@@ -77,15 +77,19 @@ def is_greeting(word: str) -> bool:
 
 # what may stand before a title in one hyphenated word ("ex-president", "Deputy-Governor")
 TITLE_PREFIXES = frozenset("ex deputy acting former".split())
+FORMER = frozenset(("ex",))  # "ex-" before any role: "Ex-Yankee", "ex-Beatle"
 
 
 def is_title(word: str) -> bool:
-    """A title, or titles joined by hyphens ("Major-General", "Attorney-General", "ex-president").
+    """A title, or titles joined by hyphens ("Major-General", "Attorney-General", "ex-president"),
+    or "ex-" before any role ("Ex-Yankee").
     None of the 17 such words in eng.train is part of a name, ten stand right before one."""
     low = word.lower()
     if low in TITLES:
         return True
     parts = low.split("-")
+    if len(parts) > 1 and parts[0] in FORMER and parts[1]:  # a former role, whatever it was: "Ex-Yankee"
+        return True
     return len(parts) > 1 and parts[-1] in TITLES and all(p in TITLES or p in TITLE_PREFIXES for p in parts[:-1])
 
 

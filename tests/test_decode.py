@@ -303,10 +303,11 @@ def test_a_nickname_between_the_parts_of_a_name_joins_them(words, p_name, codes)
     assert _decode([words], p_name, extend=0.1) == codes
 
 
-@pytest.mark.parametrize("title", ["Major-General", "Lieutenant-Colonel", "Attorney-General", "ex-president"])
+@pytest.mark.parametrize("title", ["Major-General", "Lieutenant-Colonel", "Attorney-General", "ex-president", "Ex-Yankee"])
 def test_titles_joined_by_hyphens_leave_the_start_of_a_name(title):
     assert _decode([[title, "Max", "Marriner", "said"]], [0.9, 0.9, 0.9, 0.0]) == [0, 1, 2, 0]
 
 
 def test_a_hyphenated_word_that_is_not_all_titles_stays_in_a_name():
     assert _decode([["Jean-Pierre", "Papin", "scored"]], [0.9, 0.9, 0.0]) == [1, 2, 0]
+    assert _decode([["Exa-Maria", "Papin", "scored"]], [0.9, 0.9, 0.0]) == [1, 2, 0]  # "ex-" is a prefix only
