@@ -20,6 +20,8 @@ part of the record: the text formats' pieces simply concatenate, a ``jsonl`` pie
 from __future__ import annotations
 
 import json
+import math
+import sys
 from dataclasses import dataclass
 from enum import Enum
 from typing import Iterator, NamedTuple, Optional, Union
@@ -223,12 +225,47 @@ class Output:
 # ---- JSON objects in ---------------------------------------------------------------------------
 
 
+class JsonProblem(ValueError):
+    """Text that is not JSON, or JSON that could not be written back as it came; the message
+    says which in a few words."""
+
+
+def _no_constant(name: str):
+    raise JsonProblem(f"not JSON ({name} is Python's, not a JSON number)")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        shown = text if len(text) <= 24 else text[:21] + "..."
+        raise JsonProblem(f"the number {shown} is beyond a double's range, so it could not be written back as it came")
+    return value
+
+
+def read_json(text: str | bytes):
+    """Parse JSON, strictly: Python's NaN and Infinity are refused, and so is a number that
+    would come back changed (1e999 as Infinity); any failure is a :class:`JsonProblem`."""
+    try:
+        return json.loads(text, parse_float=_finite, parse_constant=_no_constant)
+    except JsonProblem:
+        raise
+    except json.JSONDecodeError as e:
+        raise JsonProblem(f"not JSON ({e.msg})") from None
+    except UnicodeDecodeError:  # bytes, as a request's body comes
+        raise JsonProblem("not JSON (not UTF-8 text)") from None
+    except ValueError:  # the only other: an integer longer than Python converts
+        digits = sys.get_int_max_str_digits()
+        raise JsonProblem(f"an integer of more than {digits:,} digits, longer than Python reads") from None
+    except RecursionError:
+        raise JsonProblem("not JSON (nested too deeply)") from None
+
+
 def json_problem(line: str, key: str) -> tuple[Optional[dict], Optional[str]]:
     """The JSON object of an input line and, if it cannot be tagged, why not."""
     try:
-        obj = json.loads(line)
-    except (ValueError, RecursionError) as e:
-        return None, f"not JSON ({e.msg if isinstance(e, json.JSONDecodeError) else 'nested too deeply'})"
+        obj = read_json(line)
+    except JsonProblem as e:
+        return None, str(e)
     if not isinstance(obj, dict):
         return None, f"not a JSON object but {type(obj).__name__ if obj is not None else 'null'}"
     if key not in obj:

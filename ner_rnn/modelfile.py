@@ -394,7 +394,7 @@ def parse_metadata(data: bytes, path: Path):
     """Parse JSON metadata; anything that is not valid JSON is one clear error."""
     try:
         return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except ValueError:  # not UTF-8, not JSON, or an integer longer than Python reads
         raise ModelFileError("damaged metadata (not valid JSON)", path) from None
     except RecursionError:
         raise ModelFileError("damaged metadata (nested too deeply)", path) from None

@@ -38,7 +38,17 @@ from urllib.parse import parse_qs
 
 from . import BLAS_THREADS
 from .errors import NerRnnError
-from .formats import HTML_TAIL, Format, Output, html_escape, html_head, surrogate_problem, to_html
+from .formats import (
+    HTML_TAIL,
+    Format,
+    JsonProblem,
+    Output,
+    html_escape,
+    html_head,
+    read_json,
+    surrogate_problem,
+    to_html,
+)
 from .redact import Redaction, Style, pools_of
 
 MAX_BYTES = 1 << 20  # a request body larger than this is refused (413)
@@ -248,9 +258,9 @@ def make_app(config: ServeConfig, workers: Workers, model_path: Path):
     async def json_body(request: Request, allowed: set) -> tuple[list[str], bool, dict]:
         """(texts, one text rather than a list, options) of a request, checked."""
         try:
-            payload = json.loads(await body_of(request))
-        except (ValueError, RecursionError):
-            raise Problem(400, "the body is not JSON (send {\"text\": \"...\"} or {\"texts\": [...]})") from None
+            payload = read_json(await body_of(request))
+        except JsonProblem as e:
+            raise Problem(400, f"the body: {e} (send {{\"text\": \"...\"}} or {{\"texts\": [...]}})") from None
         if not isinstance(payload, dict):
             raise Problem(400, "the body must be a JSON object: {\"text\": \"...\"} or {\"texts\": [...]}")
         unknown = sorted(set(payload) - allowed - {"text", "texts"})

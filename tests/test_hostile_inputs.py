@@ -213,6 +213,7 @@ def test_metadata_that_claims_more_than_it_may_hold_is_refused_before_it_is_read
     "change, needle",
     [
         (lambda m: b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (lambda m: b'{"hidden": ' + b"9" * 5000 + b"}", "damaged metadata"),  # longer than Python converts
         (lambda m: m | {"hidden": 10**9}, "damaged metadata"),
         (lambda m: m | {"labels": 7}, "damaged metadata"),
         (lambda m: m | {"features": m["features"] | {"lexicon": {"bill": 99}}}, "lexicon"),

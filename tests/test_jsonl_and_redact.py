@@ -63,6 +63,11 @@ def test_jsonl_in_with_another_text_field_and_token_scores(shipped):
         (b'{"text": null}', 'the "text" field is null, not a string'),
         (b'{"text": "a" ', "not JSON"),
         (b'{"text": "a\\ud800"}', 'the "text" field holds a lone surrogate (U+D800 at character 1)'),
+        # Python's json reads these, but writing them back would not be JSON, or not the number that came
+        (b'{"text": "a", "n": NaN}', "not JSON (NaN is Python's, not a JSON number)"),
+        (b'{"text": "a", "n": -Infinity}', "not JSON (-Infinity is Python's"),
+        (b'{"text": "a", "n": 1e999}', "the number 1e999 is beyond a double's range"),
+        (b'{"text": "a", "n": ' + b"7" * 5000 + b"}", "an integer of more than 4,300 digits"),
     ],
 )
 def test_a_bad_line_is_an_error_naming_it(tmp_path, line, problem):
@@ -85,6 +90,14 @@ def test_bad_lines_kept_with_an_error_field():
     warnings = r.stderr.decode().splitlines()
     assert warnings == ["ner-rnn: warning: <stdin>:2: not a JSON object but list; written back with an error field",
                         "ner-rnn: warning: <stdin>:3: no \"text\" field (choose it with --text-key); written back with an error field"]  # fmt: skip
+
+
+def test_numbers_are_written_back_as_numbers():
+    line = b'{"text": "Mr Smith spoke.", "big": ' + b"1" * 4000 + b', "tiny": 1e-5, "x": 1.5e300}\n'
+    r = ner_rnn("tag", "--input-format", "jsonl", input=line)
+    assert r.returncode == 0, r.stderr
+    (record,) = records(r.stdout)
+    assert record["big"] == int("1" * 4000) and record["tiny"] == 1e-5 and record["x"] == 1.5e300
 
 
 def test_jsonl_in_refuses_text_formats():

@@ -125,6 +125,8 @@ def test_health_info_and_the_page(server):
     "body, status, needle",
     [
         (b"not json", 400, "not JSON"),
+        (b'{"text": "a\xff"}', 400, "not UTF-8"),
+        (b'{"text": "a", "min_score": NaN}', 400, "NaN is Python's"),
         (b"[1]", 400, "must be a JSON object"),
         ({"text": "a", "texts": ["b"]}, 400, "exactly one of"),
         ({}, 400, "exactly one of"),
