@@ -11,7 +11,13 @@ A table built from a far larger corpus can, for 200,000 English words:
 - **capitals**: how often the word is written with a capital, in tenths: "angela" 0.96,
   "lender" 0.19, "will" 0.03. It is the same whatever the case of the text, so it says
   "usually a name" in lower-case chat too, and "not a name" of a contract's "Lender".
-- **frequency**: how common the word is, in bands of its log-probability.
+- **frequency**: how common the word is, in bands of its log-probability; given only for
+  a word with a cluster. The counts hold words that the clusters lack, and the common ones
+  among them are mostly newer than the clusters' text: people ("putin", "obama", "musk",
+  "assange"), brands, web slang. In 1996 news the only common words without a cluster are
+  "EU" and "Hamas", so a network shown their frequency learns that a common word without a
+  cluster is an organisation, and missed "Putin said on Tuesday ..." (P 0.02). A word
+  without a cluster gets the "unknown" frequency column, and its capital share alone.
 
 A word is looked up lower-cased with digits folded (:func:`ner_rnn.features.normalize`);
 its cluster is that of its most frequent written form. A table built ``cased`` (``--word-classes
@@ -43,7 +49,7 @@ WIDTH = 20  # bytes of UTF-8 a word of the table may have
 PREFIX_BITS = (4, 6, 10, 20)  # cluster path prefixes, coarse to fine
 CAPITAL_BUCKETS = 12  # 0 unknown, 1-11: share of capitalised uses in tenths, rounded
 FREQUENCY_BANDS = (-8.0, -10.0, -12.0, -14.0, -16.0)  # log-probability thresholds
-FREQUENCY_BUCKETS = len(FREQUENCY_BANDS) + 2  # 0 unknown, 1 commonest ... last rarest
+FREQUENCY_BUCKETS = len(FREQUENCY_BANDS) + 2  # 0 unknown (or no cluster), 1 commonest ... last rarest
 MIN_LOGPROB = -18.0  # rarer words (all forms together) are left out, unless they have a cluster
 MIN_CASED_LOGPROB = -16.0  # a cased table's capitalised forms are at least this common
 SPECS = ("spacy", "spacy-cased")
@@ -168,7 +174,8 @@ def build(forms: dict[str, float], clusters: dict[str, int], source: str = "", c
         if (logprob < MIN_LOGPROB and key not in best) or len(key.encode()) > WIDTH:
             continue
         c = index[bin(best[key][1])[3:]] if key in best else 0
-        rows.append((key.encode(), c, capitals_bucket(capital.get(key, 0.0) / total[key]), frequency_bucket(logprob)))
+        frequency = frequency_bucket(logprob) if c else 0  # see the module's docstring
+        rows.append((key.encode(), c, capitals_bucket(capital.get(key, 0.0) / total[key]), frequency))
     rows.sort(key=lambda r: r[0])
     words = np.array([r[0] for r in rows], dtype=f"S{WIDTH}")
     codes = np.array([r[1:] for r in rows], dtype=np.uint16).reshape(len(rows), 3)

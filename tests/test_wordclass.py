@@ -16,7 +16,7 @@ from ner_rnn.modelfile import load_model, save_model
 
 # written forms -> log-probability, and their Brown clusters (spaCy's coding: a leading 1, then the path)
 FORMS = {"Angela": -12.0, "angela": -15.0, "Lender": -15.0, "lender": -13.5, "the": -3.5, "The": -5.9,
-         "Merkel": -14.0, "Kowalczyk": -17.5, "zzrare": -19.5, "Teddy": -13.0, "teddy": -12.5, "Maria": -12.7, "Marta": -14.1,
+         "Merkel": -14.0, "Kowalczyk": -17.5, "EU": -9.0, "zzrare": -19.5, "Teddy": -13.0, "teddy": -12.5, "Maria": -12.7, "Marta": -14.1,
          "x" * (wordclass.WIDTH + 1): -10.0}  # fmt: skip
 CLUSTERS = {"Angela": 0b11111110110, "angela": 0b11111110110, "Teddy": 0b11111110110, "teddy": 0b10011,
             "Maria": 0b11111110110, "Marta": 0b11111110000,
@@ -40,8 +40,10 @@ def test_the_table_counts_capitals_frequency_and_the_commonest_forms_cluster():
     # "teddy" is written lower-case more often, so its cluster is that form's
     assert table.clusters[codes["teddy"][0]] == "0011"
     assert table.clusters[codes["angela"][0]] == "1111110110"
-    assert codes["kowalczyk"] == [0, 11, wordclass.frequency_bucket(-17.5)]  # no cluster, still a capital share
-    assert codes["the"][2] == 1 and wordclass.frequency_bucket(-17.5) == wordclass.FREQUENCY_BUCKETS - 1
+    # no cluster: still a capital share, but the "unknown" frequency, however common the word
+    assert codes["kowalczyk"] == [0, 11, 0] and codes["eu"] == [0, 11, 0]
+    assert codes["the"][2] == 1 and codes["lender"][2] == wordclass.frequency_bucket(-13.5 + math.log1p(math.exp(-1.5)))
+    assert wordclass.frequency_bucket(-17.5) == wordclass.FREQUENCY_BUCKETS - 1
     got = table.lookup(["angela", "nothere", "x" * (wordclass.WIDTH + 1), "", "the"])
     assert got.tolist() == [codes["angela"], [0, 0, 0], [0, 0, 0], [0, 0, 0], codes["the"]]
 
