@@ -6,8 +6,13 @@
 ("He met X in Moscow.", "X was born in 1840.", "The works of X are still read."), tagged
 one sentence at a time. Prints, per frame, how many have P(name) >= 0.5, and the surnames
 below that. Seven of them ("Beethoven", "Stalin", "Picasso", ...) share a Brown cluster
-with countries (docs/accuracy.md). A probe to look at, not a dev set: too small and too
-narrow to choose a recipe on.
+with countries (docs/accuracy.md).
+
+Then 30 surnames of people in today's news ("Putin", "Xi", "Musk"), unknown to 1996 news
+and many of them without a Brown cluster, in seven frames: five of news and posts ("X said
+on Tuesday that talks would resume.", "Is X tweeting again") and the first and last above.
+
+Probes to look at, not dev sets: too small and too narrow to choose a recipe on.
 """
 
 from __future__ import annotations
@@ -22,6 +27,19 @@ SURNAMES = (
     "Trump Putin Messi"
 ).split()
 FRAMES = ("He met {} in Moscow.", "{} was born in 1840.", "The works of {} are still read.")
+NEWS_SURNAMES = (
+    "Putin Trump Obama Zelensky Macron Biden Erdogan Netanyahu Modi Xi Lavrov Blinken Pompeo Sunak Scholz Meloni "
+    "Orban Duterte Bolsonaro Lula Kishida Abe Khamenei Assad Maduro Musk Zuckerberg Bezos Gates Kim"
+).split()
+NEWS_FRAMES = (
+    "{} said on Tuesday that talks would resume.",
+    "Officials said {} would visit Kyiv.",
+    "{} told reporters the deal was close.",
+    "A spokesman for {} declined to comment.",
+    "Is {} tweeting again",
+    FRAMES[0],
+    FRAMES[2],
+)
 
 
 def main() -> None:
@@ -30,17 +48,17 @@ def main() -> None:
     args = ap.parse_args()
     for path in args.model:
         tagger = load_model(path)
-        total = 0
         print(f"## {path or 'shipped model'}")
-        for frame in FRAMES:
-            docs = tagger.tag_texts([frame.format(n) for n in SURNAMES])
-            p = [float(d.p_name[d.words.index(n)]) for n, d in zip(SURNAMES, docs)]
-            found = sum(x >= 0.5 for x in p)
-            total += found
-            missed = ", ".join(f"{n} {x:.2f}" for n, x in zip(SURNAMES, p) if x < 0.5)
-            print(f"{frame:34} {found:2}/{len(SURNAMES)}  below 0.5: {missed or '-'}")
-        print(f"{'all':34} {total:2}/{len(SURNAMES) * len(FRAMES)}")
-
+        for surnames, frames in ((SURNAMES, FRAMES), (NEWS_SURNAMES, NEWS_FRAMES)):
+            total = 0
+            for frame in frames:
+                docs = tagger.tag_texts([frame.format(n) for n in surnames])
+                p = [float(d.p_name[d.words.index(n)]) for n, d in zip(surnames, docs)]
+                found = sum(x >= 0.5 for x in p)
+                total += found
+                missed = ", ".join(f"{n} {x:.2f}" for n, x in zip(surnames, p) if x < 0.5)
+                print(f"{frame:45} {found:2}/{len(surnames)}  below 0.5: {missed or '-'}")
+            print(f"{'all':45} {total:3}/{len(surnames) * len(frames)}")
 
 if __name__ == "__main__":
     main()
