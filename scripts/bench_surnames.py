@@ -60,5 +60,6 @@ def main() -> None:
                 print(f"{frame:45} {found:2}/{len(surnames)}  below 0.5: {missed or '-'}")
             print(f"{'all':45} {total:3}/{len(surnames) * len(frames)}")
 
+
 if __name__ == "__main__":
     main()
