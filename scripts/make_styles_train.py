@@ -6,7 +6,8 @@ tweets, chat, e-mail, contract and encyclopedic sentences to train on beside eng
 
 Each frame with a slot is written ``--copies`` times, each time with other names (or, in a
 ``{W}`` slot, another word that is also a first name but no name there: "Rose gardens are
-open"); a frame without one, once. Every sentence is a document of its own (as a line given to
+open"; in a ``{G}`` slot, another first name as the first word of a compound, as "Teddy" is in
+"Teddy bears"); a frame without one, once. Every sentence is a document of its own (as a line given to
 ``ner-rnn tag`` is), so document context never links two of them. The names are Faker's
 Latin-letter first names and surnames of every locale (MIT licence), the pool the name
 swap of training draws from. The same seed gives the same file.
@@ -25,7 +26,8 @@ from ner_rnn.lexicon import latin_names
 from ner_rnn.tokenize import token_spans
 
 ROOT = Path(__file__).resolve().parents[1]
-SLOT = re.compile(r"\{([FLNflnW])\}")
+SLOT = re.compile(r"\{([FLNflnWG])\}")
+HELD_OUT = {"Teddy"}  # never drawn for a {W} or {G} slot: the course's "Teddy bears" stays out of training
 
 
 def fill(
@@ -36,8 +38,12 @@ def fill(
     for m in SLOT.finditer(frame):
         out.append(frame[at : m.start()])
         kind = m.group(1)
-        if kind == "W":  # a common word, not a name
-            out.append(str(rng.choice(words)))
+        if kind in "WG":  # a common word, or a first name as the first word of a compound: not a name
+            pool = words if kind == "W" else first
+            word = str(rng.choice(pool))
+            while word in HELD_OUT:
+                word = str(rng.choice(pool))
+            out.append(word)
             at = m.end()
             continue
         name = {"f": first, "l": last}.get(kind.lower())

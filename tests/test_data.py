@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from ner_rnn.corpus import read_conll
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-SLOT = re.compile(r"\\\{[FLNflnW]\\\}")  # a slot, as re.escape writes it
+SLOT = re.compile(r"\\\{[FLNflnWG]\\\}")  # a slot, as re.escape writes it
 NAME = r"[^\s,.!?]+(?: [^\s,.!?]+){0,3}"  # what may stand in a slot: up to four words
 
 
@@ -59,3 +61,12 @@ def test_the_training_file_is_what_the_script_makes_from_the_frames(tmp_path):
                        capture_output=True, cwd=ROOT)  # fmt: skip
     assert r.returncode == 0, r.stderr.decode()
     assert out.read_bytes() == (DATA / "styles-train.conll").read_bytes()
+
+
+def test_the_course_example_stays_out_of_the_training_file():
+    """'Teddy bears' is held out of the compounds the frames make ("Bobby socks are warm"),
+    so the model's "Teddy bears are on sale!" is a measure, not a memory."""
+    sentences = read_conll(DATA / "styles-train.conll")
+    assert len(sentences) > 1000  # the file was read
+    words = {w.lower() for s in sentences for w in s.words}
+    assert "teddy" not in words and "bears" not in words
