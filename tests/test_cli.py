@@ -201,7 +201,7 @@ def _tags(conll_output: str) -> list[list[str]]:
 def test_paragraphs_tag_lines_as_one_record_and_output_one_record_per_line():
     """With --paragraphs the lines of a paragraph share document context: the tags are those
     of the paragraph given as one line; output stays one record per input line."""
-    story = ["Steve Young threw three touchdown passes .", "Young was named player of the week ."]
+    story = ["Jerry Rice caught two passes .", "Rice had 120 yards ."]
     other = "It rained in Leeds ."
     text = "\n".join([*story, "", other]) + "\n"
     out = ner_rnn("tag", "-f", "conll", "--paragraphs", input=text.encode())
@@ -210,7 +210,8 @@ def test_paragraphs_tag_lines_as_one_record_and_output_one_record_per_line():
     assert len(records) == 4 and records[2] == []  # one record per line, the blank one empty
     whole = _tags(ner_rnn("tag", "-f", "conll", input=(" ".join(story) + "\n").encode()).stdout.decode())
     assert records[0] + records[1] == whole[0]
-    # the shipped model finds "Young" in the second line only with the first line as context
+    # the shipped model finds "Rice" in the second line only with the first line as context
+    # (P(name) 0.08 alone)
     alone = _tags(ner_rnn("tag", "-f", "conll", input=(story[1] + "\n").encode()).stdout.decode())
     assert alone[0][0] == "O" and records[1][0] == "B-PER"
 

@@ -40,6 +40,15 @@ def test_teddy_roosevelt_and_teddy_bears(shipped):
     assert bears.entities == []
 
 
+def test_a_first_name_that_starts_a_compound_is_no_name(shipped):
+    """"Teddy" before "bears are", learnt from other first names before other nouns ("Bobby
+    socks are ..." in data/styles-train.conll, which never has "Teddy" or "bears"), and the
+    same first names as people before a verb."""
+    texts = ["Teddy bears are cute.", "Billy goats are stubborn animals.", "Teddy hugs his mother.", "Jack loves cats."]
+    found = [[e.text for e in d.entities] for d in shipped.tag_texts(texts)]
+    assert found == [[], [], ["Teddy"], ["Jack"]]
+
+
 def test_names_in_casual_case(shipped):
     """Chat, e-mail and tweets: all lower case but the first word. One capital at the start
     does not make the sentence cased, so its lower-case names are found."""
