@@ -12,6 +12,11 @@ Then 30 surnames of people in today's news ("Putin", "Xi", "Musk"), unknown to 1
 and many of them without a Brown cluster, in seven frames: five of news and posts ("X said
 on Tuesday that talks would resume.", "Is X tweeting again") and the first and last above.
 
+Then the same 30 in three frames of posts ("X scores again!", "Great interview with X last
+night"), written beside the training frames of short posts with a lone surname ("{L}
+scores again, what a player"), so they show what those frames taught, not how far it
+reaches.
+
 Probes to look at, not dev sets: too small and too narrow to choose a recipe on.
 """
 
@@ -40,6 +45,7 @@ NEWS_FRAMES = (
     FRAMES[0],
     FRAMES[2],
 )
+POST_FRAMES = ("{} scores again!", "Great interview with {} last night", "Can't stop watching {} highlights")
 
 
 def main() -> None:
@@ -49,7 +55,7 @@ def main() -> None:
     for path in args.model:
         tagger = load_model(path)
         print(f"## {path or 'shipped model'}")
-        for surnames, frames in ((SURNAMES, FRAMES), (NEWS_SURNAMES, NEWS_FRAMES)):
+        for surnames, frames in ((SURNAMES, FRAMES), (NEWS_SURNAMES, NEWS_FRAMES), (NEWS_SURNAMES, POST_FRAMES)):
             total = 0
             for frame in frames:
                 docs = tagger.tag_texts([frame.format(n) for n in surnames])
