@@ -18,9 +18,7 @@ training sentence. A probe to look at, not a dev set: too small to choose on.
 
 from __future__ import annotations
 
-import argparse
-
-from ner_rnn.modelfile import load_model
+from bench_surnames import each_model  # scripts/bench_surnames.py: --model PATH ..., each loaded
 
 NO_NAME = (
     "Teddy bears are cute.",
@@ -59,12 +57,7 @@ NAMED = (
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--model", nargs="*", default=[None], help="model files (default: the shipped one)")
-    args = ap.parse_args()
-    for path in args.model:
-        tagger = load_model(path)
-        print(f"## {path or 'shipped model'}")
+    for tagger in each_model(__doc__.split("\n")[0]):
         for label, sentences, named in (("no one named", NO_NAME, False), ("a person named", NAMED, True)):
             right = 0
             for text, doc in zip(sentences, tagger.tag_texts(list(sentences))):

@@ -23,8 +23,10 @@ Probes to look at, not dev sets: too small and too narrow to choose a recipe on.
 from __future__ import annotations
 
 import argparse
+from typing import Iterator
 
 from ner_rnn.modelfile import load_model
+from ner_rnn.tagger import Tagger
 
 SURNAMES = (
     "Tchaikovsky Dostoevsky Beethoven Mozart Shakespeare Einstein Gandhi Picasso Tolstoy Obama Merkel Napoleon "
@@ -48,13 +50,19 @@ NEWS_FRAMES = (
 POST_FRAMES = ("{} scores again!", "Great interview with {} last night", "Can't stop watching {} highlights")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[1])
+def each_model(description: str) -> Iterator[Tagger]:
+    """The taggers of ``--model PATH ...`` (default: the shipped model), each loaded in turn
+    after a heading with its path; the probes of scripts/bench_*.py share this."""
+    ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--model", nargs="*", default=[None], help="model files (default: the shipped one)")
-    args = ap.parse_args()
-    for path in args.model:
+    for path in ap.parse_args().model:
         tagger = load_model(path)
         print(f"## {path or 'shipped model'}")
+        yield tagger
+
+
+def main() -> None:
+    for tagger in each_model(__doc__.split("\n")[1]):
         for surnames, frames in ((SURNAMES, FRAMES), (NEWS_SURNAMES, NEWS_FRAMES), (NEWS_SURNAMES, POST_FRAMES)):
             total = 0
             for frame in frames:
