@@ -33,8 +33,10 @@ All are applied by :func:`ner_rnn.decode.conventions` after the network's decisi
 
 One more is this tool's own, for people who find or remove people in social media: an
 @-handle ("@AngelaMerkel", "@elonmusk") names its owner, so it is tagged as a name of its
-own, unless it looks like an organisation's: an acronym in capitals ("@NASA", "@BBC") or a
-handle with a word such as "news" or "times" in it ("@nytimes", "@BBCBreaking"). The network, trained on news without handles, cannot tell; the rule is
+own, unless it looks like an organisation's: an acronym in capitals ("@NASA", "@BBC"), a
+handle with a word such as "news" or "times" in it ("@nytimes", "@BBCBreaking"), or (in a
+model with word classes) a word of the language that is no name ("@Reuters", "@Google";
+:meth:`ner_rnn.features.Features.common_words`). The network, trained on news without handles, cannot tell; the rule is
 :func:`ner_rnn.decode.handles`, and ``handles=False`` (``--no-handles``) turns it off.
 """
 

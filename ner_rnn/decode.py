@@ -24,8 +24,9 @@ boolean "is in a name" of every token:
    "Tell Mom that jake is coming"), tokens without a letter leave its ends;
 5. ``not_companies``: a one-word name that is part of a company's name nearby in its
    document is dropped, and a name loses its words up to a company designator;
-6. ``handles``: an @-handle that may be a person's ("@AngelaMerkel", not "@NASA") is a name
-   of its own, unless ``Batch.handles`` is False (:func:`ner_rnn.conventions.is_person_handle`).
+6. ``handles``: an @-handle that may be a person's ("@AngelaMerkel", not "@NASA", nor
+   "@Reuters", a word of the language) is a name of its own, unless ``Batch.handles`` is
+   False (:func:`ner_rnn.conventions.is_person_handle`, ``Batch.common_words``).
 
 The thresholds are a :class:`Decoding`, chosen on dev after training
 (:func:`ner_rnn.train.choose_decoding`) and stored in the model file. A new rule is a
@@ -116,6 +117,8 @@ class Batch:
     documents: Sequence[int] | None = None  # the document of each sentence
     window: int = context.WINDOW  # sentences either side that count as nearby
     handles: bool = True  # an @-handle of a person is a name (the rule ``handles``)
+    # words of the language, not names (Features.common_words): a handle of one is no person's
+    common_words: Callable[[list[str]], np.ndarray] | None = None
 
     def __post_init__(self) -> None:
         self.alone: np.ndarray | None = None  # tokens that are a name by themselves (handles)
@@ -487,17 +490,26 @@ def not_companies(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
 
 def handles(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     """Each @-handle is a name of its own when it may be a person's, and no name otherwise
-    (given the words, and unless ``b.handles`` is False)."""
+    (given the words, and unless ``b.handles`` is False): it looks like a person's
+    (:func:`ner_rnn.conventions.is_person_handle`), and what follows the "@" is no word of
+    the language (``b.common_words``: "@Reuters", "@comcast", "@Google" are no one's; "@jack"
+    and "@elonmusk" may be)."""
     if not b.handles or b.sentences is None:
         return name
-    alone = []
+    at: list[int] = []
+    found: list[str] = []
     for i, words in enumerate(b.sentences):
         if "@" in "".join(words):  # most sentences have none: looked at in C
             start = int(b.offsets[i])
-            alone += [(start + k, is_person_handle(w)) for k, w in enumerate(words) if is_handle(w)]
-    if alone:
-        at, person = np.array(alone, dtype=np.int64).T
-        name[at] = person.astype(bool)
+            for k, w in enumerate(words):
+                if is_handle(w):
+                    at.append(start + k)
+                    found.append(w)
+    if at:
+        person = np.array([is_person_handle(w) for w in found], dtype=bool)
+        if b.common_words is not None:
+            person &= ~b.common_words([w[1:] for w in found])
+        name[at] = person
         b.alone = np.zeros(len(name), dtype=bool)
         b.alone[at] = True
     return name

@@ -157,6 +157,15 @@ class Features:
         """
         return self._columns(word, evidence, self._class_codes([word])[0])
 
+    def common_words(self, words: list[str]) -> np.ndarray:
+        """Which words the word-class table holds and the name lexicon does not: words of
+        the language, brands and places ("reuters", "comcast", "google"), not names ("jack",
+        "rihanna", which the lexicon lists). All False in a model without word classes."""
+        if self.word_classes is None:
+            return np.zeros(len(words), dtype=bool)
+        in_table = self._class_codes(words)[:, 1] > 0  # every word of the table has a capital share
+        return in_table & np.array([normalize(w) not in self.lexicon for w in words], dtype=bool)
+
     def unknown_classes(self) -> tuple[int, ...]:
         """The word-class columns of a word not in the table (none without word classes)."""
         if self.word_classes is None:

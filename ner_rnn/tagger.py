@@ -290,10 +290,9 @@ class Tagger:
     ) -> np.ndarray:
         """Decode every token at once with this model's :class:`~ner_rnn.decode.Decoding`:
         0 = O, 1 = B-PER, 2 = I-PER (see :func:`ner_rnn.decode.decode`)."""
-        return decode_tokens(
-            Decodable(flat, offsets, self.scheme, sentences, documents, self.context_window, self.handles),
-            self.decoding,
-        )
+        batch = Decodable(flat, offsets, self.scheme, sentences, documents, self.context_window, self.handles)
+        batch.common_words = self.features.common_words
+        return decode_tokens(batch, self.decoding)
 
     def name_spans(self, sentences: list[list[str]], documents: list[int] | None = None) -> list[tuple[list[Span], np.ndarray]]:
         """Person spans per sentence and each token's probability of being in a name."""

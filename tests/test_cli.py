@@ -245,10 +245,10 @@ def test_handles_of_people_are_names_and_no_handles_turns_that_off(tmp_path):
     """An @-handle that may be a person's is a name of its own, in every path that tags:
     the command line, many lines on two workers, redact; --no-handles leaves them to the
     network, which has never seen a handle."""
-    text = "Thanks @elonmusk @AngelaMerkel and @NASA for the launch, said @nytimes"
+    text = "Thanks @elonmusk @AngelaMerkel and @NASA for the launch, said @nytimes via @Reuters"
     out = ner_rnn("tag", text)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.decode() == "Thanks [@elonmusk] [@AngelaMerkel] and @NASA for the launch, said @nytimes\n"
+    assert out.stdout.decode() == "Thanks [@elonmusk] [@AngelaMerkel] and @NASA for the launch, said @nytimes via @Reuters\n"
     off = ner_rnn("tag", "--no-handles", "-f", "jsonl", text)
     tagger = load_model(None)
     tagger.handles = False  # the network alone, whatever it finds

@@ -258,6 +258,20 @@ def test_handles(words, handles, codes):
     assert decode(b, Decoding()).tolist() == codes
 
 
+def test_a_handle_that_is_a_word_of_the_language_is_no_persons():
+    words = ["says", "@Reuters", "and", "@jack", "and", "@jo_smith"]
+    flat = np.stack([np.ones(len(words)), np.zeros(len(words))], axis=1)
+    asked = []
+
+    def common_words(found):  # as Features.common_words: in the word-class table, not in the name lexicon
+        asked.extend(found)
+        return np.array([w.lower() == "reuters" for w in found])
+
+    b = Batch(flat, np.array([0, len(words)]), "io", [words], common_words=common_words)
+    assert decode(b, Decoding()).tolist() == [0, 0, 0, 1, 0, 1]
+    assert asked == ["Reuters", "jack", "jo_smith"]  # what follows the "@" of each handle
+
+
 @pytest.mark.parametrize(
     ("words", "p_name", "codes"),
     [

@@ -83,6 +83,17 @@ def test_surnames_of_todays_news_alone(shipped):
     assert shipped.features.word_classes.lookup(["putin", "obama"]).tolist() == [[0, 10, 0], [0, 11, 0]]
 
 
+def test_handles_of_organisations_that_are_words_are_no_names(shipped):
+    """A handle whose body is a word of the word-class table and no name of the lexicon is
+    a brand's or a paper's ("@Reuters"); people's handles are concatenations ("@elonmusk")
+    or names ("@jack"). Before this rule all seven were tagged."""
+    entities = [[e.text for e in d.entities] for d in shipped.tag_texts(
+        ["Breaking news, says @Reuters", "On hold with @comcast again", "Thanks @Google for the update",
+         "RT @jack: big news coming", "Thanks @rihanna for the show", "Thanks @elonmusk for the update",
+         "Shoutout to @sarahj_runs"])]  # fmt: skip
+    assert entities == [[], [], [], ["@jack"], ["@rihanna"], ["@elonmusk"], ["@sarahj_runs"]]
+
+
 def test_f1_on_conll2003_test(shipped, conll_dir):
     """Person-name span F1 on eng.testb (inference only), and that the recorded figure is this one."""
     path = conll_dir / "eng.testb"
