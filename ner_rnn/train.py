@@ -71,7 +71,9 @@ class TrainConfig:
     name_augment: float = 0.5  # a training sentence's person names are replaced by random names (Faker's)
     lexicon_dropout: float = 0.3  # a training token's lexicon column is replaced by "not a name"
     word_class_dropout: float = 0.0  # a training token's word classes are replaced by "not in the table"
+    capitalised_class_dropout: float = 0.0  # the same, for a capitalised token in a sentence shown as written
     name_cluster_noise: float = 0.15  # a training name's cluster is replaced by that of another type's name
+    full_name_cluster_noise: float = 0.5  # the same, for the words of a name of two words or more
     word_classes: str = "spacy-cased"  # clusters, capitalisation of 200,000 English words (ner_rnn.wordclass); "none"
     seed: int = 0
     entity: str | None = None  # the CoNLL type that counts as a person; None: PER or PERSON
@@ -111,8 +113,16 @@ class TrainConfig:
                 f"word_class_dropout must be in [0, 1), got {self.word_class_dropout}",
             ),
             (
+                0 <= self.capitalised_class_dropout < 1,
+                f"capitalised_class_dropout must be in [0, 1), got {self.capitalised_class_dropout}",
+            ),
+            (
                 0 <= self.name_cluster_noise < 1,
                 f"name_cluster_noise must be in [0, 1), got {self.name_cluster_noise}",
+            ),
+            (
+                0 <= self.full_name_cluster_noise < 1,
+                f"full_name_cluster_noise must be in [0, 1), got {self.full_name_cluster_noise}",
             ),
             (0 <= self.word_dropout < 1, f"--word-dropout must be in [0, 1), got {self.word_dropout}"),
             (
@@ -211,6 +221,7 @@ class Encoded:
     # capitalised token outside names
     cluster_donors: np.ndarray | None = None
     person: np.ndarray | None = None  # (n_classes,) bool: the tag ids of a person name
+    capitalised: np.ndarray | None = None  # (n_types,) bool: the word begins with a capital and is not all capitals
 
 
 def encode_corpus(
@@ -244,9 +255,11 @@ def encode_corpus(
         ]  # fmt: skip
     words = list(type_id)
     idx, val = features.encode(words)
+    capitalised = np.array([w[:1].isupper() and not w.isupper() for w in words], dtype=bool)
     return Encoded(
         idx, val, encoded, labels, variants, renamed=renamed_ids, lexicon_none=features.lexicon_offset,
         classes_none=features.unknown_classes(), cluster_donors=np.array(donors, dtype=np.int64), person=person,
+        capitalised=capitalised,
     )  # fmt: skip
 
 
@@ -285,6 +298,8 @@ def make_batch(
     context_share: float = 0.5,
     class_dropout: float = 0.0,
     cluster_noise: float = 0.0,
+    full_cluster_noise: float | None = None,
+    capitalised_class_dropout: float = 0.0,
 ) -> rnn.Batch:
     """Pad the chosen sentences to the longest and gather the rows of their distinct words."""
     lengths = np.array([len(data.sentences[i]) for i in chosen])
@@ -326,15 +341,24 @@ def make_batch(
     # (its prefix columns) of a random token of another name: an extra input row for each
     n_classes, donors = len(data.classes_none), data.cluster_donors
     classes, clusters = slice(CLASS_SLOT, CLASS_SLOT + n_classes), slice(CLASS_SLOT, CLASS_SLOT + n_classes - 2)
-    noisy = cluster_noise if n_classes and donors is not None and len(donors) and data.person is not None else 0.0
-    names = mask & data.person[y] if noisy else mask
+    full = cluster_noise if full_cluster_noise is None else full_cluster_noise
+    has_donors = n_classes and donors is not None and len(donors) and data.person is not None
+    noisy: float | np.ndarray = cluster_noise if has_donors else 0.0
+    names = mask & data.person[y] if has_donors and (noisy or full) else mask
+    if has_donors and full != cluster_noise:  # the words of a longer name at their own rate
+        beside = np.zeros_like(names)
+        beside[1:] |= names[:-1]
+        beside[:-1] |= names[1:]
+        noisy = np.where(names & beside, full, cluster_noise)
     for rate, slot, column, where in (
         (word_dropout, 0, 0, mask),
         (lexicon_dropout, LEXICON_SLOT, data.lexicon_none, mask),
         (class_dropout if n_classes else 0.0, classes, data.classes_none, mask),
+        (capitalised_class_dropout if n_classes and data.capitalised is not None else 0.0, classes,
+         data.classes_none, mask if data.capitalised is None else mask & data.capitalised[tok]),
         (noisy, clusters, None, names),
     ):
-        if rate > 0:
+        if np.any(rate > 0):
             drop = where & (rng.random((T, m)) < rate)
             rows = words[drop]
             if len(rows):
@@ -694,6 +718,8 @@ def _fit_network(
                     config.context_share,
                     config.word_class_dropout,
                     config.name_cluster_noise,
+                    config.full_name_cluster_noise,
+                    config.capitalised_class_dropout,
                 )
                 y_hat, cache = rnn.forward(st.params, batch, config.dropout, rng, config.input_dropout)
                 batch_loss = rnn.loss(y_hat, batch.y, batch.mask)

@@ -189,6 +189,33 @@ def test_name_cluster_noise_gives_names_the_clusters_of_capitalised_non_names():
         TrainConfig(name_cluster_noise=1.0).check()
 
 
+def test_full_name_cluster_noise_is_for_the_words_of_longer_names_only():
+    from ner_rnn.train import TrainConfig, encode_corpus, make_batch
+
+    sentences = read_conll(__import__("conftest").DATA / "names-train.conll")[:40]
+    features = build_features((w for s in sentences for w in s.words), word_classes=small_table())
+    data = encode_corpus(sentences, features, ["O", "PER"], frozenset({"PER"}))
+    rng = np.random.default_rng(0)
+    chosen = list(range(len(sentences)))
+    shown = make_batch(data, chosen, 0.0, rng)
+    noisy = make_batch(data, chosen, 0.0, rng, cluster_noise=0.0, full_cluster_noise=0.999)
+    real, name = noisy.mask.astype(bool), noisy.y.astype(bool)
+    beside = np.zeros_like(name)
+    beside[1:] |= name[:-1]
+    beside[:-1] |= name[1:]
+    longer, alone = name & beside, name & ~beside
+    assert longer.any() and alone.any()
+    before, after = shown.idx[shown.words], noisy.idx[noisy.words]
+    assert (before[real & ~longer] == after[real & ~longer]).all()  # one-word names and other tokens: as they are
+    assert not (before[longer][:, 4:8] == after[longer][:, 4:8]).all()
+    # without a rate of its own, a longer name's words have the rate of every name's
+    same = make_batch(data, chosen, 0.0, np.random.default_rng(1), cluster_noise=0.3)
+    again = make_batch(data, chosen, 0.0, np.random.default_rng(1), cluster_noise=0.3, full_cluster_noise=0.3)
+    assert (same.idx[same.words] == again.idx[again.words]).all()
+    with pytest.raises(Exception, match="full_name_cluster_noise"):
+        TrainConfig(full_name_cluster_noise=1.0).check()
+
+
 def test_with_other_types_the_clusters_for_names_are_those_of_other_names():
     from ner_rnn.corpus import Sentence
     from ner_rnn.train import encode_corpus
