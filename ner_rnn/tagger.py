@@ -290,8 +290,8 @@ class Tagger:
     ) -> np.ndarray:
         """Decode every token at once with this model's :class:`~ner_rnn.decode.Decoding`:
         0 = O, 1 = B-PER, 2 = I-PER (see :func:`ner_rnn.decode.decode`)."""
-        batch = Decodable(flat, offsets, self.scheme, sentences, documents, self.context_window, self.handles)
-        batch.common_words = self.features.common_words
+        batch = Decodable(flat, offsets, self.scheme, sentences, documents, self.context_window, self.handles,
+                          common_words=self.features.common_words)  # fmt: skip
         return decode_tokens(batch, self.decoding)
 
     def name_spans(self, sentences: list[list[str]], documents: list[int] | None = None) -> list[tuple[list[Span], np.ndarray]]:

@@ -342,9 +342,9 @@ def make_batch(
     n_classes, donors = len(data.classes_none), data.cluster_donors
     classes, clusters = slice(CLASS_SLOT, CLASS_SLOT + n_classes), slice(CLASS_SLOT, CLASS_SLOT + n_classes - 2)
     full = cluster_noise if full_cluster_noise is None else full_cluster_noise
-    has_donors = n_classes and donors is not None and len(donors) and data.person is not None
+    has_donors = bool(n_classes and donors is not None and len(donors) and data.person is not None)
     noisy: float | np.ndarray = cluster_noise if has_donors else 0.0
-    names = mask & data.person[y] if has_donors and (noisy or full) else mask
+    names = mask & data.person[y] if has_donors else mask
     if has_donors and full != cluster_noise:  # the words of a longer name at their own rate
         beside = np.zeros_like(names)
         beside[1:] |= names[:-1]
