@@ -42,6 +42,8 @@ model with word classes) a word of the language that is no name ("@Reuters", "@G
 
 from __future__ import annotations
 
+import re
+
 # compared in lower case; a title only leaves a name of two or more words, from its start.
 # Not "Miss": it begins the names of horses and shows ("Miss Stamper" in eng.testa).
 TITLES = frozenset(
@@ -148,6 +150,20 @@ def is_handle(word: str) -> bool:
     """An @-handle, as the tokenizer keeps it whole: "@" and a word with a letter."""
     body = word[1:].replace("_", "").replace(".", "")
     return word[:1] == "@" and body.isalnum() and not body.isdigit()
+
+
+# the words a handle runs together by its capitals: an acronym before a word ("FC|Barcelona"),
+# a word with "Mc"/"Mac" and its capital kept whole ("McDonalds"), a word, a run of capitals
+_HANDLE_PART = re.compile(r"[A-Z]{2,}(?=[A-Z][a-z])|(?:Ma?c)?[A-Z][a-z]+|[a-z]+|[A-Z]+")
+
+
+def handle_parts(word: str) -> list[str]:
+    """The words of a handle written in camel case ("@TheEconomist": "The", "Economist";
+    "@FCBarcelona": "FC", "Barcelona"); the handle's body alone when its capitals mark no
+    words, or it has more than letters ("@elonmusk", "@Reuters", "@jk_rowling")."""
+    body = word[1:]
+    parts = _HANDLE_PART.findall(body) if body.isalpha() else []
+    return parts if len(parts) > 1 else [body]
 
 
 def is_person_handle(word: str) -> bool:

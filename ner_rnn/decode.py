@@ -47,6 +47,7 @@ from . import context
 from .conventions import (
     SPLIT_ARTICLES,
     is_greeting,
+    handle_parts,
     is_handle,
     is_initial,
     is_lower_word,
@@ -491,9 +492,10 @@ def not_companies(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
 def handles(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     """Each @-handle is a name of its own when it may be a person's, and no name otherwise
     (given the words, and unless ``b.handles`` is False): it looks like a person's
-    (:func:`ner_rnn.conventions.is_person_handle`), and what follows the "@" is no word of
-    the language (``b.common_words``: "@Reuters", "@comcast", "@Google" are no one's; "@jack"
-    and "@elonmusk" may be)."""
+    (:func:`ner_rnn.conventions.is_person_handle`), and what follows the "@" is not only
+    words of the language (``b.common_words``: "@Reuters", "@comcast", "@Google", and in camel
+    case "@TheEconomist", "@AmericanAir" are no one's; "@jack", "@elonmusk" and "@JoeBiden",
+    with a name among its words, may be; :func:`ner_rnn.conventions.handle_parts`)."""
     if not b.handles or b.sentences is None:
         return name
     at: list[int] = []
@@ -508,7 +510,10 @@ def handles(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     if at:
         person = np.array([is_person_handle(w) for w in found], dtype=bool)
         if b.common_words is not None:
-            person &= ~b.common_words([w[1:] for w in found])
+            parts = [handle_parts(w) for w in found]
+            common = b.common_words([p for ps in parts for p in ps])
+            starts = np.cumsum([0] + [len(ps) for ps in parts[:-1]])
+            person &= ~np.logical_and.reduceat(common, starts)  # every word of it is a common word
         name[at] = person
         b.alone = np.zeros(len(name), dtype=bool)
         b.alone[at] = True

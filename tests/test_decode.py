@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ner_rnn.conventions import handle_parts
 from ner_rnn.decode import Batch, Decoding, decode
 
 
@@ -270,6 +271,40 @@ def test_a_handle_that_is_a_word_of_the_language_is_no_persons():
     b = Batch(flat, np.array([0, len(words)]), "io", [words], common_words=common_words)
     assert decode(b, Decoding()).tolist() == [0, 0, 0, 1, 0, 1]
     assert asked == ["Reuters", "jack", "jo_smith"]  # what follows the "@" of each handle
+
+
+def test_a_handle_in_camel_case_of_common_words_only_is_no_persons():
+    words = ["via", "@AmericanAir", "and", "@JoeBiden", "and", "@jk_rowling"]
+    flat = np.stack([np.ones(len(words)), np.zeros(len(words))], axis=1)
+    asked = []
+
+    def common_words(found):  # not the first name "Joe", nor a handle's body that is no word
+        asked.extend(found)
+        return np.array([w in ("American", "Air", "Biden") for w in found])
+
+    b = Batch(flat, np.array([0, len(words)]), "io", [words], common_words=common_words)
+    assert decode(b, Decoding()).tolist() == [0, 0, 0, 1, 0, 1]
+    # a handle's words where its capitals mark them, its body whole where they do not
+    assert asked == ["American", "Air", "Joe", "Biden", "jk_rowling"]
+
+
+@pytest.mark.parametrize(
+    ("handle", "parts"),
+    [
+        ("@TheEconomist", ["The", "Economist"]),
+        ("@FCBarcelona", ["FC", "Barcelona"]),
+        ("@BBCWorld", ["BBC", "World"]),
+        ("@PaulMcCartney", ["Paul", "McCartney"]),
+        ("@McDonalds", ["McDonalds"]),
+        ("@elonmusk", ["elonmusk"]),
+        ("@Reuters", ["Reuters"]),
+        ("@NASA", ["NASA"]),
+        ("@tim_cook", ["tim_cook"]),
+        ("@taylorswift13", ["taylorswift13"]),
+    ],
+)
+def test_handle_parts_are_the_words_its_capitals_mark(handle, parts):
+    assert handle_parts(handle) == parts
 
 
 @pytest.mark.parametrize(

@@ -94,6 +94,16 @@ def test_handles_of_organisations_that_are_words_are_no_names(shipped):
     assert entities == [[], [], [], ["@jack"], ["@rihanna"], ["@elonmusk"], ["@sarahj_runs"]]
 
 
+def test_handles_in_camel_case_of_common_words_are_no_names(shipped):
+    """The same in camel case, word by word: "@AmericanAir" is an airline's, "@JoeBiden" and
+    "@KimKardashian", with a first name among their words, are people's. Before this rule the
+    first two were tagged."""
+    entities = [[e.text for e in d.entities] for d in shipped.tag_texts(
+        ["Stuck at the gate, thanks @AmericanAir", "What a night for @FCBarcelona",
+         "Thanks @JoeBiden for the update", "Thanks @KimKardashian for the update"])]  # fmt: skip
+    assert entities == [[], [], ["@JoeBiden"], ["@KimKardashian"]]
+
+
 def test_f1_on_conll2003_test(shipped, conll_dir):
     """Person-name span F1 on eng.testb (inference only), and that the recorded figure is this one."""
     path = conll_dir / "eng.testb"
