@@ -23,7 +23,8 @@ boolean "is in a name" of every token:
    leave it in cased text (but for a name all in lower case that the network is sure of:
    "Tell Mom that jake is coming"), tokens without a letter leave its ends;
 5. ``not_companies``: a one-word name that is part of a company's name nearby in its
-   document is dropped, and a name loses its words up to a company designator;
+   document is dropped, a name loses its words up to a company designator, and a name
+   right before one ("Kutak Rock LLP", "Kirkland & Ellis LLP") is dropped;
 6. ``handles``: an @-handle that may be a person's ("@AngelaMerkel", not "@NASA", nor
    "@Reuters", a word of the language) is a name of its own, unless ``Batch.handles`` is
    False (:func:`ner_rnn.conventions.is_person_handle`, ``Batch.common_words``).
@@ -94,7 +95,7 @@ class Decoding:
             "; titles and greetings leave the start of a name, and in cased text lower-case words other than particles"
             f" leave it (a name all in lower case stays at P(name) >= {LOWER_SURE}), regnal numbers join it (ner_rnn.conventions);"
             " a one-word name that is part of a company's name nearby is dropped, and a name"
-            " loses its words up to a company designator (ner_rnn.context);"
+            " loses its words up to a company designator, or is dropped right before one (ner_rnn.context);"
             " an @-handle that may be a person's is a name of its own (unless --no-handles)"
         )
 
@@ -305,11 +306,21 @@ def _not_companies(
 ) -> np.ndarray:
     """A name of one word that is part of a company's name nearby in its document is no name
     there ("Pirelli said" near "Pirelli SpA"; see :func:`companies_nearby`);
-    nor are the words of a name up to a company designator in it ("Salomon Bros").
-    ``first`` marks the sentence starts."""
+    nor are the words of a name up to a company designator in it ("Salomon Bros"), nor a name
+    right before one, or before "&" and a company's name ("Kutak Rock LLP", "Kirkland & Ellis
+    LLP": in eng.train and eng.testa no person's name stands there). ``first`` marks the
+    sentence starts."""
     tokens = np.flatnonzero(name)
     words, which = _words_at(tokens, offsets, sentences)
     designators = tokens[[w in DESIGNATORS for w in words]]
+    ends = tokens[[w not in DESIGNATORS for w in words]]
+    ends = ends[(ends + 1 < len(name)) & ~name[np.minimum(ends + 1, len(name) - 1)]]  # the last word of a name
+    if len(ends):
+        where = _sentence_of(ends, offsets)
+        for j, s in zip(ends.tolist(), where.tolist()):
+            k = j - int(offsets[s])
+            if k + 1 < len(sentences[s]) and _company_follows(sentences[s], k + 1):
+                designators = np.append(designators, j)
     for j in designators.tolist():  # the company's name ends there; what follows may be a person's
         a = j
         while a > 0 and name[a - 1] and not first[a]:
@@ -339,6 +350,21 @@ DESIGNATORS = frozenset(
     [*_DESIGNATORS, *(d + "." for d in ("Inc", "Corp", "Ltd", "Co", "Bros")), *(d.upper() for d in _DESIGNATORS)]
 )
 COMPANY_WORDS = 4  # at most this many capitalised words before a designator are the company's name
+
+
+def _company_follows(words: Sequence[str], k: int) -> bool:
+    """Whether ``words[k:]`` begins with a designator, or with "&" and at most
+    ``COMPANY_WORDS`` capitalised words before one ("& Co", "& Ellis LLP")."""
+    if words[k] in DESIGNATORS:
+        return True
+    if words[k] != "&":
+        return False
+    for j in range(k + 1, min(len(words), k + 2 + COMPANY_WORDS)):
+        if words[j] in DESIGNATORS:
+            return True
+        if not words[j][:1].isupper():
+            return False
+    return False
 
 
 def company_words(words: Sequence[str]) -> set[str]:

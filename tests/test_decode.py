@@ -205,6 +205,25 @@ def test_a_name_with_a_company_designator_in_it_is_dropped():
     assert _decoder(None).iob2(flat, offsets, sentences, [0, 1]).tolist() == expected  # needs no other sentence
 
 
+@pytest.mark.parametrize(
+    ("words", "p_name", "codes"),
+    [
+        # a name right before a designator, or before "&" and a company's name, is the company's
+        (["copy", "to", "Kutak", "Rock", "LLP", ",", "Attention", ":", "Ann", "Lee"],
+         [0.0, 0.0, 0.9, 0.9, 0.1, 0.0, 0.0, 0.0, 0.9, 0.9], [0] * 8 + [1, 2]),
+        (["Kirkland", "&", "Ellis", "LLP", "and", "Ann", "Lee"], [0.9, 0.0, 0.9, 0.1, 0.0, 0.9, 0.9], [0] * 5 + [1, 2]),
+        (["Edward", "D.", "Jones", "&", "Co", "said"], [0.9, 0.9, 0.9, 0.0, 0.1, 0.0], [0] * 6),
+        # "&" between people, and a designator after another word, leave names alone
+        (["John", "&", "Mary", "Smith", "came"], [0.9, 0.0, 0.9, 0.9, 0.0], [1, 0, 1, 2, 0]),
+        (["Ann", "Lee", "of", "Acme", "Inc"], [0.9, 0.9, 0.0, 0.1, 0.0], [1, 2, 0, 0, 0]),
+        (["Ann", "Lee", "&", "partners", "Ltd"], [0.9, 0.9, 0.0, 0.0, 0.0], [1, 2, 0, 0, 0]),
+    ],
+)  # fmt: skip
+def test_a_name_right_before_a_company_designator_is_the_companys(words, p_name, codes):
+    flat = np.stack([1 - np.array(p_name), np.array(p_name)], axis=1)
+    assert _decoder(None).iob2(flat, np.array([0, len(words)]), [words], [0]).tolist() == codes
+
+
 @pytest.mark.parametrize("designator", ["LLP", "L.L.C.", "S.A.", "Pte"])
 def test_the_designators_of_law_firms_and_contracts_end_a_company_name(designator):
     sentences = [["copy", "to", "Kirkland", "Hale", designator, ",", "Attention", ":", "Rebecca", "Stone"]]
