@@ -48,7 +48,7 @@ import re
 # Not "Miss": it begins the names of horses and shows ("Miss Stamper" in eng.testa).
 TITLES = frozenset(
     """
-    mr mrs ms dr doctor prof professor sir dame lord lady
+    mr mrs ms mx dr doctor prof professor sir madam madame dame lord lady
     king queen prince princess emperor empress duke duchess baron baroness count countess earl
     sheikh sultan emir shah tsar czar crown
     pope cardinal archbishop bishop reverend rev father imam ayatollah rabbi patriarch
@@ -95,6 +95,15 @@ GREETINGS = frozenset("hi hello hey dear thanks cheers regards greetings sincere
 
 def is_greeting(word: str) -> bool:
     return word.lower() in GREETINGS
+
+
+# the titles that are never a name by themselves, as a letter's "Dear Sir or Madam" uses them;
+# none is a one-word name in eng.train or eng.testa (where "King", "Shah" and "Sultan" are)
+HONORIFICS = frozenset("mr mrs ms mx dr sir madam madame mr. mrs. ms. mx. dr.".split())
+
+
+def is_honorific(word: str) -> bool:
+    return word.lower() in HONORIFICS
 
 
 # what may stand before a title in one hyphenated word ("ex-president", "Deputy-Governor")

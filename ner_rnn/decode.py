@@ -50,6 +50,7 @@ from .conventions import (
     is_greeting,
     handle_parts,
     is_handle,
+    is_honorific,
     is_initial,
     is_lower_word,
     is_person_handle,
@@ -65,9 +66,11 @@ class Decoding:
     join: float | None = None  # a neighbour of a name joins it at P(name) >= this
     caseless: float | None = None  # in a sentence without case, a token is a name at P(name) >= this
     caseless_join: float | None = None  # ... and a neighbour joins at this instead of ``join``
+    alone: float | None = None  # in a sentence with case that is a record of its own, a token is a name at this
 
     # their keys in the model file's metadata, as earlier releases wrote them
-    KEYS = {"join": "extend", "caseless": "caseless_threshold", "caseless_join": "caseless_extend"}
+    KEYS = {"join": "extend", "caseless": "caseless_threshold", "caseless_join": "caseless_extend",
+            "alone": "alone_threshold"}  # fmt: skip
 
     def to_json(self) -> dict:
         return {self.KEYS[f.name]: getattr(self, f.name) for f in fields(self)}
@@ -79,8 +82,13 @@ class Decoding:
     def describe(self) -> str:
         """The decoding in words (for ``ner-rnn info`` and the training log)."""
         rule = "argmax per token"
+        where = []
+        if self.alone is not None:
+            where.append(f"in a sentence with case that is a text of its own: P(name) >= {self.alone}")
         if self.caseless is not None:
-            rule += f" (in a sentence all in lower case or in capitals: P(name) >= {self.caseless})"
+            where.append(f"in a sentence all in lower case or in capitals: P(name) >= {self.caseless}")
+        if where:
+            rule += f" ({'; '.join(where)})"
         if self.join is not None:
             caseless = ""
             if self.caseless_join is not None and self.caseless_join != self.join:
@@ -254,10 +262,12 @@ def _conventions(
         if not hit.any():
             break
         name[starts[hit]] = False
-    # greetings leave the start of a name of any length ("Hi Mark", "Regards")
+    # greetings and honorifics leave the start of a name of any length ("Hi Mark", "Regards",
+    # "Dear Sir or Madam")
     starts = np.flatnonzero(name & ~_neighbours(name, first)[0])
     if len(starts):
-        name[starts[[is_greeting(w) for w in _words_at(starts, offsets, sentences)[0]]]] = False
+        words = _words_at(starts, offsets, sentences)[0]
+        name[starts[[is_greeting(w) or is_honorific(w) for w in words]]] = False
     # lower-case words other than particles leave a name, at its ends or inside it (which
     # splits it in two), in a sentence that shows case
     tokens = np.flatnonzero(name)
@@ -407,6 +417,27 @@ def caseless_threshold(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     return name
 
 
+def alone_threshold(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
+    """In a sentence that shows case and is a document of its own (a line of one sentence, as
+    ``ner-rnn tag`` reads it), a token is in a name when P(name) >= ``d.alone``. The network
+    learned from documents, where a name's other mentions are evidence and a word with none
+    is less likely a name; a sentence alone has no other mentions at all."""
+    if d.alone is None or b.sentences is None or b.documents is None or not len(b.documents):
+        return name
+    docs = np.asarray(b.documents)
+    single = np.ones(len(docs), dtype=bool)
+    single[1:] &= docs[1:] != docs[:-1]
+    single[:-1] &= docs[:-1] != docs[1:]
+    other = b.p >= d.alone
+    differ = np.flatnonzero(other != name)  # only where the two differ is the sentence looked at
+    if len(differ):
+        which = _sentence_of(differ, b.offsets)
+        keep = single[which]
+        keep[keep] = _of_sentence(_shows_case, which[keep], b.sentences)
+        name[differ[keep]] = other[differ[keep]]
+    return name
+
+
 def join_neighbours(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     """A token touching a name joins it when P(name) >= ``d.join`` (``d.caseless_join`` in a
     sentence without case); given the words, only a capitalised one, or any in a sentence
@@ -547,7 +578,7 @@ def handles(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
 
 
 Rule = Callable[[np.ndarray, Batch, Decoding], np.ndarray]
-RULES: list[Rule] = [caseless_threshold, join_neighbours, bridges, conventions, not_companies, handles]
+RULES: list[Rule] = [caseless_threshold, alone_threshold, join_neighbours, bridges, conventions, not_companies, handles]
 
 
 def decode(b: Batch, d: Decoding, rules: Sequence[Rule] = RULES) -> np.ndarray:

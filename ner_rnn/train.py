@@ -767,14 +767,16 @@ def stops_after(epoch: int, best_epoch: int, config: TrainConfig) -> bool:
 EXTEND_GRID = (0.4, 0.3, 0.2, 0.1, 0.07, 0.05, 0.03)
 CASELESS_GRID = (0.4, 0.3, 0.2, 0.15, 0.1)
 CASELESS_EXTEND_GRID = (0.4, 0.3, 0.2, 0.1)
+ALONE_GRID = (0.45, 0.4, 0.35, 0.3)
 
 
 def choose_decoding(
     tagger: Tagger, dev_sents: Sequence[Sentence], types: frozenset[str], incumbent: Decoding | None = None
 ) -> Decoding:
-    """The :class:`~ner_rnn.decode.Decoding` of the best F1: ``join`` on dev, then
-    ``caseless`` and ``caseless_join`` together on lower- and upper-cased copies of dev and
-    a copy in casual case with each sentence alone (as chat comes, a line at a time).
+    """The :class:`~ner_rnn.decode.Decoding` of the best F1: ``join`` on dev, then ``alone``
+    on a copy of dev with each sentence a document of its own (as ``ner-rnn tag`` reads a
+    line), then ``caseless`` and ``caseless_join`` together on lower- and upper-cased copies
+    of dev and a copy in casual case with each sentence alone (as chat comes, a line at a time).
     Returns it and sets it on ``tagger``.
 
     The network is run once per corpus; every choice decodes its output. On ties the choice
@@ -782,7 +784,7 @@ def choose_decoding(
     more data than a small dev set), then None (argmax alone; ``join`` in caseless text
     too) before a threshold.
     """
-    tagger.decoding = replace(tagger.decoding, caseless=None, caseless_join=None)
+    tagger.decoding = replace(tagger.decoding, caseless=None, caseless_join=None, alone=None)
 
     def best_of(sents: Sequence[Sentence], grid: list[Decoding]) -> Decoding:
         words = [s.words for s in sents]
@@ -804,6 +806,9 @@ def choose_decoding(
 
     joins = first(incumbent and incumbent.join, [None, *EXTEND_GRID])
     chosen = best_of(dev_sents, [replace(tagger.decoding, join=e) for e in joins])
+    singles = [Sentence(s.words, s.tags, s.line, i) for i, s in enumerate(dev_sents)]
+    alones = first(incumbent and incumbent.alone, [None, *ALONE_GRID])
+    chosen = best_of(singles, [replace(chosen, alone=a) for a in alones])
     # lower- and upper-cased copies and a casual one as one corpus, each copy its own
     # documents, and each sentence of the casual copy a document of its own
     recased = [

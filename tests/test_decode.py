@@ -224,6 +224,26 @@ def test_a_name_right_before_a_company_designator_is_the_companys(words, p_name,
     assert _decoder(None).iob2(flat, np.array([0, len(words)]), [words], [0]).tolist() == codes
 
 
+def test_a_sentence_with_case_that_is_a_text_of_its_own_has_a_threshold_of_its_own():
+    sentences = [["Putin", "accused", "Kyiv", "."], ["Putin", "accused", "Kyiv", "."], ["Putin", "met", "Xi"],
+                 ["putin", "accused", "kyiv", "."]]  # fmt: skip
+    p_name = [0.42, 0.0, 0.0, 0.0] * 2 + [0.42, 0.0, 0.0] + [0.42, 0.0, 0.0, 0.0]
+    offsets = np.array([0, 4, 8, 11, 15])
+    flat = np.stack([1 - np.array(p_name), np.array(p_name)], axis=1)
+
+    def codes(decoding, documents):
+        return decode(Batch(flat, offsets, "io", sentences, documents), decoding).tolist()[::4][:3]
+
+    # the first two sentences are one document; the third is one of its own, and so is the
+    # fourth, which shows no case (its threshold is ``caseless``)
+    assert codes(Decoding(alone=0.4), [0, 0, 1, 2]) == [0, 0, 1]
+    assert decode(Batch(flat, offsets, "io", sentences, [0, 0, 1, 2]), Decoding(alone=0.4)).tolist()[-4] == 0
+    assert codes(Decoding(alone=0.4), [0, 1, 2, 3]) == [1, 1, 1]
+    assert codes(Decoding(alone=0.45), [0, 1, 2, 3]) == [0, 0, 0]
+    assert codes(Decoding(), [0, 1, 2, 3]) == [0, 0, 0]  # argmax
+    assert decode(Batch(flat, offsets, "io", sentences), Decoding(alone=0.4)).tolist() == [0] * 15  # no documents
+
+
 @pytest.mark.parametrize("designator", ["LLP", "L.L.C.", "S.A.", "Pte"])
 def test_the_designators_of_law_firms_and_contracts_end_a_company_name(designator):
     sentences = [["copy", "to", "Kirkland", "Hale", designator, ",", "Attention", ":", "Rebecca", "Stone"]]
@@ -246,6 +266,8 @@ def test_the_designators_of_law_firms_and_contracts_end_a_company_name(designato
         (["Hi", "Mark", ",", "thanks"], [0.9, 0.9, 0.0, 0.0], [0, 1, 0, 0]),  # a greeting leaves a name
         (["Regards", ","], [0.9, 0.0], [0, 0]),  # even a name of one word
         (["Mark", "Hi"], [0.9, 0.9], [1, 2]),  # but only from its start
+        (["Dear", "Sir", "or", "Madam", ","], [0.0, 0.6, 0.0, 0.6, 0.0], [0, 0, 0, 0, 0]),  # honorifics too
+        (["Mr", "Smith", "said"], [0.9, 0.9, 0.0], [0, 1, 0]),
         (["Then", "He", "said", "so", "."], [0.0, 0.0, 0.55, 0.9, 0.0], [0, 0, 0, 0, 0]),  # a name of lower-case words goes whole
         (["Tell", "Mom", "that", "jake", "is"], [0.0, 0.0, 0.0, 0.9, 0.0], [0, 0, 0, 1, 0]),  # unless the network is sure
         (["with", "seamer", "Peter", "Martin"], [0.0, 0.9, 0.9, 0.9], [0, 0, 1, 2]),  # of it all, and it is all lower case

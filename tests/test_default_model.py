@@ -136,6 +136,22 @@ def test_document_context_and_decoding_help_on_dev(shipped, conll_dir):
     assert f1["shipped"] > f1["no extension"], f1
 
 
+def test_the_threshold_for_a_sentence_alone_helps_on_dev_alone(shipped, conll_dir):
+    """The threshold for a sentence with case that is a text of its own (chosen on dev, each
+    sentence alone) adds to dev F1 there, and leaves dev as running text as it was."""
+    from ner_rnn.corpus import Sentence
+
+    dev = read_conll(conll_dir / "eng.testa")
+    alone = [Sentence(s.words, s.tags, s.line, i) for i, s in enumerate(dev)]
+    assert shipped.decoding.alone is not None
+    argmax = load_model()
+    argmax.decoding = replace(argmax.decoding, alone=None)
+    f1 = {name: [evaluate(t, sents, entity_types(None)).scores.f1 for sents in (alone, dev)]
+          for name, t in (("shipped", shipped), ("argmax", argmax))}  # fmt: skip
+    assert f1["shipped"][0] > f1["argmax"][0] + 0.001, f1
+    assert f1["shipped"][1] == f1["argmax"][1], f1
+
+
 def test_document_context_works_in_text_without_capitals(shipped, conll_dir):
     """In lower-cased dev, where every word is a mention, the second pass adds to F1; the
     decoding chosen for text without case (on lower-cased, upper-cased and casual copies of

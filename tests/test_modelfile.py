@@ -164,10 +164,10 @@ def test_models_with_an_older_evidence_block_still_load(tiny_model, tmp_path, mo
 
 def test_decoding_thresholds_are_saved_checked_and_optional(tiny_model, tmp_path):
     tagger = load_model(tiny_model)
-    tagger.decoding = Decoding(join=0.2, caseless=0.15, caseless_join=0.35)
+    tagger.decoding = Decoding(join=0.2, caseless=0.15, caseless_join=0.35, alone=0.4)
     back = load_model(save_model(tmp_path / "t.npz", tagger))
-    assert back.decoding == Decoding(0.2, 0.15, 0.35)
-    assert all(f">= {t}" in back.decoding.describe() for t in (0.2, 0.15, 0.35))
+    assert back.decoding == Decoding(0.2, 0.15, 0.35, 0.4)
+    assert all(f">= {t}" in back.decoding.describe() for t in (0.2, 0.15, 0.35, 0.4))
 
     def older(arrays, meta):  # models saved before the caseless thresholds: argmax and extend, as they were
         meta.pop("caseless_threshold", None)
