@@ -9,24 +9,27 @@ boolean "is in a name" of every token:
 1. ``caseless_threshold``: in a sentence that shows no case (all lower case or ALL CAPS), a
    token is in a name when P(name) >= ``Decoding.caseless``, not when that is its most
    likely tag (there a name looks like any other word, and the network is less sure);
-2. ``join_neighbours``: a token that touches a name joins it when P(name) >= ``Decoding.join``
+2. ``alone_threshold``: in a sentence that shows case and is a document of its own (a line of
+   one sentence), a token is in a name when P(name) >= ``Decoding.alone`` (the network
+   learned from documents, where a word with no other mention is less often a name);
+3. ``join_neighbours``: a token that touches a name joins it when P(name) >= ``Decoding.join``
    (``Decoding.caseless_join`` in a sentence without case), a capitalised one only in
    cased text ("Niall Quinn", not just "Quinn"; "bowler Martin McCague" stays out); a
    sentence whose only capitals are its first word and the pronoun "I" is in "casual" case,
    as chat is typed ("Yesterday I met john smith"), and shows no case, but its second word joins no name
    ("Williams said");
-3. ``bridges``: an initial and its dot ("Charles E . Brinley"), or an Arabic article and its
+4. ``bridges``: an initial and its dot ("Charles E . Brinley"), or an Arabic article and its
    hyphen ("Hassan al - Turabi"), as tokenized text writes them, join the name after them, and
    so does a nickname in quotes or brackets after a name ('Dwayne " The Rock " Johnson');
-4. ``conventions``: what the annotation counts as a name (:mod:`ner_rnn.conventions`):
-   regnal numbers join it, titles and greetings ("Hi Mark") leave its start, lower-case words other than particles
+5. ``conventions``: what the annotation counts as a name (:mod:`ner_rnn.conventions`):
+   regnal numbers join it, titles, greetings ("Hi Mark") and honorifics ("Dear Sir") leave its start, lower-case words other than particles
    leave it in cased text (but for a name all in lower case that the network is sure of:
    "Tell Mom that jake is coming"), tokens without a letter leave its ends;
-5. ``not_companies``: a one-word name that is part of a company's name nearby in its
+6. ``not_companies``: a one-word name that is part of a company's name nearby in its
    document is dropped, a name loses its words up to a company designator, and a name
    right before one ("Kutak Rock LLP", "Kirkland & Ellis LLP") is dropped;
-6. ``handles``: an @-handle that may be a person's ("@AngelaMerkel", not "@NASA", nor
-   "@Reuters", a word of the language) is a name of its own, unless ``Batch.handles`` is
+7. ``handles``: an @-handle that may be a person's ("@AngelaMerkel", not "@NASA", nor
+   "@Reuters" or "@AmericanAir", words of the language) is a name of its own, unless ``Batch.handles`` is
    False (:func:`ner_rnn.conventions.is_person_handle`, ``Batch.common_words``).
 
 The thresholds are a :class:`Decoding`, chosen on dev after training
@@ -47,8 +50,8 @@ import numpy as np
 from . import context
 from .conventions import (
     SPLIT_ARTICLES,
-    is_greeting,
     handle_parts,
+    is_greeting,
     is_handle,
     is_honorific,
     is_initial,
@@ -66,7 +69,7 @@ class Decoding:
     join: float | None = None  # a neighbour of a name joins it at P(name) >= this
     caseless: float | None = None  # in a sentence without case, a token is a name at P(name) >= this
     caseless_join: float | None = None  # ... and a neighbour joins at this instead of ``join``
-    alone: float | None = None  # in a sentence with case that is a record of its own, a token is a name at this
+    alone: float | None = None  # in a sentence with case that is a text of its own, a token is a name at this
 
     # their keys in the model file's metadata, as earlier releases wrote them
     KEYS = {"join": "extend", "caseless": "caseless_threshold", "caseless_join": "caseless_extend",
