@@ -106,6 +106,15 @@ def is_honorific(word: str) -> bool:
     return word.lower() in HONORIFICS
 
 
+# the prefixes of warships' and liners' names: the name after one is a ship's, even when it
+# is a person's ("USS Dwight D. Eisenhower", "HMS Queen Elizabeth", "RMS Titanic", MISC in eng.train)
+SHIP_PREFIXES = frozenset("USS HMS HMAS HMCS HMNZS RMS".split())
+
+
+def is_ship_prefix(word: str) -> bool:
+    return word in SHIP_PREFIXES
+
+
 # what may stand before a title in one hyphenated word ("ex-president", "Deputy-Governor")
 TITLE_PREFIXES = frozenset("ex deputy acting former".split())
 FORMER = frozenset(("ex",))  # "ex-" before any role: "Ex-Yankee", "ex-Beatle"

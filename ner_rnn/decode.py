@@ -49,6 +49,7 @@ import numpy as np
 
 from . import context
 from .conventions import (
+    SHIP_PREFIXES,
     SPLIT_ARTICLES,
     handle_parts,
     is_greeting,
@@ -58,6 +59,7 @@ from .conventions import (
     is_lower_word,
     is_person_handle,
     is_regnal,
+    is_ship_prefix,
     is_title,
 )
 
@@ -235,6 +237,7 @@ def _words_at(tokens: np.ndarray, offsets: np.ndarray, sentences: list[list[str]
 
 _LETTER = re.compile(r"[^\W\d_]")
 LOWER_SURE = 0.6  # a name all in lower case stays in cased text when every word is this likely a name
+SHIP_WORDS = 5  # at most this many words after a ship's prefix are its name
 
 
 def _conventions(
@@ -265,6 +268,16 @@ def _conventions(
         if not hit.any():
             break
         name[starts[hit]] = False
+    # the words of a ship's name after its prefix are no person's ("USS Dwight D. Eisenhower",
+    # "HMS Queen Elizabeth"): the capitalised words and "of" that follow it, at most SHIP_WORDS
+    for s, words in enumerate(sentences):
+        if not SHIP_PREFIXES.isdisjoint(words):
+            for k, w in enumerate(words):
+                if is_ship_prefix(w):
+                    j = k + 1
+                    while j < min(len(words), k + 1 + SHIP_WORDS) and (words[j][:1].isupper() or words[j] == "of"):
+                        name[offsets[s] + j] = False
+                        j += 1
     # greetings and honorifics leave the start of a name of any length ("Hi Mark", "Regards",
     # "Dear Sir or Madam")
     starts = np.flatnonzero(name & ~_neighbours(name, first)[0])

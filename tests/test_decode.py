@@ -268,6 +268,10 @@ def test_the_designators_of_law_firms_and_contracts_end_a_company_name(designato
         (["Mark", "Hi"], [0.9, 0.9], [1, 2]),  # but only from its start
         (["Dear", "Sir", "or", "Madam", ","], [0.0, 0.6, 0.0, 0.6, 0.0], [0, 0, 0, 0, 0]),  # honorifics too
         (["Mr", "Smith", "said"], [0.9, 0.9, 0.0], [0, 1, 0]),
+        # a name right after a ship's prefix is the ship's, never across a sentence start
+        (["the", "USS", "Dwight", "D.", "Eisenhower", "sailed"], [0.0, 0.0, 0.9, 0.9, 0.9, 0.0], [0] * 6),
+        (["aboard", "HMS", "Queen", "Elizabeth", "with", "Ann", "Lee"], [0.0, 0.1, 0.0, 0.9, 0.0, 0.9, 0.9],
+         [0, 0, 0, 0, 0, 1, 2]),
         (["Then", "He", "said", "so", "."], [0.0, 0.0, 0.55, 0.9, 0.0], [0, 0, 0, 0, 0]),  # a name of lower-case words goes whole
         (["Tell", "Mom", "that", "jake", "is"], [0.0, 0.0, 0.0, 0.9, 0.0], [0, 0, 0, 1, 0]),  # unless the network is sure
         (["with", "seamer", "Peter", "Martin"], [0.0, 0.9, 0.9, 0.9], [0, 0, 1, 2]),  # of it all, and it is all lower case
