@@ -49,6 +49,7 @@ import numpy as np
 
 from . import context
 from .conventions import (
+    PARTICLES,
     SHIP_PREFIXES,
     SPLIT_ARTICLES,
     handle_parts,
@@ -476,7 +477,9 @@ def bridges(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     """What tokenized text splits in two, one token in the training text, joins the name right
     after it: an initial and its dot ("Charles E . Brinley"), and an Arabic article and its
     hyphen ("Hassan al - Turabi"), when the initial, or the word before the article, is a name
-    or may join one (P(name) >= ``d.join``; not "plan B . Smith"); and a nickname in quotes or
+    or may join one (P(name) >= ``d.join``; not "plan B . Smith"); one or two particles and the
+    capitalised word before them ("Osama bin Laden", "Tamim bin Hamad"), when each may join;
+    and a nickname in quotes or
     brackets, when the word before it is a capitalised name or may join one
     ('Dwayne " The Rock " Johnson', "James ( Jim ) Smith"; see :func:`_nickname_start`), or
     before a name that runs from the nickname on ("James ( [Jim ) Smith]"; :func:`_runs_through`).
@@ -500,6 +503,12 @@ def bridges(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
         if k >= 2 and words[k - 1] in NICKNAMES and _runs_through(words, k - 1, name[i - k : i - k + len(words)]):
             if capitalised(words[k - 2]) and joins(i - 2):  # "James Leander ( [Leo ) Nichols]"
                 name[i - 2 : i] = bridged = True
+            continue
+        j = k - 1  # "Osama bin [Laden]", "Oscar de la [Hoya]": particles, and a capitalised word before them
+        while j > 0 and k - j <= 2 and words[j] in PARTICLES and joins(i - k + j):
+            j -= 1
+        if j < k - 1 and words[j + 1] in PARTICLES and capitalised(words[j]) and joins(i - k + j):
+            name[i - k + j : i] = bridged = True
             continue
         if k < 2 or words[k - 1] not in (".", "-"):
             continue

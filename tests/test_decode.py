@@ -364,6 +364,12 @@ def test_handle_parts_are_the_words_its_capitals_mark(handle, parts):
         (["Abu", "Bakr", "al", "-", "Baghdadi", "died"], [0.2, 0.2, 0.0, 0.0, 0.9, 0.0], [1, 2, 2, 2, 2, 0]),
         (["the", "al", "-", "Sadr", "group"], [0.0, 0.0, 0.0, 0.9, 0.0], [0, 0, 0, 1, 0]),
         (["a", "b", "-", "Sadr"], [0.0, 0.0, 0.0, 0.9], [0, 0, 0, 1]),  # not another word before a hyphen
+        # one or two particles and the capitalised word before them, when each may join
+        (["Osama", "bin", "Laden", "was"], [0.2, 0.3, 0.99, 0.0], [1, 2, 2, 0]),
+        (["Oscar", "de", "la", "Hoya", "won"], [0.5, 0.2, 0.2, 0.9, 0.0], [1, 2, 2, 2, 0]),
+        (["by", "Tamim", "bin", "Hamad"], [0.0, 0.0, 0.3, 0.9], [0, 0, 0, 1]),  # not a word the network rules out
+        (["in", "Rio", "de", "Janeiro"], [0.0, 0.01, 0.01, 0.9], [0, 0, 0, 1]),
+        (["the", "van", "Gogh", "room"], [0.0, 0.3, 0.9, 0.0], [0, 0, 1, 0]),  # nor a lower-case word before them
     ],
 )
 def test_initials_and_articles_written_apart_join_the_name_after_them(words, p_name, codes):
