@@ -105,6 +105,7 @@ class Decoding:
             )
         return rule + (
             "; an initial and its dot, or an article and its hyphen, written apart join the name after them,"
+            " as do particles and the capitalised word before them,"
             " as does a nickname in quotes or brackets between two parts of a name"
             "; titles and greetings leave the start of a name, and in cased text lower-case words other than particles"
             f" leave it (a name all in lower case stays at P(name) >= {LOWER_SURE}), regnal numbers join it (ner_rnn.conventions);"
