@@ -107,7 +107,7 @@ def is_honorific(word: str) -> bool:
 
 
 # the prefixes of warships' and liners' names: the name after one is a ship's, even when it
-# is a person's ("USS Dwight D. Eisenhower", "HMS Queen Elizabeth", "RMS Titanic", MISC in eng.train)
+# is a person's ("USS Dwight D. Eisenhower", "HMS Queen Elizabeth"; "RMS Titanic" is MISC in eng.testa)
 SHIP_PREFIXES = frozenset("USS HMS HMAS HMCS HMNZS RMS".split())
 
 
