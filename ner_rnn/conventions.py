@@ -111,10 +111,6 @@ def is_honorific(word: str) -> bool:
 SHIP_PREFIXES = frozenset("USS HMS HMAS HMCS HMNZS RMS".split())
 
 
-def is_ship_prefix(word: str) -> bool:
-    return word in SHIP_PREFIXES
-
-
 # what may stand before a title in one hyphenated word ("ex-president", "Deputy-Governor")
 TITLE_PREFIXES = frozenset("ex deputy acting former".split())
 FORMER = frozenset(("ex",))  # "ex-" before any role: "Ex-Yankee", "ex-Beatle"

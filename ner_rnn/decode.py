@@ -60,7 +60,6 @@ from .conventions import (
     is_lower_word,
     is_person_handle,
     is_regnal,
-    is_ship_prefix,
     is_title,
 )
 
@@ -272,14 +271,16 @@ def _conventions(
         name[starts[hit]] = False
     # the words of a ship's name after its prefix are no person's ("USS Dwight D. Eisenhower",
     # "HMS Queen Elizabeth"): the capitalised words and "of" that follow it, at most SHIP_WORDS
-    for s, words in enumerate(sentences):
-        if not SHIP_PREFIXES.isdisjoint(words):
-            for k, w in enumerate(words):
-                if is_ship_prefix(w):
-                    j = k + 1
-                    while j < min(len(words), k + 1 + SHIP_WORDS) and (words[j][:1].isupper() or words[j] == "of"):
-                        name[offsets[s] + j] = False
-                        j += 1
+    # (only the sentences with a name are looked at)
+    for s in np.unique(_sentence_of(np.flatnonzero(name), offsets)).tolist():
+        words = sentences[s]
+        if SHIP_PREFIXES.isdisjoint(words):
+            continue
+        for k in [k for k, w in enumerate(words) if w in SHIP_PREFIXES]:
+            for j in range(k + 1, min(len(words), k + 1 + SHIP_WORDS)):
+                if not (words[j][:1].isupper() or words[j] == "of"):
+                    break
+                name[offsets[s] + j] = False
     # greetings and honorifics leave the start of a name of any length ("Hi Mark", "Regards",
     # "Dear Sir or Madam")
     starts = np.flatnonzero(name & ~_neighbours(name, first)[0])
@@ -341,14 +342,13 @@ def _not_companies(
     tokens = np.flatnonzero(name)
     words, which = _words_at(tokens, offsets, sentences)
     designators = tokens[[w in DESIGNATORS for w in words]]
-    ends = tokens[[w not in DESIGNATORS for w in words]]
-    ends = ends[(ends + 1 < len(name)) & ~name[np.minimum(ends + 1, len(name) - 1)]]  # the last word of a name
-    if len(ends):
-        where = _sentence_of(ends, offsets)
-        for j, s in zip(ends.tolist(), where.tolist()):
-            k = j - int(offsets[s])
-            if k + 1 < len(sentences[s]) and _company_follows(sentences[s], k + 1):
-                designators = np.append(designators, j)
+    # a name's last word with a word after it in its sentence: a designator there, or "&" and
+    # a company's name, makes the name the company's
+    last = tokens + 1 < len(name)
+    last[last] = ~name[tokens[last] + 1] & ~first[tokens[last] + 1]
+    ends, where = tokens[last], which[last]
+    follows = [_company_follows(sentences[s], t - int(offsets[s]) + 1) for t, s in zip(ends.tolist(), where.tolist())]
+    designators = np.concatenate([designators, ends[np.array(follows, dtype=bool)]])
     for j in designators.tolist():  # the company's name ends there; what follows may be a person's
         a = j
         while a > 0 and name[a - 1] and not first[a]:
@@ -508,7 +508,7 @@ def bridges(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
         j = k - 1  # "Osama bin [Laden]", "Oscar de la [Hoya]": particles, and a capitalised word before them
         while j > 0 and k - j <= 2 and words[j] in PARTICLES and joins(i - k + j):
             j -= 1
-        if j < k - 1 and words[j + 1] in PARTICLES and capitalised(words[j]) and joins(i - k + j):
+        if j < k - 1 and capitalised(words[j]) and joins(i - k + j):
             name[i - k + j : i] = bridged = True
             continue
         if k < 2 or words[k - 1] not in (".", "-"):
