@@ -97,6 +97,19 @@ def is_greeting(word: str) -> bool:
     return word.lower() in GREETINGS
 
 
+# the interjections and abbreviations of chat and posts, which a name typed in lower case may
+# stand beside ("omg rachel and ben broke up", "love you jess lol"): never a word of a name in
+# eng.train or the name lexicon, they leave the ends of one, compared in lower case
+INTERJECTIONS = frozenset(
+    """omg omfg lol lmao lmfao rofl haha hahaha hehe btw tbh idk imho smh fyi pls plz thx ugh
+    wow yay yikes oops ok okay aww wtf yeah yep nope""".split()
+)
+
+
+def is_interjection(word: str) -> bool:
+    return word.lower() in INTERJECTIONS
+
+
 # the titles that are never a name by themselves, as a letter's "Dear Sir or Madam" uses them;
 # none is a one-word name in eng.train or eng.testa (where "King", "Shah" and "Sultan" are)
 HONORIFICS = frozenset("mr mrs ms mx dr sir madam madame mr. mrs. ms. mx. dr.".split())
@@ -129,7 +142,24 @@ def is_title(word: str) -> bool:
     return len(parts) > 1 and parts[-1] in TITLES and all(p in TITLES or p in TITLE_PREFIXES for p in parts[:-1])
 
 
-def is_regnal(word: str) -> bool:
+# what follows the pronoun "I" and hardly ever a monarch's number: its clitics, first-person
+# verb forms and the verbs and adverbs of chat and e-mail ("Tell Joe I said hi", "told Sarah
+# I'd call"), where "Elizabeth I was crowned", "Charles I of England" keep theirs (in
+# eng.train and eng.testa, "I" after a name is always a regnal number, followed by "born"
+# and "became")
+PRONOUN_NEXT = frozenset(
+    """'m 'd 'll 've am do don't did didn't can can't cannot could couldn't will won't would
+    wouldn't should shall must might may have said say think thought know knew guess hope want
+    wanted need needed love loved like liked mean meant feel felt told asked saw got get just
+    really also still never always""".split()
+)
+
+
+def is_regnal(word: str, next_word: str | None = None) -> bool:
+    """A regnal number ("II", "XIV"); "I" only when the word after it is not one that follows
+    the pronoun (:data:`PRONOUN_NEXT`)."""
+    if word == "I" and next_word is not None and next_word.replace("\u2019", "'").lower() in PRONOUN_NEXT:
+        return False
     return word in REGNAL
 
 

@@ -24,7 +24,8 @@ boolean "is in a name" of every token:
 5. ``conventions``: what the annotation counts as a name (:mod:`ner_rnn.conventions`):
    regnal numbers join it, titles, greetings ("Hi Mark") and honorifics ("Dear Sir") leave its start, lower-case words other than particles
    leave it in cased text (but for a name all in lower case that the network is sure of:
-   "Tell Mom that jake is coming"), tokens without a letter leave its ends;
+   "Tell Mom that jake is coming"), tokens without a letter and chat's interjections ("omg",
+   "lol") leave its ends;
 6. ``not_companies``: a one-word name that is part of a company's name nearby in its
    document is dropped, a name loses its words up to a company designator, and a name
    right before one ("Kutak Rock LLP", "Kirkland & Ellis LLP") is dropped;
@@ -57,6 +58,7 @@ from .conventions import (
     is_handle,
     is_honorific,
     is_initial,
+    is_interjection,
     is_lower_word,
     is_person_handle,
     is_regnal,
@@ -236,6 +238,10 @@ def _words_at(tokens: np.ndarray, offsets: np.ndarray, sentences: list[list[str]
     return [sentences[s][i - offsets[s]] for i, s in zip(tokens.tolist(), which.tolist())], which
 
 
+def _next_word(words: Sequence[str], k: int) -> str | None:
+    return words[k + 1] if k + 1 < len(words) else None
+
+
 _LETTER = re.compile(r"[^\W\d_]")
 LOWER_SURE = 0.6  # a name all in lower case stays in cased text when every word is this likely a name
 SHIP_WORDS = 5  # at most this many words after a ship's prefix are its name
@@ -251,12 +257,14 @@ def _conventions(
     then, in a sentence that shows case, lower-case words other than particles leave a name:
     at its ends ("bowler Martin McCague"), or inside it, which splits it in two ("Aidan Quinn
     portrays Harry Boland"), unless the name is all in lower case and the network is sure of
-    it (:func:`_sure_lower_names`; given ``p``, each token's P(name)); and last, tokens without a letter leave its ends
-    (:func:`_trim_letterless`). ``first`` marks the sentence starts."""
+    it (:func:`_sure_lower_names`; given ``p``, each token's P(name)); and last, tokens
+    without a letter and interjections ("omg") leave its ends (:func:`_trim_letterless`).
+    ``first`` marks the sentence starts."""
     after = np.flatnonzero(_neighbours(name, first)[0] & ~name)  # the token right after a name
     if len(after):
         words, which = _words_at(after, offsets, sentences)
-        hit = np.array([is_regnal(w) for w in words], dtype=bool)
+        following = [_next_word(sentences[s], i - int(offsets[s])) for i, s in zip(after.tolist(), which.tolist())]
+        hit = np.array([is_regnal(w, n) for w, n in zip(words, following)], dtype=bool)
         if hit.any():
             hit[hit] = _of_sentence(_shows_case, which[hit], sentences)
             name[after[hit]] = True
@@ -297,8 +305,10 @@ def _conventions(
     if hit.any():
         hit[hit] = _of_sentence(_shows_case, which[hit], sentences)
         name[tokens[hit]] = False
-    # last, tokens without a letter leave the ends of a name (the words are known by now)
-    return _trim_letterless(name, first, tokens[[not w.isalpha() and _LETTER.search(w) is None for w in words]])
+    # last, tokens without a letter, and the interjections of chat ("omg", "lol"), leave the
+    # ends of a name (the words are known by now)
+    no_word = [(not w.isalpha() and _LETTER.search(w) is None) or is_interjection(w) for w in words]
+    return _trim_letterless(name, first, tokens[no_word])
 
 
 def _sure_lower_names(tokens: np.ndarray, lower: np.ndarray, first: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -316,9 +326,9 @@ def _sure_lower_names(tokens: np.ndarray, lower: np.ndarray, first: np.ndarray, 
 
 
 def _trim_letterless(name: np.ndarray, first: np.ndarray, letterless: np.ndarray) -> np.ndarray:
-    """Tokens without a letter (emoji, "@@", digits, control characters; flat indices
-    ``letterless``) leave the ends of a name, so a name that has no letter at all is no
-    name. Inside a name they stay, as in the annotation's "( Tom ) Seaver"."""
+    """Tokens without a letter (emoji, "@@", digits, control characters) and interjections
+    ("omg"; flat indices ``letterless``) leave the ends of a name, so a name that has no
+    letter at all is no name. Inside a name they stay, as in the annotation's "( Tom ) Seaver"."""
     letterless = letterless[name[letterless]]
     while len(letterless):
         before, after = _neighbours(name, first)

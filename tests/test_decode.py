@@ -166,7 +166,12 @@ def test_titles_leave_names_that_extension_built():
         ([["Queen", "Elizabeth", "I", "born"]], [0.9, 0.9, 0.1, 0.0], [0, 1, 2, 0]),
         ([["Pope", "John", "Paul", "XXIII", "."]], [0.2, 0.9, 0.9, 0.1, 0.0], [0, 1, 2, 2, 0]),
         ([["QUEEN", "ELIZABETH", "I", "BORN"]], [0.9, 0.9, 0.1, 0.0], [0, 1, 0, 0]),  # no case: "I" is a word
-        ([["so", "Bob", "I", "said"]], [0.0, 0.9, 0.1, 0.0], [0, 1, 2, 0]),  # the known cost: a pronoun joins too
+        # the pronoun, by the word after it, joins no name: "Tell Joe I said hi", "told Sarah I'd call"
+        ([["so", "Bob", "I", "said"]], [0.0, 0.9, 0.1, 0.0], [0, 1, 0, 0]),
+        ([["Tell", "Joe", "I", "\u2019m", "late"]], [0.0, 0.9, 0.1, 0.0, 0.0], [0, 1, 0, 0, 0]),
+        ([["Queen", "Elizabeth", "I", "was", "crowned"]], [0.9, 0.9, 0.1, 0.0, 0.0], [0, 1, 2, 0, 0]),
+        ([["Queen", "Elizabeth", "I"]], [0.9, 0.9, 0.1], [0, 1, 2]),  # at the end of a sentence
+        ([["Henry", "II", "said"]], [0.9, 0.1, 0.0], [1, 2, 0]),  # only "I" can be the pronoun
         ([["Bob"], ["I", "ran"]], [0.9, 0.1, 0.0], [1, 0, 0]),  # never across a sentence start
         ([["I", "saw", "Bob"]], [0.1, 0.0, 0.9], [0, 0, 1]),  # only right after a name
         ([["Bob", "Iv", "ran"]], [0.9, 0.1, 0.0], [1, 0, 0]),  # capitals only
@@ -174,6 +179,19 @@ def test_titles_leave_names_that_extension_built():
 )
 def test_regnal_numbers_join_the_name_before_them(sentences, p_name, codes):
     assert _decode(sentences, p_name) == codes
+
+
+@pytest.mark.parametrize(
+    ("words", "p_name", "codes"),
+    [
+        (["omg", "rachel", "and", "ben"], [0.5, 0.9, 0.0, 0.7], [0, 1, 0, 1]),  # at a name's start
+        (["love", "you", "jess", "lol"], [0.0, 0.0, 0.9, 0.6], [0, 0, 1, 0]),  # at its end
+        (["omg"], [0.9], [0]),  # alone
+        (["Wow", "Jane", "Smith", "won"], [0.6, 0.9, 0.9, 0.0], [0, 1, 2, 0]),
+    ],
+)
+def test_interjections_of_chat_leave_the_ends_of_a_name(words, p_name, codes):
+    assert _decode([words], p_name) == codes
 
 
 def test_conventions_need_the_words():
