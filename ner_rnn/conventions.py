@@ -110,6 +110,23 @@ def is_interjection(word: str) -> bool:
     return word.lower() in INTERJECTIONS
 
 
+# the offices of letters, contracts and signature blocks, which the network takes for a
+# surname after a title ("Attention: General [Counsel]", "Jonathan R. Weiss, General
+# [Counsel]"); none is a word of a person's name in eng.train or eng.testa, nor in the name
+# lexicon, so they leave the ends of a name, as interjections do; compared in lower case.
+# (The titles and roles, "Secretary", "Director", leave only the start of a name.)
+OFFICES = frozenset(
+    """counsel treasurer officer partner trustee controller comptroller auditor registrar
+    solicitor barrister notary chairperson executive""".split()
+)
+
+
+def is_no_word_of_a_name(word: str) -> bool:
+    """An interjection of chat (:data:`INTERJECTIONS`) or an office (:data:`OFFICES`)."""
+    low = word.lower()
+    return low in INTERJECTIONS or low in OFFICES
+
+
 # the titles that are never a name by themselves, as a letter's "Dear Sir or Madam" uses them;
 # none is a one-word name in eng.train or eng.testa (where "King", "Shah" and "Sultan" are)
 HONORIFICS = frozenset("mr mrs ms mx dr sir madam madame mr. mrs. ms. mx. dr.".split())

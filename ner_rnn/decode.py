@@ -24,8 +24,8 @@ boolean "is in a name" of every token:
 5. ``conventions``: what the annotation counts as a name (:mod:`ner_rnn.conventions`):
    regnal numbers join it, titles, greetings ("Hi Mark") and honorifics ("Dear Sir") leave its start, lower-case words other than particles
    leave it in cased text (but for a name all in lower case that the network is sure of:
-   "Tell Mom that jake is coming"), tokens without a letter and chat's interjections ("omg",
-   "lol") leave its ends;
+   "Tell Mom that jake is coming"), tokens without a letter, chat's interjections ("omg",
+   "lol") and offices ("General Counsel") leave its ends;
 6. ``not_companies``: a one-word name that is part of a company's name nearby in its
    document is dropped, a name loses its words up to a company designator, and a name
    right before one ("Kutak Rock LLP", "Kirkland & Ellis LLP") is dropped;
@@ -58,7 +58,7 @@ from .conventions import (
     is_handle,
     is_honorific,
     is_initial,
-    is_interjection,
+    is_no_word_of_a_name,
     is_lower_word,
     is_person_handle,
     is_regnal,
@@ -258,7 +258,8 @@ def _conventions(
     at its ends ("bowler Martin McCague"), or inside it, which splits it in two ("Aidan Quinn
     portrays Harry Boland"), unless the name is all in lower case and the network is sure of
     it (:func:`_sure_lower_names`; given ``p``, each token's P(name)); and last, tokens
-    without a letter and interjections ("omg") leave its ends (:func:`_trim_letterless`).
+    without a letter, interjections ("omg") and offices ("Counsel") leave its ends
+    (:func:`_trim_letterless`).
     ``first`` marks the sentence starts."""
     after = np.flatnonzero(_neighbours(name, first)[0] & ~name)  # the token right after a name
     if len(after):
@@ -305,9 +306,9 @@ def _conventions(
     if hit.any():
         hit[hit] = _of_sentence(_shows_case, which[hit], sentences)
         name[tokens[hit]] = False
-    # last, tokens without a letter, and the interjections of chat ("omg", "lol"), leave the
-    # ends of a name (the words are known by now)
-    no_word = [(not w.isalpha() and _LETTER.search(w) is None) or is_interjection(w) for w in words]
+    # last, tokens without a letter, the interjections of chat ("omg", "lol") and offices
+    # ("Counsel", "Treasurer") leave the ends of a name (the words are known by now)
+    no_word = [(not w.isalpha() and _LETTER.search(w) is None) or is_no_word_of_a_name(w) for w in words]
     return _trim_letterless(name, first, tokens[no_word])
 
 
@@ -326,9 +327,10 @@ def _sure_lower_names(tokens: np.ndarray, lower: np.ndarray, first: np.ndarray, 
 
 
 def _trim_letterless(name: np.ndarray, first: np.ndarray, letterless: np.ndarray) -> np.ndarray:
-    """Tokens without a letter (emoji, "@@", digits, control characters) and interjections
-    ("omg"; flat indices ``letterless``) leave the ends of a name, so a name that has no
-    letter at all is no name. Inside a name they stay, as in the annotation's "( Tom ) Seaver"."""
+    """Tokens without a letter (emoji, "@@", digits, control characters), interjections and
+    offices ("omg", "Counsel"; flat indices ``letterless``) leave the ends of a name, so a
+    name that has no letter at all is no name. Inside a name they stay, as in the
+    annotation's "( Tom ) Seaver"."""
     letterless = letterless[name[letterless]]
     while len(letterless):
         before, after = _neighbours(name, first)

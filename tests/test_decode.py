@@ -188,9 +188,12 @@ def test_regnal_numbers_join_the_name_before_them(sentences, p_name, codes):
         (["love", "you", "jess", "lol"], [0.0, 0.0, 0.9, 0.6], [0, 0, 1, 0]),  # at its end
         (["omg"], [0.9], [0]),  # alone
         (["Wow", "Jane", "Smith", "won"], [0.6, 0.9, 0.9, 0.0], [0, 1, 2, 0]),
+        # offices of signature blocks: "Attention: General Counsel", "Jon Weiss , Treasurer"
+        (["Attention", ":", "General", "Counsel"], [0.0, 0.0, 0.0, 0.7], [0, 0, 0, 0]),
+        (["Jon", "Weiss", "Treasurer"], [0.9, 0.9, 0.6], [1, 2, 0]),
     ],
 )
-def test_interjections_of_chat_leave_the_ends_of_a_name(words, p_name, codes):
+def test_interjections_and_offices_leave_the_ends_of_a_name(words, p_name, codes):
     assert _decode([words], p_name) == codes
 
 
