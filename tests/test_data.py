@@ -1,5 +1,5 @@
 """The project's own data: the training sentences of other styles are made from their frames,
-and none of them is a line of the dev set they are chosen on."""
+and none of them is a line of the dev set they are chosen on, nor of the blind set."""
 
 from __future__ import annotations
 
@@ -23,8 +23,10 @@ def frames() -> list[str]:
     return [line for line in lines if line and line[0] != "#" and not line.startswith("W:")]
 
 
-def dev_lines() -> list[str]:
-    lines = (DATA / "styles-dev.txt").read_text(encoding="utf-8").splitlines()
+def dev_lines(blind: bool = True) -> list[str]:
+    """The lines of the dev set, and of the blind set unless not ``blind``, brackets removed."""
+    names = ("styles-dev.txt", "styles-blind.txt") if blind else ("styles-dev.txt",)
+    lines = [line for name in names for line in (DATA / name).read_text(encoding="utf-8").splitlines()]
     return [re.sub(r"\[([^\[\]]+)\]", r"\1", line) for line in lines if line and line[0] != "#"]
 
 
@@ -48,7 +50,9 @@ def _five_grams(text: str) -> set[tuple[str, ...]]:
 
 
 def test_no_training_frame_shares_five_words_in_a_row_with_the_dev_set():
-    dev = set().union(*map(_five_grams, dev_lines()))
+    # (the blind set was written without looking at the frames: one line of it shares "the
+    # report was prepared by", followed by an institute where the frame has a name)
+    dev = set().union(*map(_five_grams, dev_lines(blind=False)))
     for frame in frames():
         shared = {g for g in _five_grams(frame) if not any(w[0] == "{" for w in g)} & dev
         assert not shared, (frame, shared)
