@@ -106,10 +106,6 @@ INTERJECTIONS = frozenset(
 )
 
 
-def is_interjection(word: str) -> bool:
-    return word.lower() in INTERJECTIONS
-
-
 # the offices of letters, contracts and signature blocks, which the network takes for a
 # surname after a title ("Attention: General [Counsel]", "Jonathan R. Weiss, General
 # [Counsel]"); none is a word of a person's name in eng.train or eng.testa, nor in the name
@@ -121,10 +117,12 @@ OFFICES = frozenset(
 )
 
 
+NO_NAME_WORDS = INTERJECTIONS | OFFICES
+
+
 def is_no_word_of_a_name(word: str) -> bool:
     """An interjection of chat (:data:`INTERJECTIONS`) or an office (:data:`OFFICES`)."""
-    low = word.lower()
-    return low in INTERJECTIONS or low in OFFICES
+    return word.lower() in NO_NAME_WORDS
 
 
 # the titles that are never a name by themselves, as a letter's "Dear Sir or Madam" uses them;

@@ -259,13 +259,14 @@ def _conventions(
     portrays Harry Boland"), unless the name is all in lower case and the network is sure of
     it (:func:`_sure_lower_names`; given ``p``, each token's P(name)); and last, tokens
     without a letter, interjections ("omg") and offices ("Counsel") leave its ends
-    (:func:`_trim_letterless`).
+    (:func:`_trim_ends`).
     ``first`` marks the sentence starts."""
     after = np.flatnonzero(_neighbours(name, first)[0] & ~name)  # the token right after a name
     if len(after):
         words, which = _words_at(after, offsets, sentences)
-        following = [_next_word(sentences[s], i - int(offsets[s])) for i, s in zip(after.tolist(), which.tolist())]
-        hit = np.array([is_regnal(w, n) for w, n in zip(words, following)], dtype=bool)
+        # the word after "I" says whether it is the pronoun ("Tell Joe I said hi")
+        hit = np.array([is_regnal(w, _next_word(sentences[s], i - int(offsets[s])) if w == "I" else None)
+                        for w, i, s in zip(words, after.tolist(), which.tolist())], dtype=bool)  # fmt: skip
         if hit.any():
             hit[hit] = _of_sentence(_shows_case, which[hit], sentences)
             name[after[hit]] = True
@@ -309,7 +310,7 @@ def _conventions(
     # last, tokens without a letter, the interjections of chat ("omg", "lol") and offices
     # ("Counsel", "Treasurer") leave the ends of a name (the words are known by now)
     no_word = [(not w.isalpha() and _LETTER.search(w) is None) or is_no_word_of_a_name(w) for w in words]
-    return _trim_letterless(name, first, tokens[no_word])
+    return _trim_ends(name, first, tokens[no_word])
 
 
 def _sure_lower_names(tokens: np.ndarray, lower: np.ndarray, first: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -326,19 +327,19 @@ def _sure_lower_names(tokens: np.ndarray, lower: np.ndarray, first: np.ndarray, 
     return (all_lower & sure)[run]
 
 
-def _trim_letterless(name: np.ndarray, first: np.ndarray, letterless: np.ndarray) -> np.ndarray:
-    """Tokens without a letter (emoji, "@@", digits, control characters), interjections and
-    offices ("omg", "Counsel"; flat indices ``letterless``) leave the ends of a name, so a
-    name that has no letter at all is no name. Inside a name they stay, as in the
-    annotation's "( Tom ) Seaver"."""
-    letterless = letterless[name[letterless]]
-    while len(letterless):
+def _trim_ends(name: np.ndarray, first: np.ndarray, no_word: np.ndarray) -> np.ndarray:
+    """Tokens that are no word of a name (flat indices ``no_word``: tokens without a letter,
+    emoji, "@@", digits, control characters; interjections and offices, "omg", "Counsel")
+    leave the ends of a name, so a name that has no letter at all is no name. Inside a name
+    they stay, as in the annotation's "( Tom ) Seaver"."""
+    no_word = no_word[name[no_word]]
+    while len(no_word):
         before, after = _neighbours(name, first)
-        ends = letterless[~before[letterless] | ~after[letterless]]
+        ends = no_word[~before[no_word] | ~after[no_word]]
         if not len(ends):
             break
         name[ends] = False
-        letterless = letterless[name[letterless]]
+        no_word = no_word[name[no_word]]
     return name
 
 
