@@ -45,7 +45,9 @@ from __future__ import annotations
 import re
 
 # compared in lower case; a title only leaves a name of two or more words, from its start.
-# Not "Miss": it begins the names of horses and shows ("Miss Stamper" in eng.testa).
+# Not "Miss": it begins the names of horses and shows ("Miss Stamper" in eng.testa). The kin
+# of chat ("Tell Grandpa [Joe] I said hi") and of religious orders ("Sister [Maureen]" in
+# eng.train) are titles; not "Mother", as "[Mother Teresa]" is a name in eng.train.
 TITLES = frozenset(
     """
     mr mrs ms mx dr doctor prof professor sir madam madame dame lord lady
@@ -59,6 +61,7 @@ TITLES = frozenset(
     general gen colonel col lieutenant lt major maj captain capt commander admiral adm
     sergeant sgt marshal brigadier corporal
     coach inspector detective
+    brother sister uncle aunt auntie aunty grandpa grandma granny grandad granddad grandfather grandmother mom mum dad
     """.split()
 ) | frozenset(t + "." for t in "mr mrs ms dr prof rev gov sen rep gen col lt maj capt adm sgt".split())
 
@@ -90,7 +93,8 @@ PARTICLES = frozenset("de van von della da dal di du le la bin ibn ben dos das d
 # the greetings and sign-offs of letters and e-mail, which the network, trained on news,
 # takes for a first name before a name or alone ("Hi [Mark]", "Regards,"); compared in lower
 # case, they leave the start of a name whatever its length. Not "Best" (a surname) nor "Kind".
-GREETINGS = frozenset("hi hello hey dear thanks cheers regards greetings sincerely yours".split())
+# "Congrats [@SerenaWilliams]" as posts write it too.
+GREETINGS = frozenset("hi hello hey dear thanks cheers regards greetings sincerely yours congrats congratulations".split())
 
 
 def is_greeting(word: str) -> bool:

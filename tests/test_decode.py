@@ -145,6 +145,8 @@ def _decode(words_per_sentence, p_name, extend=None):
         (["John", "Major", "spoke"], [0.9, 0.9, 0.0], [1, 2, 0]),  # a title word at the end stays
         (["King", "said"], [0.9, 0.0], [1, 0]),  # a name of one word is never emptied ("King", the coach)
         (["Bishop", "Lord"], [0.9, 0.9], [0, 1]),  # nor one made of title words only
+        (["Tell", "Grandpa", "Joe", "hi"], [0.0, 0.7, 0.9, 0.0], [0, 0, 1, 0]),  # kin, as chat writes them
+        (["Mother", "Teresa", "said"], [0.9, 0.9, 0.0], [1, 2, 0]),  # but "Mother Teresa" is a name in eng.train
         # an occupation is a role name: at a sentence's start, and in text without case
         (["Boxer", "Mike", "Tyson", "won"], [0.6, 0.9, 0.9, 0.0], [0, 1, 2, 0]),
         (["winger", "pieter", "hendriks", "scored"], [0.5, 0.9, 0.9, 0.0], [0, 1, 2, 0]),
@@ -286,6 +288,7 @@ def test_the_designators_of_law_firms_and_contracts_end_a_company_name(designato
         (["Kengo", "wa", "Dondo", "said"], [0.9, 0.9, 0.9, 0.0], [1, 2, 2, 0]),  # a particle, as in eng.train
         (["Hi", "Mark", ",", "thanks"], [0.9, 0.9, 0.0, 0.0], [0, 1, 0, 0]),  # a greeting leaves a name
         (["Regards", ","], [0.9, 0.0], [0, 0]),  # even a name of one word
+        (["Congrats", "@SerenaWilliams", "!"], [0.6, 0.9, 0.0], [0, 1, 0]),  # as posts greet
         (["Mark", "Hi"], [0.9, 0.9], [1, 2]),  # but only from its start
         (["Dear", "Sir", "or", "Madam", ","], [0.0, 0.6, 0.0, 0.6, 0.0], [0, 0, 0, 0, 0]),  # honorifics too
         (["Mr", "Smith", "said"], [0.9, 0.9, 0.0], [0, 1, 0]),
