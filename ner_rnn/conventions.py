@@ -143,6 +143,17 @@ def is_honorific(word: str) -> bool:
 SHIP_PREFIXES = frozenset("USS HMS HMAS HMCS HMNZS RMS".split())
 
 
+# the words before a place's name ("Lake Victoria", "Mount McKinley", "Fort Bragg", "Cape
+# Horn"): many places are named after people, and the name after one of these, with the word
+# itself, is the place's; compared in lower case, written with a capital. In eng.train and
+# eng.testa these words are only ever in places' names (26 tokens), never in a person's.
+PLACE_PREFIXES = frozenset("mount mt mt. lake fort cape".split())
+
+
+def is_place_prefix(word: str) -> bool:
+    return word[:1].isupper() and word.lower() in PLACE_PREFIXES
+
+
 # what may stand before a title in one hyphenated word ("ex-president", "Deputy-Governor")
 TITLE_PREFIXES = frozenset("ex deputy acting former".split())
 FORMER = frozenset(("ex",))  # "ex-" before any role: "Ex-Yankee", "ex-Beatle"

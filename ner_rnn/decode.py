@@ -51,6 +51,7 @@ import numpy as np
 from . import context
 from .conventions import (
     PARTICLES,
+    PLACE_PREFIXES,
     SHIP_PREFIXES,
     SPLIT_ARTICLES,
     handle_parts,
@@ -61,6 +62,7 @@ from .conventions import (
     is_no_word_of_a_name,
     is_lower_word,
     is_person_handle,
+    is_place_prefix,
     is_regnal,
     is_title,
 )
@@ -245,6 +247,7 @@ def _next_word(words: Sequence[str], k: int) -> str | None:
 _LETTER = re.compile(r"[^\W\d_]")
 LOWER_SURE = 0.6  # a name all in lower case stays in cased text when every word is this likely a name
 SHIP_WORDS = 5  # at most this many words after a ship's prefix are its name
+PLACE_WORDS = 2  # at most this many words after a place's prefix are its name ("Mount St. Helens")
 
 
 def _conventions(
@@ -282,15 +285,26 @@ def _conventions(
     # the words of a ship's name after its prefix are no person's ("USS Dwight D. Eisenhower",
     # "HMS Queen Elizabeth"): the capitalised words and "of" that follow it, at most SHIP_WORDS
     # (only the sentences with a name are looked at)
+    # and so are those of a place's name after its prefix, with the prefix ("Lake Victoria",
+    # "Mount McKinley"), where the prefix ends no name ("Ricki Lake" stays)
     for s in np.unique(_sentence_of(np.flatnonzero(name), offsets)).tolist():
-        words = sentences[s]
-        if SHIP_PREFIXES.isdisjoint(words):
+        words, at = sentences[s], int(offsets[s])
+        if SHIP_PREFIXES.isdisjoint(words) and PLACE_PREFIXES.isdisjoint(w.lower() for w in words):
             continue
-        for k in [k for k, w in enumerate(words) if w in SHIP_PREFIXES]:
-            for j in range(k + 1, min(len(words), k + 1 + SHIP_WORDS)):
+        for k, w in enumerate(words):
+            if w in SHIP_PREFIXES:
+                n_words = SHIP_WORDS
+            elif is_place_prefix(w) and words[k + 1 : k + 2] != [] and words[k + 1][:1].isupper() and not (
+                k and name[at + k - 1]
+            ):
+                n_words = PLACE_WORDS
+                name[at + k] = False
+            else:
+                continue
+            for j in range(k + 1, min(len(words), k + 1 + n_words)):
                 if not (words[j][:1].isupper() or words[j] == "of"):
                     break
-                name[offsets[s] + j] = False
+                name[at + j] = False
     # greetings and honorifics leave the start of a name of any length ("Hi Mark", "Regards",
     # "Dear Sir or Madam")
     starts = np.flatnonzero(name & ~_neighbours(name, first)[0])

@@ -296,6 +296,12 @@ def test_the_designators_of_law_firms_and_contracts_end_a_company_name(designato
         (["the", "USS", "Dwight", "D.", "Eisenhower", "sailed"], [0.0, 0.0, 0.9, 0.9, 0.9, 0.0], [0] * 6),
         (["aboard", "HMS", "Queen", "Elizabeth", "with", "Ann", "Lee"], [0.0, 0.1, 0.0, 0.9, 0.0, 0.9, 0.9],
          [0, 0, 0, 0, 0, 1, 2]),
+        # a place's name after its prefix is no person's, nor the prefix ("Lake Louise", "Mount McKinley")
+        (["Lake", "Louise", "is", "in", "Banff"], [0.2, 0.9, 0.0, 0.0, 0.0], [0, 0, 0, 0, 0]),
+        (["near", "Mount", "St.", "Helens", "Ann", "Lee"], [0.0, 0.6, 0.6, 0.9, 0.9, 0.9], [0, 0, 0, 0, 1, 2]),
+        (["Ricki", "Lake", "hosted"], [0.9, 0.9, 0.0], [1, 2, 0]),  # a prefix that ends a name is a surname
+        (["Ann", "Lake", "Smith"], [0.9, 0.9, 0.9], [1, 2, 2]),  # and so is one inside a name
+        (["mount", "Everest"], [0.0, 0.9], [0, 1]),  # written with a capital only
         (["Then", "He", "said", "so", "."], [0.0, 0.0, 0.55, 0.9, 0.0], [0, 0, 0, 0, 0]),  # a name of lower-case words goes whole
         (["Tell", "Mom", "that", "jake", "is"], [0.0, 0.0, 0.0, 0.9, 0.0], [0, 0, 0, 1, 0]),  # unless the network is sure
         (["with", "seamer", "Peter", "Martin"], [0.0, 0.9, 0.9, 0.9], [0, 0, 1, 2]),  # of it all, and it is all lower case
