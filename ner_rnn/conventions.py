@@ -154,6 +154,27 @@ def is_place_prefix(word: str) -> bool:
     return word[:1].isupper() and word.lower() in PLACE_PREFIXES
 
 
+# the most common Korean surnames as English writes them; a Korean given name has two
+# syllables, which English text often writes apart ("Kim Jong Un", "Moon Jae In"), where the
+# training text writes them as one word ("Kim In-so", "Kang Young-hoon" in eng.testa)
+KOREAN_SURNAMES = frozenset(
+    """kim lee park choi jung chung kang cho yoon jang lim han oh seo shin kwon hwang ahn song
+    yoo hong jeon ko moon yang son bae baek nam roh noh rhee ri pak chun ban""".split()
+)
+
+
+def is_korean_syllables(surname: str, syllable: str, after: str) -> bool:
+    """Whether ``after`` is the second syllable of a Korean given name written apart, after a
+    name of two words, ``surname`` and ``syllable`` ("Kim Jong" + "Un"): all three capitalised
+    words, the syllables short."""
+    return (
+        surname.lower() in KOREAN_SURNAMES
+        and syllable.isalpha() and after.isalpha()
+        and len(syllable) <= 5 and 2 <= len(after) <= 4
+        and syllable.istitle() and after.istitle() and surname[:1].isupper()
+    )  # fmt: skip
+
+
 # what may stand before a title in one hyphenated word ("ex-president", "Deputy-Governor")
 TITLE_PREFIXES = frozenset("ex deputy acting former".split())
 FORMER = frozenset(("ex",))  # "ex-" before any role: "Ex-Yankee", "ex-Beatle"

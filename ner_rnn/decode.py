@@ -20,7 +20,8 @@ boolean "is in a name" of every token:
    ("Williams said");
 4. ``bridges``: an initial and its dot ("Charles E . Brinley"), or an Arabic article and its
    hyphen ("Hassan al - Turabi"), as tokenized text writes them, join the name after them, and
-   so does a nickname in quotes or brackets after a name ('Dwayne " The Rock " Johnson');
+   so does a nickname in quotes or brackets after a name ('Dwayne " The Rock " Johnson'), and
+   a Korean given name's second syllable ("Kim Jong Un");
 5. ``conventions``: what the annotation counts as a name (:mod:`ner_rnn.conventions`):
    regnal numbers join it, titles, greetings ("Hi Mark") and honorifics ("Dear Sir") leave its start, lower-case words other than particles
    leave it in cased text (but for a name all in lower case that the network is sure of:
@@ -59,6 +60,7 @@ from .conventions import (
     is_handle,
     is_honorific,
     is_initial,
+    is_korean_syllables,
     is_no_word_of_a_name,
     is_lower_word,
     is_person_handle,
@@ -510,8 +512,9 @@ def bridges(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     and a nickname in quotes or
     brackets, when the word before it is a capitalised name or may join one
     ('Dwayne " The Rock " Johnson', "James ( Jim ) Smith"; see :func:`_nickname_start`), or
-    before a name that runs from the nickname on ("James ( [Jim ) Smith]"; :func:`_runs_through`).
-    Then the name grows as in :func:`join_neighbours` ("Abu Bakr al - Baghdadi")."""
+    before a name that runs from the nickname on ("James ( [Jim ) Smith]"; :func:`_runs_through`);
+    and a Korean given name's second syllable after a name of two words ("Kim Jong" + "Un";
+    :func:`ner_rnn.conventions.is_korean_syllables`). Then the name grows as in :func:`join_neighbours` ("Abu Bakr al - Baghdadi")."""
     if b.sentences is None or not name.any():
         return name
     starts = np.flatnonzero(name & ~_neighbours(name, b.first)[0])
@@ -544,6 +547,13 @@ def bridges(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
             name[i - 2 : i] = bridged = True
         elif words[k - 1] == "-" and words[k - 2].lower() in SPLIT_ARTICLES and k >= 3 and joins(i - 3):
             name[i - 3 : i] = bridged = True
+    # a Korean given name's second syllable, written apart ("Kim Jong" + "Un"), joins a name of two words
+    ends = np.flatnonzero(name & ~_neighbours(name, b.first)[1])
+    for i, s in zip(ends.tolist(), _sentence_of(ends, b.offsets).tolist()):
+        k, words = i - int(b.offsets[s]), b.sentences[s]
+        if 1 <= k < len(words) - 1 and name[i - 1] and not (k >= 2 and name[i - 2]):
+            if is_korean_syllables(words[k - 1], words[k], words[k + 1]):
+                name[i + 1] = bridged = True
     return join_neighbours(name, b, d) if bridged else name
 
 

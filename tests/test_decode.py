@@ -400,6 +400,14 @@ def test_handle_parts_are_the_words_its_capitals_mark(handle, parts):
         (["by", "Tamim", "bin", "Hamad"], [0.0, 0.0, 0.3, 0.9], [0, 0, 0, 1]),  # not a word the network rules out
         (["in", "Rio", "de", "Janeiro"], [0.0, 0.01, 0.01, 0.9], [0, 0, 0, 1]),
         (["the", "van", "Gogh", "room"], [0.0, 0.3, 0.9, 0.0], [0, 0, 1, 0]),  # nor a lower-case word before them
+        # a Korean given name's second syllable, written apart, joins a name of two words
+        (["Kim", "Jong", "Un", "oversaw"], [0.9, 0.9, 0.0, 0.0], [1, 2, 2, 0]),
+        (["Moon", "Jae", "In", "met"], [0.9, 0.9, 0.0, 0.0], [1, 2, 2, 0]),
+        (["Kim", "Dae", "Jung", "In", "Seoul"], [0.9, 0.9, 0.9, 0.0, 0.0], [1, 2, 2, 0, 0]),  # not to a third
+        (["Kim", "Jong", "said"], [0.9, 0.9, 0.0], [1, 2, 0]),  # only a capitalised syllable
+        (["Kim", "Clijsters", "Wins"], [0.9, 0.9, 0.0], [1, 2, 0]),  # after a short one
+        (["Ann", "Jong", "Un"], [0.9, 0.9, 0.0], [1, 2, 0]),  # after a Korean surname
+        (["KIM", "JONG", "UN"], [0.9, 0.9, 0.0], [1, 2, 0]),  # not in capitals, where "UN" is the UN
     ],
 )
 def test_initials_and_articles_written_apart_join_the_name_after_them(words, p_name, codes):
