@@ -64,6 +64,18 @@ def _three(run: re.Match) -> str:
     return run.group()[:3]
 
 
+# typography that eng.train writes in ASCII: curly apostrophes and quotes, en and em dashes
+# ("John’s", “Hi”, 1990–95, as word processors and web pages write them)
+_PLAIN = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
+                        "\u2013": "-", "\u2014": "--"})  # fmt: skip
+
+
+def plain(word: str) -> str:
+    """The word as the network reads it: its typography as eng.train writes it ("John’s" ->
+    "John's"); the text keeps its own characters."""
+    return word if word.isascii() else word.translate(_PLAIN)
+
+
 def normalize(word: str) -> str:
     """The word block's key: lower case, every digit folded to 0."""
     w = word.lower()
@@ -155,6 +167,7 @@ class Features:
         Fixed slots first: word (so word dropout can set it to <UNK>, column 0), shape,
         lexicon, evidence (``EVIDENCE_SLOT``); the word classes, if any; then the word's n-grams.
         """
+        word = plain(word)
         return self._columns(word, evidence, self._class_codes([word])[0])
 
     def common_words(self, words: list[str]) -> np.ndarray:
@@ -206,6 +219,7 @@ class Features:
 
     def encode(self, words: list[str], evidence: list[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Distinct words -> ``idx, val`` of shape (len(words), K), padded with (0, 0.0)."""
+        words = [plain(w) for w in words]
         codes = self._class_codes(words)
         rows = [self._columns(w, e, c) for w, e, c in zip(words, evidence or [0] * len(words), codes)]
         k = max((len(c) for c, _ in rows), default=1)

@@ -49,6 +49,16 @@ def test_a_first_name_that_starts_a_compound_is_no_name(shipped):
     assert found == [[], [], ["Teddy"], ["Jack"]]
 
 
+def test_typographic_apostrophes_and_quotes_read_as_ascii(shipped):
+    """Word processors and web pages write "John’s" and “...”: the network reads them as
+    eng.train writes them, so "’s" joins no name, and each text keeps its own characters."""
+    curly, straight = shipped.tag_texts(["I saw John\u2019s car. \u201cHi Mark,\u201d said Anne.", "I saw John's car."])
+    assert [e.text for e in curly.entities] == ["John", "Mark", "Anne"]
+    assert [e.text for e in straight.entities] == ["John"]
+    assert curly.words[3] == "\u2019s"
+    assert shipped.features.columns("O\u2019Brien") == shipped.features.columns("O'Brien")
+
+
 def test_names_in_casual_case(shipped):
     """Chat, e-mail and tweets: all lower case but the first word. One capital at the start
     does not make the sentence cased, so its lower-case names are found."""
