@@ -159,7 +159,8 @@ def _initial_dot(words: list[str], i: int) -> bool:
 def sentence_bounds(words: list[str], max_len: int = MAX_SENTENCE_TOKENS) -> list[tuple[int, int]]:
     """Split a line's tokens into sentences: ``[(start, end), ...]`` token index ranges.
 
-    A sentence ends after ".", "!" or "?" and is cut at ``max_len`` tokens, so a line
+    A sentence ends after ".", "!" or "?" (after the last of a run: "Go Messi!!!") and is
+    cut at ``max_len`` tokens, so a line
     of several megabytes costs linear time and bounded memory per sentence. A "." after a
     single capital letter and before a capitalised word is an initial's, as tokenized text
     writes "Charles E . Brinley", and ends no sentence.
@@ -172,7 +173,8 @@ def sentence_bounds(words: list[str], max_len: int = MAX_SENTENCE_TOKENS) -> lis
     for i, w in enumerate(words):
         if w in SENTENCE_END and 0 < i < n - 1 and _initial_dot(words, i):
             continue
-        if (w in SENTENCE_END and i + 1 < n) or i + 1 - start >= max_len:
+        # a run of them ends one sentence, at its last ("Go Messi!!!", "Really?!")
+        if (w in SENTENCE_END and i + 1 < n and words[i + 1] not in SENTENCE_END) or i + 1 - start >= max_len:
             bounds.append((start, i + 1))
             start = i + 1
     if start < n:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -60,6 +61,18 @@ def test_sentence_bounds_cover_the_line(ws, max_len):
     bounds = sentence_bounds(ws, max_len)
     assert [i for a, b in bounds for i in range(a, b)] == list(range(len(ws)))
     assert all(0 < b - a <= max_len for a, b in bounds)
+
+
+@pytest.mark.parametrize(
+    ("words", "bounds"),
+    [
+        (["Go", "Messi", "!", "!", "!"], [(0, 5)]),  # a run of ends ends one sentence, at its last
+        (["Really", "?", "!", "Smith", "won", "."], [(0, 3), (3, 6)]),
+        (["Hi", ".", "Bye"], [(0, 2), (2, 3)]),
+    ],
+)
+def test_a_sentence_ends_after_the_last_of_a_run_of_ends(words, bounds):
+    assert sentence_bounds(words) == bounds
 
 
 ascii_texts = st.text(alphabet=st.sampled_from(list("aZ. ,'’-:@/nt\tF\x1cK3$")), max_size=60)
