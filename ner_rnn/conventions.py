@@ -214,6 +214,14 @@ def is_regnal(word: str, next_word: str | None = None) -> bool:
     return word in REGNAL
 
 
+# the epithets of rulers and scholars written after "the" ("Catherine the Great", "Pliny the
+# Elder"), part of the name as the number of "Henry VIII" is; written with a capital
+EPITHETS = frozenset(
+    """Great Terrible Conqueror Elder Younger Magnificent Lionheart Confessor Pious Navigator
+    Lawgiver Unready Bold Wise""".split()
+)
+
+
 # Arabic articles and "son of", when tokenized text writes them apart from the name by a
 # hyphen ("Hassan al - Turabi"; one token, "al-Turabi", in eng.train)
 SPLIT_ARTICLES = frozenset("al el bin ibn".split())

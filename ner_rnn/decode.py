@@ -22,15 +22,17 @@ boolean "is in a name" of every token:
    hyphen ("Hassan al - Turabi"), as tokenized text writes them, join the name after them, and
    so does a nickname in quotes or brackets after a name ('Dwayne " The Rock " Johnson'), and
    a Korean given name's second syllable ("Kim Jong Un");
-5. ``conventions``: what the annotation counts as a name (:mod:`ner_rnn.conventions`):
+5. ``rulers``: a capitalised word that may be a name, "the" and an epithet are a name
+   ("Catherine the Great", "Pliny the Elder");
+6. ``conventions``: what the annotation counts as a name (:mod:`ner_rnn.conventions`):
    regnal numbers join it, titles, greetings ("Hi Mark") and honorifics ("Dear Sir") leave its start, lower-case words other than particles
    leave it in cased text (but for a name all in lower case that the network is sure of:
    "Tell Mom that jake is coming"), tokens without a letter, chat's interjections ("omg",
    "lol") and offices ("General Counsel") leave its ends;
-6. ``not_companies``: a one-word name that is part of a company's name nearby in its
+7. ``not_companies``: a one-word name that is part of a company's name nearby in its
    document is dropped, a name loses its words up to a company designator, and a name
    right before one ("Kutak Rock LLP", "Kirkland & Ellis LLP") is dropped;
-7. ``handles``: an @-handle that may be a person's ("@AngelaMerkel", not "@NASA", nor
+8. ``handles``: an @-handle that may be a person's ("@AngelaMerkel", not "@NASA", nor
    "@Reuters" or "@AmericanAir", words of the language) is a name of its own, unless ``Batch.handles`` is
    False (:func:`ner_rnn.conventions.is_person_handle`, ``Batch.common_words``).
 
@@ -51,6 +53,7 @@ import numpy as np
 
 from . import context
 from .conventions import (
+    EPITHETS,
     PARTICLES,
     PLACE_PREFIXES,
     SHIP_PREFIXES,
@@ -318,6 +321,9 @@ def _conventions(
     tokens = np.flatnonzero(name)
     words, which = _words_at(tokens, offsets, sentences)
     hit = np.array([is_lower_word(w) for w in words], dtype=bool)
+    for j in [j for j in np.flatnonzero(hit).tolist() if words[j] == "the"]:  # "Catherine the Great" stays whole
+        if j + 1 < len(tokens) and tokens[j + 1] == tokens[j] + 1 and words[j + 1] in EPITHETS:
+            hit[j] = False
     if p is not None and hit.any():
         hit &= ~_sure_lower_names(tokens, hit, first, p)
     if hit.any():
@@ -557,6 +563,24 @@ def bridges(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     return join_neighbours(name, b, d) if bridged else name
 
 
+def rulers(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
+    """Rulers' and scholars' names with an epithet, which the network, trained on news, has
+    never seen: a capitalised word that may be a name (P(name) >= ``d.join``), "the" and an
+    epithet ("Catherine the Great", "Pliny the Elder"; :data:`ner_rnn.conventions.EPITHETS`)."""
+    if b.sentences is None:
+        return name
+    for s, words in enumerate(b.sentences):
+        if EPITHETS.isdisjoint(words):
+            continue
+        at = int(b.offsets[s])
+        for k in range(2, len(words)):
+            i = at + k
+            if words[k] in EPITHETS and words[k - 1] == "the" and capitalised(words[k - 2]):
+                if name[i - 2] or (d.join is not None and b.p[i - 2] >= d.join):
+                    name[i - 2 : i + 1] = True
+    return name
+
+
 # the marks that enclose a nickname or a name written within a name, opening -> closing:
 # 'Roberto " Hands of Stone " Duran', "Alan John Percivale ( A.J.P. ) Taylor" in eng.testa
 NICKNAMES = {'"': '"', "'": "'", "(": ")", "\u201c": "\u201d", "\u2018": "\u2019", "``": "''"}
@@ -641,7 +665,9 @@ def handles(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
 
 
 Rule = Callable[[np.ndarray, Batch, Decoding], np.ndarray]
-RULES: list[Rule] = [caseless_threshold, alone_threshold, join_neighbours, bridges, conventions, not_companies, handles]
+RULES: list[Rule] = [
+    caseless_threshold, alone_threshold, join_neighbours, bridges, rulers, conventions, not_companies, handles
+]
 
 
 def decode(b: Batch, d: Decoding, rules: Sequence[Rule] = RULES) -> np.ndarray:

@@ -199,6 +199,20 @@ def test_interjections_and_offices_leave_the_ends_of_a_name(words, p_name, codes
     assert _decode([words], p_name) == codes
 
 
+@pytest.mark.parametrize(
+    ("words", "p_name", "codes"),
+    [
+        (["Catherine", "the", "Great", "ruled"], [0.06, 0.0, 0.0, 0.0], [1, 2, 2, 0]),  # a word that may be a name
+        (["by", "Alexander", "the", "Great", "."], [0.0, 0.9, 0.0, 0.0, 0.0], [0, 1, 2, 2, 0]),
+        (["Meet", "the", "Great", "Pretender"], [0.0, 0.0, 0.0, 0.0], [0, 0, 0, 0]),  # not one the network rules out
+        (["during", "the", "Great", "Depression"], [0.0, 0.0, 0.0, 0.0], [0, 0, 0, 0]),  # nor a lower-case one
+        (["Ann", "the", "great"], [0.9, 0.0, 0.0], [1, 0, 0]),  # the epithet is capitalised
+    ],
+)
+def test_an_epithet_after_the_joins_a_name(words, p_name, codes):
+    assert _decode([words], p_name, extend=0.03) == codes
+
+
 def test_conventions_need_the_words():
     p_name = np.array([0.9, 0.9, 0.1])
     flat = np.stack([1 - p_name, p_name], axis=1)
