@@ -235,7 +235,7 @@ class Features:
         ``config.min_word_count`` times, up to ``config.max_words`` more), for fine-tuning on a
         new corpus; and where each of the old columns of x<t> is in the new one. The new words
         go at the end of the word block, so every later block moves along by their number."""
-        counts = Counter(normalize(w) for w in words)
+        counts = Counter(normalize(plain(w)) for w in words)
         new = sorted(
             (w for w, c in counts.items() if c >= self.config.min_word_count and w not in self._word),
             key=lambda w: (-counts[w], w),
@@ -282,7 +282,7 @@ def build_features(
 ) -> Features:
     """Count the training words and keep the vocabulary of each block."""
     config = config or FeatureConfig()
-    counts = Counter(words)
+    counts = Counter(map(plain, words))  # as encode reads them
     word_counts: Counter[str] = Counter()
     shape_counts: Counter[str] = Counter()
     ngram_counts: Counter[str] = Counter()

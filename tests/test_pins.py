@@ -115,3 +115,16 @@ def test_make_batch_pads_gathers_each_words_columns_and_drops_words_to_unk():
     dropped = make_batch(data, [0, 1], 1.0, np.random.default_rng(0))  # every word shown as <UNK>
     real = dropped.mask.astype(bool)
     assert (dropped.idx[dropped.words[real], 0] == 0).all()
+
+
+def test_features_built_from_typographic_text_know_its_words_as_they_are_read():
+    """A corpus typed in a word processor ("O’Brien", “ ”): its vocabulary is kept in the
+    ASCII form the network reads, so its words are no <UNK> when tagged, in either form."""
+    from ner_rnn.features import build_features
+
+    features = build_features(["O\u2019Brien", "said", "\u201c", "hi", "\u201d", "."] * 3)
+    assert "o'brien" in features.words and '"' in features.words and "o\u2019brien" not in features.words
+    assert features.columns("O\u2019Brien")[0][0] != 0
+    assert features.columns("O\u2019Brien") == features.columns("O'Brien")
+    grown, _ = features.with_words(["Ja\u2019far"] * 3)
+    assert "ja'far" in grown.words
