@@ -124,9 +124,18 @@ OFFICES = frozenset(
 NO_NAME_WORDS = INTERJECTIONS | OFFICES
 
 
+# the contractions chat types without an apostrophe ("im at the gym with kofi"); as written, in
+# lower case only ("Im" is a Korean surname); none is a word of a name in eng.train or eng.testa
+CONTRACTIONS = frozenset(
+    """im ive youre dont cant wont thats whats didnt isnt doesnt hes shes theyre wasnt gonna
+    wanna gotta""".split()
+)
+
+
 def is_no_word_of_a_name(word: str) -> bool:
-    """An interjection of chat (:data:`INTERJECTIONS`) or an office (:data:`OFFICES`)."""
-    return word.lower() in NO_NAME_WORDS
+    """An interjection of chat (:data:`INTERJECTIONS`), an office (:data:`OFFICES`), or a
+    contraction typed without its apostrophe, in lower case (:data:`CONTRACTIONS`)."""
+    return word.lower() in NO_NAME_WORDS or word in CONTRACTIONS
 
 
 # the titles that are never a name by themselves, as a letter's "Dear Sir or Madam" uses them;

@@ -193,6 +193,9 @@ def test_regnal_numbers_join_the_name_before_them(sentences, p_name, codes):
         # offices of signature blocks: "Attention: General Counsel", "Jon Weiss , Treasurer"
         (["Attention", ":", "General", "Counsel"], [0.0, 0.0, 0.0, 0.7], [0, 0, 0, 0]),
         (["Jon", "Weiss", "Treasurer"], [0.9, 0.9, 0.6], [1, 2, 0]),
+        # contractions chat types without an apostrophe, in lower case only ("Im" is a surname)
+        (["im", "at", "the", "gym", "with", "kofi"], [0.5, 0.0, 0.0, 0.0, 0.0, 0.9], [0, 0, 0, 0, 0, 1]),
+        (["Im", "Dong-hyun", "won"], [0.9, 0.9, 0.0], [1, 2, 0]),
     ],
 )
 def test_interjections_and_offices_leave_the_ends_of_a_name(words, p_name, codes):
