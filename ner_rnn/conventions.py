@@ -94,7 +94,9 @@ PARTICLES = frozenset("de van von della da dal di du le la bin ibn ben dos das d
 # takes for a first name before a name or alone ("Hi [Mark]", "Regards,"); compared in lower
 # case, they leave the start of a name whatever its length. Not "Best" (a surname) nor "Kind".
 # "Congrats [@SerenaWilliams]" as posts write it too.
-GREETINGS = frozenset("hi hello hey dear thanks cheers regards greetings sincerely yours congrats congratulations".split())
+GREETINGS = frozenset(
+    "hi hello hey dear thanks cheers regards greetings sincerely yours congrats congratulations".split()
+)
 
 
 def is_greeting(word: str) -> bool:

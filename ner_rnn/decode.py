@@ -116,8 +116,9 @@ class Decoding:
             " as do particles and the capitalised word before them,"
             " as does a nickname in quotes or brackets between two parts of a name,"
             " and a Korean given name's second syllable written apart"
-            "; titles, kin and greetings leave the start of a name, and in cased text lower-case words other than particles"
-            f" leave it (a name all in lower case stays at P(name) >= {LOWER_SURE}), regnal numbers and epithets join it,"
+            "; titles, kin and greetings leave the start of a name, and in cased text lower-case words"
+            f" other than particles leave it (a name all in lower case stays at P(name) >= {LOWER_SURE}),"
+            " regnal numbers and epithets join it,"
             " and the words after a ship's or a place's prefix are no person's (ner_rnn.conventions);"
             " a one-word name that is part of a company's name nearby is dropped, and a name"
             " loses its words up to a company designator, or is dropped right before one (ner_rnn.context);"
@@ -268,7 +269,8 @@ def _conventions(
     at its ends ("bowler Martin McCague"), or inside it, which splits it in two ("Aidan Quinn
     portrays Harry Boland"), unless the name is all in lower case and the network is sure of
     it (:func:`_sure_lower_names`; given ``p``, each token's P(name)); and last, tokens
-    without a letter, interjections ("omg") and offices ("Counsel") leave its ends
+    without a letter, interjections ("omg"), offices ("Counsel") and contractions typed without
+    their apostrophe ("im") leave its ends
     (:func:`_trim_ends`).
     ``first`` marks the sentence starts."""
     after = np.flatnonzero(_neighbours(name, first)[0] & ~name)  # the token right after a name
@@ -301,9 +303,9 @@ def _conventions(
         for k, w in enumerate(words):
             if w in SHIP_PREFIXES:
                 n_words = SHIP_WORDS
-            elif is_place_prefix(w) and words[k + 1 : k + 2] != [] and words[k + 1][:1].isupper() and not (
-                k and name[at + k - 1]
-            ):
+            elif is_place_prefix(w) and k + 1 < len(words) and words[k + 1][:1].isupper():
+                if k and name[at + k - 1]:
+                    continue  # a surname ("Ricki Lake")
                 n_words = PLACE_WORDS
                 name[at + k] = False
             else:
@@ -522,7 +524,8 @@ def bridges(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     ('Dwayne " The Rock " Johnson', "James ( Jim ) Smith"; see :func:`_nickname_start`), or
     before a name that runs from the nickname on ("James ( [Jim ) Smith]"; :func:`_runs_through`);
     and a Korean given name's second syllable after a name of two words ("Kim Jong" + "Un";
-    :func:`ner_rnn.conventions.is_korean_syllables`). Then the name grows as in :func:`join_neighbours` ("Abu Bakr al - Baghdadi")."""
+    :func:`ner_rnn.conventions.is_korean_syllables`). Then the name grows as in
+    :func:`join_neighbours` ("Abu Bakr al - Baghdadi")."""
     if b.sentences is None or not name.any():
         return name
     starts = np.flatnonzero(name & ~_neighbours(name, b.first)[0])
