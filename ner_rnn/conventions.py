@@ -156,13 +156,14 @@ SHIP_PREFIXES = frozenset("USS HMS HMAS HMCS HMNZS RMS".split())
 
 # the words before a place's name ("Lake Victoria", "Mount McKinley", "Fort Bragg", "Cape
 # Horn"): many places are named after people, and the name after one of these, with the word
-# itself, is the place's; compared in lower case, written with a capital. In eng.train and
-# eng.testa these words are only ever in places' names (26 tokens), never in a person's.
-PLACE_PREFIXES = frozenset("mount mt mt. lake fort cape".split())
+# itself, is the place's; as written, capitalised or in capitals. In eng.train and eng.testa
+# these words are only ever in places' names (26 tokens), never in a person's.
+_PLACE_PREFIXES = "Mount Mt Mt. Lake Fort Cape".split()
+PLACE_PREFIXES = frozenset(_PLACE_PREFIXES + [w.upper() for w in _PLACE_PREFIXES])
 
 
 def is_place_prefix(word: str) -> bool:
-    return word[:1].isupper() and word.lower() in PLACE_PREFIXES
+    return word in PLACE_PREFIXES
 
 
 # the most common Korean surnames as English writes them; a Korean given name has two

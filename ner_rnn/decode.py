@@ -298,7 +298,7 @@ def _conventions(
     # "Mount McKinley"), where the prefix ends no name ("Ricki Lake" stays)
     for s in np.unique(_sentence_of(np.flatnonzero(name), offsets)).tolist():
         words, at = sentences[s], int(offsets[s])
-        if SHIP_PREFIXES.isdisjoint(words) and PLACE_PREFIXES.isdisjoint(w.lower() for w in words):
+        if SHIP_PREFIXES.isdisjoint(words) and PLACE_PREFIXES.isdisjoint(words):
             continue
         for k, w in enumerate(words):
             if w in SHIP_PREFIXES:
