@@ -515,7 +515,7 @@ def join_neighbours(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
 
 def bridges(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     """What tokenized text splits in two, one token in the training text, joins the name right
-    after it: an initial and its dot ("Charles E . Brinley"), and an Arabic article and its
+    after it: an initial and its dot ("Charles E . Brinley"; or several: "J . R . R . Tolkien"), and an Arabic article and its
     hyphen ("Hassan al - Turabi"), when the initial, or the word before the article, is a name
     or may join one (P(name) >= ``d.join``; not "plan B . Smith"); one or two particles and the
     capitalised word before them ("Osama bin Laden", "Tamim bin Hamad"), when each may join;
@@ -555,7 +555,10 @@ def bridges(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
         if k < 2 or words[k - 1] not in (".", "-"):
             continue
         if words[k - 1] == "." and is_initial(words[k - 2]) and joins(i - 2):
-            name[i - 2 : i] = bridged = True
+            j = k - 2  # and the initials before it ("J . R . R . Tolkien")
+            while j >= 2 and words[j - 1] == "." and is_initial(words[j - 2]) and joins(i - k + j - 2):
+                j -= 2
+            name[i - k + j : i] = bridged = True
         elif words[k - 1] == "-" and words[k - 2].lower() in SPLIT_ARTICLES and k >= 3 and joins(i - 3):
             name[i - 3 : i] = bridged = True
     # a Korean given name's second syllable, written apart ("Kim Jong" + "Un"), joins a name of two words

@@ -24,7 +24,7 @@ from .decode import decode as decode_tokens
 from .decode import p_name as p_name_of
 from .features import Features
 from .tags import DEFAULT_LABEL, Span, decode, labels_for, spans_from_tags
-from .tokenize import LINE_BREAK, Token, sentence_bounds, token_spans, tokenize_words
+from .tokenize import LINE_BREAK, Token, join_initials, sentence_bounds, token_spans, tokenize_words
 
 BATCH_SIZE = 512  # at most this many sentences per forward pass when tagging ...
 BATCH_SLOTS = 16_384  # ... and at most this many padded steps (T · m), so memory stays bounded
@@ -228,7 +228,20 @@ class Tagger:
         self, sentences: list[list[str]], evidence: list[np.ndarray] | None = None, batch_size: int = BATCH_SIZE
     ) -> tuple[np.ndarray, np.ndarray]:
         """One pass over all sentences: ŷ of every token, (N, n_y), sentence i at
-        rows ``offsets[i]:offsets[i + 1]``; and the offsets."""
+        rows ``offsets[i]:offsets[i + 1]``; and the offsets. An initial split from its dot
+        is read as one word (:func:`ner_rnn.tokenize.join_initials`), and both its tokens
+        get that word's ŷ."""
+        read, joined = _read(sentences)
+        if joined and evidence is not None:  # each word read takes the evidence of its first token
+            evidence = list(evidence)
+            for i, where in joined.items():
+                evidence[i] = evidence[i][np.unique(where, return_index=True)[1]]
+        return _as_given(*self._predict_read(read, evidence, batch_size), sentences, joined)
+
+    def _predict_read(
+        self, sentences: list[list[str]], evidence: list[np.ndarray] | None, batch_size: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`predict_flat` of the words as given."""
         lengths = np.array([len(s) for s in sentences], dtype=np.intp)
         offsets = np.zeros(len(sentences) + 1, dtype=np.intp)
         np.cumsum(lengths, out=offsets[1:])
@@ -257,20 +270,21 @@ class Tagger:
 
         ``documents[i]`` is the document (an input line, a paragraph) of sentence i.
         """
-        flat, offsets = self.predict_flat(sentences)
-        if not self.doc_context or documents is None or len(set(documents)) == len(documents):
-            return flat, offsets  # (every document a single sentence: no context to use)
-        p_name = self.p_name(flat)
-        per_sentence = [p_name[a:b] for a, b in zip(offsets[:-1], offsets[1:])]
-        ev = context.sparse_evidence(
-            sentences, per_sentence, documents, self.context_window, self.features.evidence_buckets
-        )
-        again = sorted(ev)
-        if again:
-            second, _ = self.predict_flat([sentences[i] for i in again], [ev[i] for i in again])
-            dest = np.concatenate([np.arange(offsets[i], offsets[i + 1]) for i in again])
-            flat[dest] = second
-        return flat, offsets
+        given = sentences
+        sentences, joined = _read(given)  # the words as the network reads them, both passes
+        flat, offsets = self._predict_read(sentences, None, BATCH_SIZE)
+        if self.doc_context and documents is not None and len(set(documents)) < len(documents):
+            p_name = self.p_name(flat)  # (with every document a single sentence there is no context)
+            per_sentence = [p_name[a:b] for a, b in zip(offsets[:-1], offsets[1:])]
+            ev = context.sparse_evidence(
+                sentences, per_sentence, documents, self.context_window, self.features.evidence_buckets
+            )
+            again = sorted(ev)
+            if again:
+                second, _ = self._predict_read([sentences[i] for i in again], [ev[i] for i in again], BATCH_SIZE)
+                dest = np.concatenate([np.arange(offsets[i], offsets[i + 1]) for i in again])
+                flat[dest] = second
+        return _as_given(flat, offsets, given, joined)
 
     def predict(self, sentences: list[list[str]], evidence: list[np.ndarray] | None = None) -> list[np.ndarray]:
         """Tag probabilities per sentence, one pass: a (len, n_y) array each, in input order."""
@@ -383,6 +397,38 @@ class Tagger:
         from .stream import pipe_parallel
 
         return pipe_parallel(self, batches, workers)
+
+
+def _read(sentences: list[list[str]]) -> tuple[list[list[str]], dict[int, list[int]]]:
+    """The sentences as the network reads them (:func:`ner_rnn.tokenize.join_initials`), and
+    for each sentence that changed, where each of its tokens is read."""
+    joined = {}
+    for i, s in enumerate(sentences):
+        j = join_initials(s)
+        if j is not None:
+            joined[i] = j
+    if not joined:
+        return sentences, {}
+    read = list(sentences)
+    for i, (words, _) in joined.items():
+        read[i] = words
+    return read, {i: where for i, (_, where) in joined.items()}
+
+
+def _as_given(
+    flat: np.ndarray, read_offsets: np.ndarray, sentences: list[list[str]], joined: dict[int, list[int]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """ŷ of the words read (:func:`_read`) as ŷ of the tokens given, and their offsets."""
+    if not joined:
+        return flat, read_offsets
+    lengths = np.array([len(s) for s in sentences], dtype=np.intp)
+    offsets = np.zeros(len(sentences) + 1, dtype=np.intp)
+    np.cumsum(lengths, out=offsets[1:])
+    # the row of each token: its sentence's first row in ``flat``, plus its place in what was read
+    rows = np.arange(int(offsets[-1])) + np.repeat(read_offsets[:-1] - offsets[:-1], lengths)
+    for i, where in joined.items():
+        rows[offsets[i] : offsets[i + 1]] = read_offsets[i] + np.array(where, dtype=np.intp)
+    return flat[rows], offsets
 
 
 def _batches(texts: Iterator[str], size: int) -> Iterator[list[str]]:

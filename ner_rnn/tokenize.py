@@ -180,3 +180,36 @@ def sentence_bounds(words: list[str], max_len: int = MAX_SENTENCE_TOKENS) -> lis
     if start < n:
         bounds.append((start, n))
     return bounds
+
+
+CAPITAL_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def join_initials(words: list[str]) -> tuple[list[str], list[int]] | None:
+    """The words as the network reads them when tokenized text splits an initial from its dot
+    ("Charles E . Brinley", as signature blocks of pre-tokenized contracts write it), which
+    the training text never does ("John F. Kennedy"): "E" and "." are read as one word, "E.",
+    and a run of initials as one too ("J . P . Morgan" as "J.P. Morgan").
+    Returns the words read and, for each word given, the position of the word it is read as
+    (both "E" and "." at that of "E."); None when no initial is split off (the usual case,
+    checked at C speed for sentences without a single capital letter)."""
+    if CAPITAL_LETTERS.isdisjoint(words):
+        return None
+    n = len(words)
+    read: list[str] = []
+    where: list[int] = []
+    i = 0
+    while i < n:
+        if i + 2 < n and words[i + 1] == "." and _initial_dot(words, i + 1):
+            # a run of them is one word too, as "J.P." and "U.S." are ("J . P . Morgan")
+            j = i
+            while j + 4 < n and words[j + 3] == "." and _initial_dot(words, j + 3):
+                j += 2
+            where += [len(read)] * (j + 2 - i)
+            read.append("".join(words[i : j + 2]))
+            i = j + 2
+        else:
+            where.append(len(read))
+            read.append(words[i])
+            i += 1
+    return (read, where) if len(read) < n else None

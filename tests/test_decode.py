@@ -406,6 +406,9 @@ def test_handle_parts_are_the_words_its_capitals_mark(handle, parts):
         (["by", "Charles", "E", ".", "Brinley", ","], [0.0, 0.9, 0.9, 0.0, 0.9, 0.0], [0, 1, 2, 2, 2, 0]),
         (["John", "F", ".", "Kennedy", "was"], [0.9, 0.2, 0.0, 0.9, 0.0], [1, 2, 2, 2, 0]),
         (["the", "plan", "B", ".", "Smith", "said"], [0.0, 0.0, 0.0, 0.0, 0.9, 0.0], [0, 0, 0, 0, 1, 0]),
+        # a run of initials, each with its dot, as far as each may join
+        (["J", ".", "R", ".", "R", ".", "Tolkien"], [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.9], [1, 2, 2, 2, 2, 2, 2]),
+        (["by", "W", ".", "E", ".", "Smith"], [0.0, 0.0, 0.0, 0.1, 0.1, 0.9], [0, 0, 0, 1, 2, 2]),
         # an Arabic article and its hyphen, when the word before them is a name or may join one
         (["Hassan", "al", "-", "Turabi", "said"], [0.9, 0.0, 0.0, 0.9, 0.0], [1, 2, 2, 2, 0]),
         (["Abu", "Bakr", "al", "-", "Baghdadi", "died"], [0.2, 0.2, 0.0, 0.0, 0.9, 0.0], [1, 2, 2, 2, 2, 0]),

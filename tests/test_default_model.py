@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
+from conftest import ner_rnn
 
 from ner_rnn.corpus import file_sha256, read_conll
 from ner_rnn.evaluate import evaluate
@@ -127,9 +129,9 @@ def test_f1_on_conll2003_test(shipped, conll_dir):
 def test_the_public_api_example_runs():
     import doctest
 
-    import ner_rnn
+    import ner_rnn as package
 
-    results = doctest.testmod(ner_rnn)
+    results = doctest.testmod(package)
     assert results.attempted == 3 and results.failed == 0
 
 
@@ -185,3 +187,22 @@ def test_document_context_works_in_text_without_capitals(shipped, conll_dir):
     assert f1["shipped"] > f1["as cased"] - 0.001, f1  # 0.9577 against 0.9579: a word or two
     f1_casual = {name: evaluate(t, casual, types).scores.f1 for name, t in (("shipped", shipped), ("as cased", as_cased))}
     assert f1_casual["shipped"] > f1_casual["as cased"], f1_casual  # 0.9309 against 0.9292
+
+
+def test_initials_split_from_their_dots_are_read_as_one_word(shipped, tmp_path):
+    """Pre-tokenized contracts write "Charles E . Brinley" in signature blocks; eng.train writes
+    "F." as one token, so "E" alone was P 0.00 and "Robert A . Smith" came out as "Robert"
+    (tokenize.join_initials). Scored as a user scores a file of their own: `ner-rnn evaluate`."""
+    names = [["Charles", "E", ".", "Brinley"], ["Robert", "A", ".", "Smith"], ["J", ".", "K", ".", "Rowling"]]
+    rows = ["-DOCSTART- O", ""]
+    for name in names:
+        for lead in (["By", ":", "/", "s", "/"], ["Name", ":"]):
+            rows += [f"{w} O" for w in lead]
+            rows += [f"{w} {'I' if k else 'B'}-PER" for k, w in enumerate(name)] + [""]
+    (tmp_path / "signatures.conll").write_text("\n".join(rows) + "\n")
+    r = ner_rnn("evaluate", tmp_path / "signatures.conll", "-f", "json")
+    assert r.returncode == 0, r.stderr
+    scores = json.loads(r.stdout)
+    assert (scores["gold_entities"], scores["correct"], scores["predicted_entities"]) == (6, 6, 6)
+    docs = shipped.tag_texts(["J . P . Morgan Chase Bank , N . A . , as Administrative Agent"])
+    assert docs[0].entities == []  # a run of initials is read as "J.P." is, a bank's

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ner_rnn.tokenize import sentence_bounds, tokenize, tokenize_words
+from ner_rnn.tokenize import join_initials, sentence_bounds, tokenize, tokenize_words
 
 
 def words(text):
@@ -87,3 +87,18 @@ def test_words_only_path_agrees_with_the_full_tokenizer(text):
 def test_handles_stay_whole():
     words = [t.text for t in tokenize("hi @AngelaMerkel, @jo_smith! me@home.org @ 5pm @5 (@BBC)")]
     assert words == ["hi", "@AngelaMerkel", ",", "@jo_smith", "!", "me@home.org", "@", "5pm", "@", "5", "(", "@BBC", ")"]
+
+
+@pytest.mark.parametrize(
+    ("words", "joined"),
+    [
+        ("By : Charles E . Brinley".split(), ("By : Charles E. Brinley".split(), [0, 1, 2, 3, 3, 4])),
+        ("J . P . Morgan said".split(), (["J.P.", "Morgan", "said"], [0, 0, 0, 0, 1, 2])),
+        ("N . A . , as".split(), (["N.", "A", ".", ",", "as"], [0, 0, 1, 2, 3, 4])),  # only before a capital
+        ("John F. Kennedy".split(), None),  # written as eng.train writes it
+        ("Plan B .".split(), None),
+        ("I said no".split(), None),
+    ],
+)
+def test_an_initial_split_from_its_dot_is_read_as_one_word(words, joined):
+    assert join_initials(words) == joined
