@@ -244,6 +244,15 @@ def is_initial(word: str) -> bool:
     return len(word) == 1 and word.isupper()
 
 
+_INITIALS = re.compile(r"(?:[A-Z]\.)+|[A-Z]|\.")
+
+
+def is_initials(word: str) -> bool:
+    """An initial with or without its dot, or a run of them ("E", "E.", "J.P."), or a dot: what
+    no person name in eng.train or eng.testa is made of alone ("Option A. Then we left.")."""
+    return _INITIALS.fullmatch(word) is not None
+
+
 def is_particle(word: str) -> bool:
     return word in PARTICLES or word.startswith(("al-", "el-"))
 

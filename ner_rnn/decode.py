@@ -63,6 +63,7 @@ from .conventions import (
     is_handle,
     is_honorific,
     is_initial,
+    is_initials,
     is_korean_syllables,
     is_no_word_of_a_name,
     is_lower_word,
@@ -271,7 +272,7 @@ def _conventions(
     it (:func:`_sure_lower_names`; given ``p``, each token's P(name)); and last, tokens
     without a letter, interjections ("omg"), offices ("Counsel") and contractions typed without
     their apostrophe ("im") leave its ends
-    (:func:`_trim_ends`).
+    (:func:`_trim_ends`), and a name made only of initials is none (:func:`ner_rnn.conventions.is_initials`).
     ``first`` marks the sentence starts."""
     after = np.flatnonzero(_neighbours(name, first)[0] & ~name)  # the token right after a name
     if len(after):
@@ -336,7 +337,15 @@ def _conventions(
     # last, tokens without a letter, the interjections of chat ("omg", "lol") and offices
     # ("Counsel", "Treasurer") leave the ends of a name (the words are known by now)
     no_word = [(not w.isalpha() and _LETTER.search(w) is None) or is_no_word_of_a_name(w) for w in words]
-    return _trim_ends(name, first, tokens[no_word])
+    name = _trim_ends(name, first, tokens[no_word])
+    # and a name made only of initials is none ("Option A . Then", "See A. B. and C.")
+    initials = np.array([is_initials(w) for w in words], dtype=bool)
+    if initials.any():
+        kept = name[tokens]
+        tokens, initials = tokens[kept], initials[kept]
+        run, _ = _runs(tokens, first)
+        name[tokens[_all_of_run(run, initials)[run]]] = False
+    return name
 
 
 def _sure_lower_names(tokens: np.ndarray, lower: np.ndarray, first: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -344,13 +353,22 @@ def _sure_lower_names(tokens: np.ndarray, lower: np.ndarray, first: np.ndarray, 
     lower-case words (``lower``) that the network is sure of, every word at P(name) >=
     :data:`LOWER_SURE`: a name typed in lower case in cased text ("Tell Mom that jake is
     coming"), not a lower-case word beside a capitalised name ("seamer Peter Martin")."""
+    run, starts = _runs(tokens, first)
+    sure = np.minimum.reduceat(p[tokens], starts) >= LOWER_SURE
+    return (_all_of_run(run, lower) & sure)[run]
+
+
+def _runs(tokens: np.ndarray, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The names that the name tokens ``tokens`` (flat indices, in order) make: the name of
+    each token, 0, 1, ...; and where each name starts in ``tokens``."""
     start = np.ones(len(tokens), dtype=bool)
     start[1:] = (np.diff(tokens) != 1) | first[tokens[1:]]
-    run = np.cumsum(start) - 1
-    starts = np.flatnonzero(start)
-    all_lower = np.bincount(run, weights=~lower, minlength=len(starts)) == 0
-    sure = np.minimum.reduceat(p[tokens], starts) >= LOWER_SURE
-    return (all_lower & sure)[run]
+    return np.cumsum(start) - 1, np.flatnonzero(start)
+
+
+def _all_of_run(run: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    """Per name (:func:`_runs`), whether each of its tokens has its flag set."""
+    return np.bincount(run, weights=~flags, minlength=int(run[-1]) + 1 if len(run) else 0) == 0
 
 
 def _trim_ends(name: np.ndarray, first: np.ndarray, no_word: np.ndarray) -> np.ndarray:
@@ -515,9 +533,10 @@ def join_neighbours(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
 
 def bridges(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     """What tokenized text splits in two, one token in the training text, joins the name right
-    after it: an initial and its dot ("Charles E . Brinley"; or several: "J . R . R . Tolkien"), and an Arabic article and its
-    hyphen ("Hassan al - Turabi"), when the initial, or the word before the article, is a name
-    or may join one (P(name) >= ``d.join``; not "plan B . Smith"); one or two particles and the
+    after it: an initial and its dot ("Charles E . Brinley"; or several, "J . R . R . Tolkien"),
+    and an Arabic article and its hyphen ("Hassan al - Turabi"), when the initial, or the word
+    before the article, is a name or may join one (P(name) >= ``d.join``; not "plan B .
+    Smith"); one or two particles and the
     capitalised word before them ("Osama bin Laden", "Tamim bin Hamad"), when each may join;
     and a nickname in quotes or
     brackets, when the word before it is a capitalised name or may join one

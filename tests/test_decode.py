@@ -434,6 +434,21 @@ def test_initials_and_articles_written_apart_join_the_name_after_them(words, p_n
     assert _decode([words], p_name, extend=0.1) == codes
 
 
+@pytest.mark.parametrize(
+    ("words", "p_name", "codes"),
+    [
+        # no name in eng.train or eng.testa is made of initials alone: these were names
+        (["Option", "A", ".", "Then", "we", "left"], [0.0, 0.7, 0.7, 0.0, 0.0, 0.0], [0, 0, 0, 0, 0, 0]),
+        (["See", "A.", "B.", "and", "C."], [0.0, 1.0, 1.0, 0.0, 1.0], [0, 0, 0, 0, 0]),
+        (["The", "U.S.", "said"], [0.0, 0.9, 0.0], [0, 0, 0]),
+        # with a word that is no initial, they stay
+        (["A.", "Smith", "and", "J", ".", "Doe"], [0.9, 0.9, 0.0, 0.9, 0.9, 0.9], [1, 2, 0, 1, 2, 2]),
+    ],
+)
+def test_a_name_of_initials_alone_is_none(words, p_name, codes):
+    assert _decode([words], p_name) == codes
+
+
 def test_an_initials_dot_before_a_capitalised_word_ends_no_sentence():
     from ner_rnn.tokenize import sentence_bounds
 
