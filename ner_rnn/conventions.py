@@ -166,6 +166,26 @@ def is_place_prefix(word: str) -> bool:
     return word in PLACE_PREFIXES
 
 
+# words that end the name of a place, a building, an event, a prize or a law named after a
+# person ("Hoover Dam", "Kennedy Airport", "Nobel Prize", "Davis Cup", "Marshall Plan"): a
+# name right before one, or ending in one, is that thing's and no person's. In eng.train and
+# eng.testa no person name is followed by one of these words, and none but two ends in one
+# ("Mind Games", a horse; "Domingo Hospital"), while other entities are followed by them 399
+# times. Surnames that are such words as well are left out (Hall, Park, Field, Lane, Church,
+# Temple, Castle, Day, Law, Island).
+_FACILITIES = """
+    Airport Bridge Dam Canal Tunnel Highway Expressway Freeway Parkway Boulevard Avenue Street Road Trail
+    Station Terminal Circuit Raceway Speedway Stadium Arena Coliseum Pavilion Auditorium Theatre Theater
+    Hospital Clinic University College School Academy Institute Seminary Conservatory Library Museum Gallery
+    Observatory Zoo Gardens Garden Center Centre Plaza Mall Square Tower Towers Building Hotel Palace
+    Cathedral Chapel Mosque Monument Memorial Prison Reservoir Glacier Peninsula Strait Crater Basin Desert
+    Colony County Province District Foundation Prize Award Awards Medal Trophy Cup Fellowship Scholarship
+    Lecture Lectures Festival Tournament Classic Open Invitational Championship Championships Games
+    Act Amendment Plan Doctrine Syndrome Theorem Paradox Equation Principle Index
+""".split()
+FACILITIES = frozenset(_FACILITIES + [w.upper() for w in _FACILITIES])
+
+
 # the most common Korean surnames as English writes them; a Korean given name has two
 # syllables, which English text often writes apart ("Kim Jong Un", "Moon Jae In"), where the
 # training text writes them as one word ("Kim In-so", "Kang Young-hoon" in eng.testa)

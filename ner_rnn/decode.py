@@ -54,6 +54,7 @@ import numpy as np
 from . import context
 from .conventions import (
     EPITHETS,
+    FACILITIES,
     PARTICLES,
     PLACE_PREFIXES,
     SHIP_PREFIXES,
@@ -124,7 +125,8 @@ class Decoding:
             " regnal numbers and epithets join it,"
             " and the words after a ship's or a place's prefix are no person's (ner_rnn.conventions);"
             " a one-word name that is part of a company's name nearby is dropped, and a name"
-            " loses its words up to a company designator, or is dropped right before one (ner_rnn.context);"
+            " loses its words up to a company designator, or is dropped right before one (ner_rnn.context),"
+            " and so for the last word of a place's, a prize's or a law's name (Dam, Airport, Prize, Act);"
             " an @-handle that may be a person's is a name of its own (unless --no-handles)"
         )
 
@@ -400,7 +402,7 @@ def _not_companies(
     sentence starts."""
     tokens = np.flatnonzero(name)
     words, which = _words_at(tokens, offsets, sentences)
-    designators = tokens[[w in DESIGNATORS for w in words]]
+    designators = tokens[[w in DESIGNATORS or w in FACILITIES for w in words]]
     # a name's last word with a word after it in its sentence: a designator there, or "&" and
     # a company's name, makes the name the company's
     last = tokens + 1 < len(name)
@@ -442,7 +444,7 @@ COMPANY_WORDS = 4  # at most this many capitalised words before a designator are
 def _company_follows(words: Sequence[str], k: int) -> bool:
     """Whether ``words[k:]`` begins with a designator, or with "&" and at most
     ``COMPANY_WORDS`` capitalised words before one ("& Co", "& Ellis LLP")."""
-    if words[k] in DESIGNATORS:
+    if words[k] in DESIGNATORS or words[k] in FACILITIES:
         return True
     if words[k] != "&":
         return False

@@ -264,6 +264,24 @@ def test_a_name_right_before_a_company_designator_is_the_companys(words, p_name,
     assert _decoder(None).iob2(flat, np.array([0, len(words)]), [words], [0]).tolist() == codes
 
 
+@pytest.mark.parametrize(
+    ("words", "p_name", "codes"),
+    [
+        # a name right before a word that ends a place's, a prize's or a law's name, or ending in one
+        (["The", "Hoover", "Dam", "was", "built"], [0.0, 0.9, 0.6, 0.0, 0.0], [0] * 5),
+        (["into", "Kennedy", "Airport", "with", "Ann", "Lee"], [0.0, 0.9, 0.1, 0.0, 0.9, 0.9], [0] * 4 + [1, 2]),
+        (["won", "the", "Nobel", "Prize"], [0.0, 0.0, 0.7, 0.0], [0] * 4),
+        (["THE", "HOOVER", "DAM"], [0.0, 0.9, 0.9], [0] * 3),  # in capitals too
+        # the surnames that are such words too are left alone
+        (["Sally", "Field", "won"], [0.9, 0.6, 0.0], [1, 2, 0]),
+        (["Hoover", "said", "the", "dam"], [0.9, 0.0, 0.0, 0.0], [1, 0, 0, 0]),
+    ],
+)  # fmt: skip
+def test_a_name_before_the_word_that_ends_a_places_name_is_the_places(words, p_name, codes):
+    flat = np.stack([1 - np.array(p_name), np.array(p_name)], axis=1)
+    assert _decoder(None).iob2(flat, np.array([0, len(words)]), [words], [0]).tolist() == codes
+
+
 def test_a_sentence_with_case_that_is_a_text_of_its_own_has_a_threshold_of_its_own():
     sentences = [["Putin", "accused", "Kyiv", "."], ["Putin", "accused", "Kyiv", "."], ["Putin", "met", "Xi"],
                  ["putin", "accused", "kyiv", "."]]  # fmt: skip
