@@ -37,6 +37,8 @@ INPUTS = {
     "one word": ("'Shearer ' repeated, one line (was quadratic)", lambda n: "Shearer " * (n // 8) + "\n"),
     "no newline": ("sentences without any newline", lambda n: SENTENCE * (n // len(SENTENCE))),
     "one token": ("one token of n letters", lambda n: "a" * n + "\n"),
+    "initials": ("'J . R . R . Tolkien , ' repeated, one line (read as one word each run)",
+                 lambda n: "J . R . R . Tolkien , " * (n // 22) + "\n"),
     "short lines": ("the same sentences one per line", lambda n: (SENTENCE.strip() + "\n") * (n // len(SENTENCE))),
 }
 

@@ -102,3 +102,17 @@ def test_handles_stay_whole():
 )
 def test_an_initial_split_from_its_dot_is_read_as_one_word(words, joined):
     assert join_initials(words) == joined
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["A", "J", ".", "Smith", "and", "I", ",", "U.S."]), max_size=30))
+def test_each_token_is_read_as_one_word_and_in_order(words):
+    joined = join_initials(words)
+    if joined is None:
+        return
+    read, where = joined
+    assert len(where) == len(words) and len(read) < len(words)
+    assert where[0] == 0 and where[-1] == len(read) - 1
+    assert all(b - a in (0, 1) for a, b in zip(where, where[1:]))  # in order, none left out
+    for k, w in enumerate(read):  # a word read is its tokens run together
+        assert w == "".join(t for t, j in zip(words, where) if j == k)
