@@ -117,10 +117,8 @@ class Decoding:
             "; an initial and its dot, or an article and its hyphen, written apart join the name after them,"
             " as do particles and the capitalised word before them,"
             " as does a nickname in quotes or brackets between two parts of a name,"
-            f" and a capitalised word joined to a name by 'and' or 'or' at P(name) >= {COORDINATED},"
             " and a Korean given name's second syllable written apart"
-            "; a name of initials alone is none; titles, kin and greetings leave the start of a name,"
-            " and in cased text lower-case words"
+            "; titles, kin and greetings leave the start of a name, and in cased text lower-case words"
             f" other than particles leave it (a name all in lower case stays at P(name) >= {LOWER_SURE}),"
             " regnal numbers and epithets join it,"
             " and the words after a ship's or a place's prefix are no person's (ner_rnn.conventions);"
@@ -594,33 +592,6 @@ def bridges(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     return join_neighbours(name, b, d) if bridged else name
 
 
-COORDINATORS = frozenset({"and", "or", "nor", "&"})
-COORDINATED = 0.1  # a capitalised word joined to a name by "and" or "or" is a name at P(name) >= this
-
-
-def coordinated(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
-    """A capitalised word that "and", "or" or "nor" joins to a name is a name too, at P(name)
-    >= :data:`COORDINATED`: the network, which has seen few names after "or", is unsure of
-    the second ("Ronaldo or [Messi]", "Drake and [Rihanna]", "Neither Lebed nor [Maskhadov]"),
-    and less often of the first ("[Messi] or Ronaldo")."""
-    if b.sentences is None or not name.any():
-        return name
-    grown = False
-    for s in np.unique(_sentence_of(np.flatnonzero(name), b.offsets)).tolist():
-        words = b.sentences[s]
-        if COORDINATORS.isdisjoint(words):
-            continue
-        at = int(b.offsets[s])
-        for k in range(1, len(words) - 1):
-            if words[k] not in COORDINATORS:
-                continue
-            left, right = at + k - 1, at + k + 1
-            for near, other, word in ((right, left, words[k + 1]), (left, right, words[k - 1])):
-                if name[other] and not name[near] and capitalised(word) and b.p[near] >= COORDINATED:
-                    name[near] = grown = True
-    return join_neighbours(name, b, d) if grown else name
-
-
 def rulers(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     """Rulers' and scholars' names with an epithet, which the network, trained on news, has
     never seen: a capitalised word that may be a name (P(name) >= ``d.join``), "the" and an
@@ -724,8 +695,7 @@ def handles(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
 
 Rule = Callable[[np.ndarray, Batch, Decoding], np.ndarray]
 RULES: list[Rule] = [
-    caseless_threshold, alone_threshold, join_neighbours, bridges, coordinated, rulers, conventions, not_companies,
-    handles,
+    caseless_threshold, alone_threshold, join_neighbours, bridges, rulers, conventions, not_companies, handles
 ]
 
 

@@ -467,22 +467,6 @@ def test_a_name_of_initials_alone_is_none(words, p_name, codes):
     assert _decode([words], p_name) == codes
 
 
-@pytest.mark.parametrize(
-    ("words", "p_name", "codes"),
-    [
-        # a capitalised word that "and", "or" or "nor" joins to a name, at P(name) >= 0.1
-        (["Neither", "Lebed", "nor", "Maskhadov", "spoke"], [0.0, 0.7, 0.0, 0.26, 0.0], [0, 1, 0, 1, 0]),
-        (["Drake", "and", "Rihanna", "songs"], [0.8, 0.0, 0.18, 0.0], [1, 0, 1, 0]),
-        (["Messi", "or", "Ronaldo"], [0.4, 0.0, 0.7], [1, 0, 1]),  # the first too
-        (["Smith", "and", "Wesson", "Holding"], [0.7, 0.0, 0.02, 0.0], [1, 0, 0, 0]),  # not one it rules out
-        (["Tom", "and", "the", "dog"], [0.9, 0.0, 0.3, 0.0], [1, 0, 0, 0]),  # nor a lower-case word
-        (["Paris", "and", "Rome"], [0.1, 0.0, 0.3], [0, 0, 0]),  # nor without a name
-    ],
-)
-def test_a_word_coordinated_with_a_name_is_a_name(words, p_name, codes):
-    assert _decode([words], p_name) == codes
-
-
 def test_an_initials_dot_before_a_capitalised_word_ends_no_sentence():
     from ner_rnn.tokenize import sentence_bounds
 
