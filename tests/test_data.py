@@ -1,5 +1,5 @@
 """The project's own data: the training sentences of other styles are made from their frames,
-and none of them is a line of the dev set they are chosen on, nor of the blind set."""
+and none of them is a line of the dev set they are chosen on, nor of the blind sets."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def frames() -> list[str]:
 
 def dev_lines(blind: bool = True) -> list[str]:
     """The lines of the dev set, and of the blind sets unless not ``blind``, brackets removed."""
-    names = ("styles-dev.txt", "styles-blind.txt", "styles-blind-2.txt") if blind else ("styles-dev.txt",)
+    names = ["styles-dev.txt"] + (["styles-blind.txt", "styles-blind-2.txt", "styles-blind-3.txt"] if blind else [])
     lines = [line for name in names for line in (DATA / name).read_text(encoding="utf-8").splitlines()]
     return [re.sub(r"\[([^\[\]]+)\]", r"\1", line) for line in lines if line and line[0] != "#"]
 
