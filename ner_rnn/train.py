@@ -33,6 +33,7 @@ from .features import (
     build_features,
 )
 from .tagger import Tagger
+from .tokenize import join_initials
 from .tags import DEFAULT_LABEL, SCHEMES, encode_all, entity_types, labels_for, other_types, spans_from_tags
 from .wordclass import SPECS as WORD_CLASS_SPECS
 from .wordclass import load_word_classes
@@ -559,6 +560,7 @@ def fit(
     :class:`Checkpoint` at the end of every epoch, and the :class:`TrainResult`.
     """
     config.check()
+    train_sents = as_read(train_sents)  # the words as the tagger hands them to the network
     if start is not None:
         config = fine_tuning(config, start)
     if isinstance(config.epochs, str) or isinstance(config.patience, str):
@@ -604,6 +606,21 @@ def fit(
         choose_decoding(tagger, dev_sents, entity_types(config.entity), start.decoding if start else None)
     best = [max((r.epoch for r in history if r.member == k and r.best), default=0) for k in range(members)]
     yield TrainResult(tagger, history, best)
+
+
+def as_read(sentences: Sequence[Sentence]) -> Sequence[Sentence]:
+    """The training sentences as the network reads them when tagging
+    (:func:`ner_rnn.tokenize.join_initials`): a corpus that writes "Charles E . Brinley"
+    trains on "E." as the tagger will show it, each word read with the tag of its first
+    token (CoNLL-2003 has no such sentence)."""
+    out = list(sentences)
+    for i, s in enumerate(out):
+        joined = join_initials(s.words)
+        if joined is not None:
+            words, where = joined
+            first = np.unique(where, return_index=True)[1].tolist()
+            out[i] = replace(s, words=words, tags=[s.tags[k] for k in first])
+    return out
 
 
 def fine_tuning(config: TrainConfig, start: Tagger) -> TrainConfig:

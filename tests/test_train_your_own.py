@@ -190,3 +190,33 @@ def test_several_training_files_are_one_corpus_and_keep_their_documents(tmp_path
         small_train.name, "b.conll", small_dev.name}  # fmt: skip
     r = ner_rnn("train", small_train, small_dev, "--dev", small_dev, "-o", tmp_path / "n.npz", *FAST)
     assert r.returncode == 2 and b"--dev is a training file" in r.stderr
+
+
+def test_a_corpus_that_splits_initials_trains_on_what_the_tagger_reads():
+    """A corpus written as pre-tokenized contracts are ("Charles E . Brinley") trains on "E.",
+    the word the tagger hands the network for "E" and "." (tokenize.join_initials), with the
+    tag of its first token; so the trained model knows the word it will be shown."""
+    from ner_rnn.corpus import Sentence
+    from ner_rnn.train import as_read
+
+    s = Sentence(["By", ":", "Charles", "E", ".", "Brinley"], ["O", "O", "B-PER", "I-PER", "I-PER", "I-PER"], 1)
+    plain = Sentence(["John", "F.", "Kennedy"], ["B-PER", "I-PER", "I-PER"], 9)
+    read = as_read([s, plain])
+    assert read[0].words == ["By", ":", "Charles", "E.", "Brinley"]
+    assert read[0].tags == ["O", "O", "B-PER", "I-PER", "I-PER"]
+    assert read[0].line == 1 and read[1] == plain
+
+
+def test_a_model_trained_on_split_initials_knows_the_word_it_reads(tmp_path):
+    from conftest import plain_config
+
+    from ner_rnn.corpus import Sentence
+    from ner_rnn.train import train
+
+    names = [("Charles", "E", "Brinley"), ("Mary", "K", "Jones"), ("Robert", "A", "Smith")]
+    sents = [
+        Sentence(["By", ":", first, initial, ".", last, "signed"], ["O", "O", "B-PER", "I-PER", "I-PER", "I-PER", "O"], n)
+        for n, (first, initial, last) in enumerate(names * 3)
+    ]
+    tagger = train(sents, None, plain_config(hidden=8, epochs=2, patience=2, case_augment=0.0), decoding=False).tagger
+    assert "e." in tagger.features.words and "e" not in tagger.features.words  # (the vocabulary is lower-cased)
