@@ -24,7 +24,7 @@ from .decode import decode as decode_tokens
 from .decode import p_name as p_name_of
 from .features import Features
 from .tags import DEFAULT_LABEL, Span, decode, labels_for, spans_from_tags
-from .tokenize import LINE_BREAK, Token, join_initials, sentence_bounds, token_spans, tokenize_words
+from .tokenize import LINE_BREAK, Token, hyphenated_names, join_split, sentence_bounds, token_spans, tokenize_words
 
 BATCH_SIZE = 512  # at most this many sentences per forward pass when tagging ...
 BATCH_SLOTS = 16_384  # ... and at most this many padded steps (T · m), so memory stays bounded
@@ -168,6 +168,12 @@ class Tagger:
         scored = f", dev F1 {dev:.4f}" if isinstance(dev, float) else ""
         return f"<Tagger {self.label}: {kind} RNN, {self._n_a} hidden, {len(self.features.words):,} words, n_x {self.features.n_x:,}{scored}>"
 
+    @cached_property
+    def hyphenated(self) -> frozenset[str]:
+        """The hyphenated names of the lexicon, which tokenized text may split at the hyphen
+        and the network reads whole (:func:`ner_rnn.tokenize.join_split`)."""
+        return hyphenated_names(self.features.lexicon)
+
     # -- Wax · x per distinct word, cached ------------------------------------------------
 
     def _rows(self, words: list[str], evidence: list[int] | None = None) -> np.ndarray:
@@ -229,9 +235,10 @@ class Tagger:
     ) -> tuple[np.ndarray, np.ndarray]:
         """One pass over all sentences: ŷ of every token, (N, n_y), sentence i at
         rows ``offsets[i]:offsets[i + 1]``; and the offsets. An initial split from its dot
-        is read as one word (:func:`ner_rnn.tokenize.join_initials`), and both its tokens
+        or a name of the lexicon split at its hyphen, is read as one word
+        (:func:`ner_rnn.tokenize.join_split`), and both its tokens
         get that word's ŷ."""
-        read, joined = _read(sentences)
+        read, joined = _read(sentences, self.hyphenated)
         if joined and evidence is not None:  # each word read takes the evidence of its first token
             evidence = list(evidence)
             for i, where in joined.items():
@@ -271,7 +278,7 @@ class Tagger:
         ``documents[i]`` is the document (an input line, a paragraph) of sentence i.
         """
         given = sentences
-        sentences, joined = _read(given)  # the words as the network reads them, both passes
+        sentences, joined = _read(given, self.hyphenated)  # the words as the network reads them, both passes
         flat, offsets = self._predict_read(sentences, None, BATCH_SIZE)
         if self.doc_context and documents is not None and len(set(documents)) < len(documents):
             p_name = self.p_name(flat)  # (with every document a single sentence there is no context)
@@ -399,12 +406,12 @@ class Tagger:
         return pipe_parallel(self, batches, workers)
 
 
-def _read(sentences: list[list[str]]) -> tuple[list[list[str]], dict[int, list[int]]]:
-    """The sentences as the network reads them (:func:`ner_rnn.tokenize.join_initials`), and
+def _read(sentences: list[list[str]], hyphenated: frozenset[str]) -> tuple[list[list[str]], dict[int, list[int]]]:
+    """The sentences as the network reads them (:func:`ner_rnn.tokenize.join_split`), and
     for each sentence that changed, where each of its tokens is read."""
     joined = {}
     for i, s in enumerate(sentences):
-        j = join_initials(s)
+        j = join_split(s, hyphenated)
         if j is not None:
             joined[i] = j
     if not joined:

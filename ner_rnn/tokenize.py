@@ -185,15 +185,22 @@ def sentence_bounds(words: list[str], max_len: int = MAX_SENTENCE_TOKENS) -> lis
 CAPITAL_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
-def join_initials(words: list[str]) -> tuple[list[str], list[int]] | None:
-    """The words as the network reads them when tokenized text splits an initial from its dot
-    ("Charles E . Brinley", as signature blocks of pre-tokenized contracts write it), which
-    the training text never does ("John F. Kennedy"): "E" and "." are read as one word, "E.",
-    and a run of initials as one too ("J . P . Morgan" as "J.P. Morgan").
+def join_split(words: list[str], hyphenated: frozenset[str] = frozenset()) -> tuple[list[str], list[int]] | None:
+    """The words as the network reads them where tokenized text splits in two what the
+    training text writes as one token:
+
+    - an initial and its dot ("Charles E . Brinley", as signature blocks of pre-tokenized
+      contracts write it; eng.train writes "John F. Kennedy"): "E" and "." are read as one
+      word, "E.", and a run of initials as one too ("J . P . Morgan" as "J.P. Morgan");
+    - a hyphenated name split at its hyphen ("Jean - Pierre Raffarin"), when the name, in
+      lower case, is one of ``hyphenated`` (the name lexicon's, :func:`hyphenated_names`):
+      read as "Jean-Pierre". A dash between two words stays ("Romania - Cosmin Contra").
+
     Returns the words read and, for each word given, the position of the word it is read as
-    (both "E" and "." at that of "E."); None when no initial is split off (the usual case,
-    checked at C speed for sentences without a single capital letter)."""
-    if CAPITAL_LETTERS.isdisjoint(words):
+    (both "E" and "." at that of "E."); None when nothing is joined (the usual case, checked
+    at C speed for sentences without a single capital letter or a hyphen)."""
+    hyphens = bool(hyphenated) and "-" in words
+    if CAPITAL_LETTERS.isdisjoint(words) and not hyphens:
         return None
     n = len(words)
     read: list[str] = []
@@ -208,8 +215,18 @@ def join_initials(words: list[str]) -> tuple[list[str], list[int]] | None:
             where += [len(read)] * (j + 2 - i)
             read.append("".join(words[i : j + 2]))
             i = j + 2
+        elif hyphens and i + 2 < n and words[i + 1] == "-" and f"{words[i]}-{words[i + 2]}".lower() in hyphenated:
+            where += [len(read)] * 3
+            read.append(f"{words[i]}-{words[i + 2]}")
+            i += 3
         else:
             where.append(len(read))
             read.append(words[i])
             i += 1
     return (read, where) if len(read) < n else None
+
+
+def hyphenated_names(names) -> frozenset[str]:
+    """The hyphenated names among ``names`` (lower case, the keys of a name lexicon), each
+    part a word of letters: "jean-pierre", "anne-marie" (what :func:`join_split` joins)."""
+    return frozenset(k for k in names if "-" in k and all(p.isalpha() for p in k.split("-")))

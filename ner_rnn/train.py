@@ -33,7 +33,7 @@ from .features import (
     build_features,
 )
 from .tagger import Tagger
-from .tokenize import join_initials
+from .tokenize import hyphenated_names, join_split
 from .tags import DEFAULT_LABEL, SCHEMES, encode_all, entity_types, labels_for, other_types, spans_from_tags
 from .wordclass import SPECS as WORD_CLASS_SPECS
 from .wordclass import load_word_classes
@@ -560,7 +560,8 @@ def fit(
     :class:`Checkpoint` at the end of every epoch, and the :class:`TrainResult`.
     """
     config.check()
-    train_sents = as_read(train_sents)  # the words as the tagger hands them to the network
+    # the words as the tagger will hand them to the network, with the lexicon it will have
+    train_sents = as_read(train_sents, hyphenated_names(start.features.lexicon if start else lexicon or ()))
     if start is not None:
         config = fine_tuning(config, start)
     if isinstance(config.epochs, str) or isinstance(config.patience, str):
@@ -608,14 +609,14 @@ def fit(
     yield TrainResult(tagger, history, best)
 
 
-def as_read(sentences: Sequence[Sentence]) -> Sequence[Sentence]:
+def as_read(sentences: Sequence[Sentence], hyphenated: frozenset[str] = frozenset()) -> list[Sentence]:
     """The training sentences as the network reads them when tagging
-    (:func:`ner_rnn.tokenize.join_initials`): a corpus that writes "Charles E . Brinley"
-    trains on "E." as the tagger will show it, each word read with the tag of its first
-    token (CoNLL-2003 has no such sentence)."""
+    (:func:`ner_rnn.tokenize.join_split`, with the lexicon's ``hyphenated`` names): a corpus
+    that writes "Charles E . Brinley" trains on "E." as the tagger will show it, each word
+    read with the tag of its first token (CoNLL-2003 has no such sentence)."""
     out = list(sentences)
     for i, s in enumerate(out):
-        joined = join_initials(s.words)
+        joined = join_split(s.words, hyphenated)
         if joined is not None:
             words, where = joined
             first = np.unique(where, return_index=True)[1].tolist()

@@ -192,7 +192,7 @@ def test_document_context_works_in_text_without_capitals(shipped, conll_dir):
 def test_initials_split_from_their_dots_are_read_as_one_word(shipped, tmp_path):
     """Pre-tokenized contracts write "Charles E . Brinley" in signature blocks; eng.train writes
     "F." as one token, so "E" alone was P 0.00 and "Robert A . Smith" came out as "Robert"
-    (tokenize.join_initials). Scored as a user scores a file of their own: `ner-rnn evaluate`."""
+    (tokenize.join_split). Scored as a user scores a file of their own: `ner-rnn evaluate`."""
     names = [["Charles", "E", ".", "Brinley"], ["Robert", "A", ".", "Smith"], ["J", ".", "K", ".", "Rowling"]]
     rows = ["-DOCSTART- O", ""]
     for name in names:
@@ -204,5 +204,9 @@ def test_initials_split_from_their_dots_are_read_as_one_word(shipped, tmp_path):
     assert r.returncode == 0, r.stderr
     scores = json.loads(r.stdout)
     assert (scores["gold_entities"], scores["correct"], scores["predicted_entities"]) == (6, 6, 6)
-    docs = shipped.tag_texts(["J . P . Morgan Chase Bank , N . A . , as Administrative Agent"])
+    docs = shipped.tag_texts(["J . P . Morgan Chase Bank , N . A . , as Administrative Agent",
+                              "Jean - Pierre Raffarin met Hans - Dietrich Genscher .", "Romania - Cosmin Contra"])
     assert docs[0].entities == []  # a run of initials is read as "J.P." is, a bank's
+    # a hyphenated given name of the lexicon, split at its hyphen, is read whole (it was two names)
+    assert [e.text for e in docs[1].entities] == ["Jean - Pierre Raffarin", "Hans - Dietrich Genscher"]
+    assert [e.text for e in docs[2].entities] == ["Cosmin Contra"]  # a dash between two words stays one

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ner_rnn.tokenize import join_initials, sentence_bounds, tokenize, tokenize_words
+from ner_rnn.tokenize import hyphenated_names, join_split, sentence_bounds, tokenize, tokenize_words
 
 
 def words(text):
@@ -101,13 +101,22 @@ def test_handles_stay_whole():
     ],
 )
 def test_an_initial_split_from_its_dot_is_read_as_one_word(words, joined):
-    assert join_initials(words) == joined
+    assert join_split(words) == joined
+
+
+def test_a_hyphenated_name_split_at_its_hyphen_is_read_as_one_word():
+    names = hyphenated_names(["jean-pierre", "anne-marie", "smith", "o'brien-smith"])
+    assert names == {"jean-pierre", "anne-marie"}
+    assert join_split("Jean - Pierre Raffarin".split(), names) == (["Jean-Pierre", "Raffarin"], [0, 0, 0, 1])
+    assert join_split("jean - pierre".split(), names) == (["jean-pierre"], [0, 0, 0])
+    assert join_split("Romania - Cosmin Contra".split(), names) is None  # a dash between two words
+    assert join_split("Jean - Pierre".split()) is None  # without the lexicon's names
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["A", "J", ".", "Smith", "and", "I", ",", "U.S."]), max_size=30))
+@given(st.lists(st.sampled_from(["A", "J", ".", "Smith", "and", "I", ",", "U.S.", "-", "Jean", "Pierre"]), max_size=30))
 def test_each_token_is_read_as_one_word_and_in_order(words):
-    joined = join_initials(words)
+    joined = join_split(words, frozenset({"jean-pierre", "pierre-jean"}))
     if joined is None:
         return
     read, where = joined

@@ -194,7 +194,7 @@ def test_several_training_files_are_one_corpus_and_keep_their_documents(tmp_path
 
 def test_a_corpus_that_splits_initials_trains_on_what_the_tagger_reads():
     """A corpus written as pre-tokenized contracts are ("Charles E . Brinley") trains on "E.",
-    the word the tagger hands the network for "E" and "." (tokenize.join_initials), with the
+    the word the tagger hands the network for "E" and "." (tokenize.join_split), with the
     tag of its first token; so the trained model knows the word it will be shown."""
     from ner_rnn.corpus import Sentence
     from ner_rnn.train import as_read
