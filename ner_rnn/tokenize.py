@@ -199,31 +199,47 @@ def join_split(words: list[str], hyphenated: frozenset[str] = frozenset()) -> tu
     Returns the words read and, for each word given, the position of the word it is read as
     (both "E" and "." at that of "E."); None when nothing is joined (the usual case, checked
     at C speed for sentences without a single capital letter or a hyphen)."""
-    hyphens = bool(hyphenated) and "-" in words
-    if CAPITAL_LETTERS.isdisjoint(words) and not hyphens:
-        return None
     n = len(words)
+    spots: list[tuple[int, int]] = []  # (first token, tokens) of each word to join
+    if not CAPITAL_LETTERS.isdisjoint(words) and "." in words:
+        k = words.index(".")
+        while True:  # each dot, found at C speed
+            if 0 < k < n - 1 and _initial_dot(words, k):
+                if spots and sum(spots[-1]) == k - 1:  # a run of them is one word too, as "J.P." is
+                    spots[-1] = (spots[-1][0], spots[-1][1] + 2)
+                else:
+                    spots.append((k - 1, 2))
+            try:
+                k = words.index(".", k + 1)
+            except ValueError:
+                break
+    if hyphenated and "-" in words:
+        taken = {k for a, m in spots for k in range(a, a + m)}
+        k = words.index("-")
+        while True:  # each hyphen, found at C speed
+            if 0 < k < n - 1 and not taken & {k - 1, k, k + 1}:
+                if f"{words[k - 1]}-{words[k + 1]}".lower() in hyphenated:
+                    spots.append((k - 1, 3))
+                    taken.update((k - 1, k, k + 1))
+            try:
+                k = words.index("-", k + 1)
+            except ValueError:
+                break
+    if not spots:
+        return None
+    spots.sort()
     read: list[str] = []
     where: list[int] = []
     i = 0
-    while i < n:
-        if i + 2 < n and words[i + 1] == "." and _initial_dot(words, i + 1):
-            # a run of them is one word too, as "J.P." and "U.S." are ("J . P . Morgan")
-            j = i
-            while j + 4 < n and words[j + 3] == "." and _initial_dot(words, j + 3):
-                j += 2
-            where += [len(read)] * (j + 2 - i)
-            read.append("".join(words[i : j + 2]))
-            i = j + 2
-        elif hyphens and i + 2 < n and words[i + 1] == "-" and f"{words[i]}-{words[i + 2]}".lower() in hyphenated:
-            where += [len(read)] * 3
-            read.append(f"{words[i]}-{words[i + 2]}")
-            i += 3
-        else:
-            where.append(len(read))
-            read.append(words[i])
-            i += 1
-    return (read, where) if len(read) < n else None
+    for a, m in spots:
+        where += range(len(read), len(read) + a - i)
+        read += words[i:a]
+        where += [len(read)] * m
+        read.append("".join(words[a : a + m]))
+        i = a + m
+    where += range(len(read), len(read) + n - i)
+    read += words[i:]
+    return read, where
 
 
 def hyphenated_names(names) -> frozenset[str]:
