@@ -401,7 +401,7 @@ def _not_companies(
     sentence starts."""
     tokens = np.flatnonzero(name)
     words, which = _words_at(tokens, offsets, sentences)
-    designators = tokens[[w in DESIGNATORS or w in FACILITIES for w in words]]
+    designators = tokens[[w in NAME_ENDS for w in words]]
     # a name's last word with a word after it in its sentence: a designator there, or "&" and
     # a company's name, makes the name the company's
     last = tokens + 1 < len(name)
@@ -437,13 +437,15 @@ _DESIGNATORS = (
 DESIGNATORS = frozenset(
     [*_DESIGNATORS, *(d + "." for d in ("Inc", "Corp", "Ltd", "Co", "Bros")), *(d.upper() for d in _DESIGNATORS)]
 )
+# the words that end a company's, a place's, a prize's or a law's name: none ends a person's
+NAME_ENDS = DESIGNATORS | FACILITIES
 COMPANY_WORDS = 4  # at most this many capitalised words before a designator are the company's name
 
 
 def _company_follows(words: Sequence[str], k: int) -> bool:
     """Whether ``words[k:]`` begins with a designator, or with "&" and at most
     ``COMPANY_WORDS`` capitalised words before one ("& Co", "& Ellis LLP")."""
-    if words[k] in DESIGNATORS or words[k] in FACILITIES:
+    if words[k] in NAME_ENDS:
         return True
     if words[k] != "&":
         return False

@@ -24,7 +24,7 @@ from .decode import decode as decode_tokens
 from .decode import p_name as p_name_of
 from .features import Features
 from .tags import DEFAULT_LABEL, Span, decode, labels_for, spans_from_tags
-from .tokenize import LINE_BREAK, Token, hyphenated_names, join_split, sentence_bounds, token_spans, tokenize_words
+from .tokenize import LINE_BREAK, Token, first_tokens, hyphenated_names, join_split, sentence_bounds, token_spans, tokenize_words
 
 BATCH_SIZE = 512  # at most this many sentences per forward pass when tagging ...
 BATCH_SLOTS = 16_384  # ... and at most this many padded steps (T · m), so memory stays bounded
@@ -242,16 +242,14 @@ class Tagger:
         if joined and evidence is not None:  # each word read takes the evidence of its first token
             evidence = list(evidence)
             for i, where in joined.items():
-                evidence[i] = evidence[i][np.unique(where, return_index=True)[1]]
+                evidence[i] = evidence[i][first_tokens(where)]
         return _as_given(*self._predict_read(read, evidence, batch_size), sentences, joined)
 
     def _predict_read(
         self, sentences: list[list[str]], evidence: list[np.ndarray] | None, batch_size: int
     ) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`predict_flat` of the words as given."""
-        lengths = np.array([len(s) for s in sentences], dtype=np.intp)
-        offsets = np.zeros(len(sentences) + 1, dtype=np.intp)
-        np.cumsum(lengths, out=offsets[1:])
+        lengths, offsets = _offsets(sentences)
         flat = np.empty((int(offsets[-1]), self._n_y), dtype=self._proj.dtype)
         order = np.argsort(lengths, kind="stable")
         order = order[lengths[order] > 0]
@@ -409,17 +407,14 @@ class Tagger:
 def _read(sentences: list[list[str]], hyphenated: frozenset[str]) -> tuple[list[list[str]], dict[int, list[int]]]:
     """The sentences as the network reads them (:func:`ner_rnn.tokenize.join_split`), and
     for each sentence that changed, where each of its tokens is read."""
-    joined = {}
+    read, joined = sentences, {}
     for i, s in enumerate(sentences):
         j = join_split(s, hyphenated)
         if j is not None:
-            joined[i] = j
-    if not joined:
-        return sentences, {}
-    read = list(sentences)
-    for i, (words, _) in joined.items():
-        read[i] = words
-    return read, {i: where for i, (_, where) in joined.items()}
+            if read is sentences:
+                read = list(sentences)
+            read[i], joined[i] = j
+    return read, joined
 
 
 def _as_given(
@@ -428,14 +423,20 @@ def _as_given(
     """ŷ of the words read (:func:`_read`) as ŷ of the tokens given, and their offsets."""
     if not joined:
         return flat, read_offsets
-    lengths = np.array([len(s) for s in sentences], dtype=np.intp)
-    offsets = np.zeros(len(sentences) + 1, dtype=np.intp)
-    np.cumsum(lengths, out=offsets[1:])
+    lengths, offsets = _offsets(sentences)
     # the row of each token: its sentence's first row in ``flat``, plus its place in what was read
     rows = np.arange(int(offsets[-1])) + np.repeat(read_offsets[:-1] - offsets[:-1], lengths)
     for i, where in joined.items():
         rows[offsets[i] : offsets[i + 1]] = read_offsets[i] + np.array(where, dtype=np.intp)
     return flat[rows], offsets
+
+
+def _offsets(sentences: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """The sentences' lengths, and where each starts in a flat array of their tokens (and the end)."""
+    lengths = np.array([len(s) for s in sentences], dtype=np.intp)
+    offsets = np.zeros(len(sentences) + 1, dtype=np.intp)
+    np.cumsum(lengths, out=offsets[1:])
+    return lengths, offsets
 
 
 def _batches(texts: Iterator[str], size: int) -> Iterator[list[str]]:

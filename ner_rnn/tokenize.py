@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 from .conventions import is_initial
 
@@ -182,9 +182,6 @@ def sentence_bounds(words: list[str], max_len: int = MAX_SENTENCE_TOKENS) -> lis
     return bounds
 
 
-CAPITAL_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-
-
 def join_split(words: list[str], hyphenated: frozenset[str] = frozenset()) -> tuple[list[str], list[int]] | None:
     """The words as the network reads them where tokenized text splits in two what the
     training text writes as one token:
@@ -197,34 +194,27 @@ def join_split(words: list[str], hyphenated: frozenset[str] = frozenset()) -> tu
       read as "Jean-Pierre". A dash between two words stays ("Romania - Cosmin Contra").
 
     Returns the words read and, for each word given, the position of the word it is read as
-    (both "E" and "." at that of "E."); None when nothing is joined (the usual case, checked
-    at C speed for sentences without a single capital letter or a hyphen)."""
+    (both "E" and "." at that of "E."); None when nothing is joined. Only the dots and
+    hyphens are looked at, each found at C speed."""
     n = len(words)
+    dots = "." in words and words.index(".") < n - 1  # a dot that is not the sentence's last token
+    hyphens = bool(hyphenated) and "-" in words
+    if not (dots or hyphens):
+        return None  # the usual case, decided at C speed
     spots: list[tuple[int, int]] = []  # (first token, tokens) of each word to join
-    if not CAPITAL_LETTERS.isdisjoint(words) and "." in words:
-        k = words.index(".")
-        while True:  # each dot, found at C speed
-            if 0 < k < n - 1 and _initial_dot(words, k):
-                if spots and sum(spots[-1]) == k - 1:  # a run of them is one word too, as "J.P." is
-                    spots[-1] = (spots[-1][0], spots[-1][1] + 2)
-                else:
-                    spots.append((k - 1, 2))
-            try:
-                k = words.index(".", k + 1)
-            except ValueError:
-                break
-    if hyphenated and "-" in words:
+    for k in _positions(words, ".") if dots else ():
+        if 0 < k < n - 1 and _initial_dot(words, k):
+            if spots and sum(spots[-1]) == k - 1:  # a run of them is one word too, as "J.P." is
+                spots[-1] = (spots[-1][0], spots[-1][1] + 2)
+            else:
+                spots.append((k - 1, 2))
+    if hyphens:
         taken = {k for a, m in spots for k in range(a, a + m)}
-        k = words.index("-")
-        while True:  # each hyphen, found at C speed
-            if 0 < k < n - 1 and not taken & {k - 1, k, k + 1}:
+        for k in _positions(words, "-"):
+            if 0 < k < n - 1 and taken.isdisjoint((k - 1, k + 1)):
                 if f"{words[k - 1]}-{words[k + 1]}".lower() in hyphenated:
                     spots.append((k - 1, 3))
-                    taken.update((k - 1, k, k + 1))
-            try:
-                k = words.index("-", k + 1)
-            except ValueError:
-                break
+                    taken.update((k - 1, k + 1))
     if not spots:
         return None
     spots.sort()
@@ -240,6 +230,22 @@ def join_split(words: list[str], hyphenated: frozenset[str] = frozenset()) -> tu
     where += range(len(read), len(read) + n - i)
     read += words[i:]
     return read, where
+
+
+def first_tokens(where: list[int]) -> list[int]:
+    """For each word read (:func:`join_split`), the position of its first token given."""
+    return [k for k in range(len(where)) if k == 0 or where[k] != where[k - 1]]
+
+
+def _positions(words: list[str], token: str) -> Iterator[int]:
+    """Where ``token`` stands in ``words``, found by ``list.index`` (at C speed)."""
+    k = -1
+    while True:
+        try:
+            k = words.index(token, k + 1)
+        except ValueError:
+            return
+        yield k
 
 
 def hyphenated_names(names) -> frozenset[str]:

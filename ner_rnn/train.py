@@ -33,7 +33,7 @@ from .features import (
     build_features,
 )
 from .tagger import Tagger
-from .tokenize import hyphenated_names, join_split
+from .tokenize import first_tokens, hyphenated_names, join_split
 from .tags import DEFAULT_LABEL, SCHEMES, encode_all, entity_types, labels_for, other_types, spans_from_tags
 from .wordclass import SPECS as WORD_CLASS_SPECS
 from .wordclass import load_word_classes
@@ -619,8 +619,7 @@ def as_read(sentences: Sequence[Sentence], hyphenated: frozenset[str] = frozense
         joined = join_split(s.words, hyphenated)
         if joined is not None:
             words, where = joined
-            first = np.unique(where, return_index=True)[1].tolist()
-            out[i] = replace(s, words=words, tags=[s.tags[k] for k in first])
+            out[i] = replace(s, words=words, tags=[s.tags[k] for k in first_tokens(where)])
     return out
 
 
