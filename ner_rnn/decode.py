@@ -60,6 +60,7 @@ from .conventions import (
     SHIP_PREFIXES,
     SPLIT_ARTICLES,
     handle_parts,
+    is_chinese_name,
     is_greeting,
     is_handle,
     is_honorific,
@@ -592,7 +593,26 @@ def bridges(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
         if 1 <= k < len(words) - 1 and name[i - 1] and not (k >= 2 and name[i - 2]):
             if is_korean_syllables(words[k - 1], words[k], words[k + 1]):
                 name[i + 1] = bridged = True
+    # a Chinese name of which the network found one word joins the other ("Zheng [He]", "[Zhu] Xi"):
+    # the word is the only capitalised one of its name (a lower-case word there leaves it later)
+    before, after = _neighbours(name, b.first)
+    edges = np.flatnonzero(name & ~(before & after))
+    for i, s in zip(edges.tolist(), _sentence_of(edges, b.offsets).tolist()):
+        k, words = i - int(b.offsets[s]), b.sentences[s]
+        right = not after[i] and k + 1 < len(words) and is_chinese_name(words[k], words[k + 1])
+        left = not right and not before[i] and k >= 1 and is_chinese_name(words[k - 1], words[k])
+        if not (right or left) or not _only_capital(words, k, name[i - k : i - k + len(words)]):
+            continue
+        if right:
+            name[i + 1] = bridged = True
+        elif k > 1 or words[0] != "He":
+            name[i - 1] = bridged = True  # "He" as a sentence's first word is the pronoun
     return join_neighbours(name, b, d) if bridged else name
+
+
+def _only_capital(words: list[str], k: int, name: np.ndarray) -> bool:
+    """Whether ``words[k]`` is the only capitalised word of its name (``name``: the sentence's)."""
+    return all(not name[j] or not capitalised(words[j]) for j in (k - 1, k + 1) if 0 <= j < len(words))
 
 
 def rulers(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:

@@ -455,6 +455,27 @@ def test_initials_and_articles_written_apart_join_the_name_after_them(words, p_n
 @pytest.mark.parametrize(
     ("words", "p_name", "codes"),
     [
+        # a Chinese name in pinyin, of which the network found one word, is found whole
+        (["admiral", "Zheng", "He", "led"], [0.0, 0.9, 0.0, 0.0], [0, 1, 2, 0]),  # "He" is no pronoun there
+        (["scholar", "Zhu", "Xi", "wrote"], [0.0, 0.9, 0.02, 0.0], [0, 1, 2, 0]),
+        (["by", "Xi", "Jinping", "."], [0.0, 0.01, 0.6, 0.0], [0, 1, 2, 0]),
+        (["and", "Chen", "Shui-bian", "met"], [0.0, 0.0, 0.9, 0.0], [0, 1, 2, 0]),  # a given name with a hyphen
+        (["the", "admiral", "Zheng", "He"], [0.0, 0.5, 0.9, 0.0], [0, 0, 1, 2]),  # after a lower-case word that leaves
+        (["He", "Jintao", "said"], [0.0, 0.9, 0.0], [0, 1, 0]),  # "He" first in a sentence is the pronoun
+        (["in", "Hong", "Kong", "."], [0.0, 0.0, 0.9, 0.0], [0, 0, 1, 0]),  # "Hong" is no surname here
+        (["the", "Song", "Dynasty"], [0.0, 0.9, 0.0], [0, 1, 0]),  # "Dynasty" is no pinyin
+        (["Zhou", "Ngozi"], [0.9, 0.0], [1, 0]),
+        (["Li", "Peng", "Wang", "Yi"], [0.9, 0.9, 0.0, 0.0], [1, 2, 0, 0]),  # not a third word to a name of two
+        (["LI", "PENG", "SAID"], [0.9, 0.0, 0.0], [1, 0, 0]),  # not in capitals
+    ],
+)
+def test_a_chinese_name_of_which_one_word_is_found_is_found_whole(words, p_name, codes):
+    assert _decode([words], p_name, extend=0.5) == codes
+
+
+@pytest.mark.parametrize(
+    ("words", "p_name", "codes"),
+    [
         # no name in eng.train or eng.testa is made of initials alone: these were names
         (["Option", "A", ".", "Then", "we", "left"], [0.0, 0.7, 0.7, 0.0, 0.0, 0.0], [0, 0, 0, 0, 0, 0]),
         (["See", "A.", "B.", "and", "C."], [0.0, 1.0, 1.0, 0.0, 1.0], [0, 0, 0, 0, 0]),
