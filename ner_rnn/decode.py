@@ -22,17 +22,20 @@ boolean "is in a name" of every token:
    hyphen ("Hassan al - Turabi"), as tokenized text writes them, join the name after them, and
    so does a nickname in quotes or brackets after a name ('Dwayne " The Rock " Johnson'), and
    a Korean given name's second syllable ("Kim Jong Un");
-5. ``rulers``: a capitalised word that may be a name, "the" and an epithet are a name
+5. ``east_asian``: a Chinese name in pinyin of which the network found one word is found
+   whole ("Zheng He", "Zhu Xi"), and a Korean surname with a given name of two syllables
+   joined by a hyphen is a name ("Park Geun-hye");
+6. ``rulers``: a capitalised word that may be a name, "the" and an epithet are a name
    ("Catherine the Great", "Pliny the Elder");
-6. ``conventions``: what the annotation counts as a name (:mod:`ner_rnn.conventions`):
+7. ``conventions``: what the annotation counts as a name (:mod:`ner_rnn.conventions`):
    regnal numbers join it, titles, greetings ("Hi Mark") and honorifics ("Dear Sir") leave its start, lower-case words other than particles
    leave it in cased text (but for a name all in lower case that the network is sure of:
    "Tell Mom that jake is coming"), tokens without a letter, chat's interjections ("omg",
    "lol") and offices ("General Counsel") leave its ends;
-7. ``not_companies``: a one-word name that is part of a company's name nearby in its
+8. ``not_companies``: a one-word name that is part of a company's name nearby in its
    document is dropped, a name loses its words up to a company designator, and a name
    right before one ("Kutak Rock LLP", "Kirkland & Ellis LLP") is dropped;
-8. ``handles``: an @-handle that may be a person's ("@AngelaMerkel", not "@NASA", nor
+9. ``handles``: an @-handle that may be a person's ("@AngelaMerkel", not "@NASA", nor
    "@Reuters" or "@AmericanAir", words of the language) is a name of its own, unless ``Batch.handles`` is
    False (:func:`ner_rnn.conventions.is_person_handle`, ``Batch.common_words``).
 
@@ -55,6 +58,7 @@ from . import context
 from .conventions import (
     EPITHETS,
     FACILITIES,
+    KOREAN_SURNAMES_WRITTEN,
     PARTICLES,
     PLACE_PREFIXES,
     SHIP_PREFIXES,
@@ -66,6 +70,7 @@ from .conventions import (
     is_honorific,
     is_initial,
     is_initials,
+    is_korean_name,
     is_korean_syllables,
     is_no_word_of_a_name,
     is_lower_word,
@@ -119,6 +124,8 @@ class Decoding:
             " as do particles and the capitalised word before them,"
             " as does a nickname in quotes or brackets between two parts of a name,"
             " and a Korean given name's second syllable written apart"
+            "; a Chinese name in pinyin of which one word is found is found whole,"
+            " and a Korean surname with a given name of two syllables and a hyphen is a name"
             "; a name of initials alone is none; titles, kin and greetings leave the start of a name,"
             " and in cased text lower-case words"
             f" other than particles leave it (a name all in lower case stays at P(name) >= {LOWER_SURE}),"
@@ -593,8 +600,19 @@ def bridges(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
         if 1 <= k < len(words) - 1 and name[i - 1] and not (k >= 2 and name[i - 2]):
             if is_korean_syllables(words[k - 1], words[k], words[k + 1]):
                 name[i + 1] = bridged = True
-    # a Chinese name of which the network found one word joins the other ("Zheng [He]", "[Zhu] Xi"):
-    # the word is the only capitalised one of its name (a lower-case word there leaves it later)
+    return join_neighbours(name, b, d) if bridged else name
+
+
+def east_asian(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
+    """Chinese and Korean names as English writes them, surname first, which the network,
+    trained on 1996 news, finds in part: a Chinese name in pinyin of which it found one word
+    joins the other ("Zheng [He]", "[Zhu] Xi", "Xi [Jinping]";
+    :func:`ner_rnn.conventions.is_chinese_name`), when that word is the only capitalised one
+    of its name; and a Korean surname with a given name of two syllables joined by a hyphen is
+    a name when either word is one or may join one ("Park Geun-hye", "Bong Joon-ho"; P(name)
+    >= ``d.join``; :func:`ner_rnn.conventions.is_korean_name`)."""
+    if b.sentences is None:
+        return name
     before, after = _neighbours(name, b.first)
     edges = np.flatnonzero(name & ~(before & after))
     for i, s in zip(edges.tolist(), _sentence_of(edges, b.offsets).tolist()):
@@ -604,10 +622,19 @@ def bridges(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
         if not (right or left) or not _only_capital(words, k, name[i - k : i - k + len(words)]):
             continue
         if right:
-            name[i + 1] = bridged = True
-        elif k > 1 or words[0] != "He":
-            name[i - 1] = bridged = True  # "He" as a sentence's first word is the pronoun
-    return join_neighbours(name, b, d) if bridged else name
+            name[i + 1] = True
+        elif k > 1 or words[0] != "He":  # "He" as a sentence's first word is the pronoun
+            name[i - 1] = True
+    if d.join is None:
+        return name
+    for s, words in enumerate(b.sentences):
+        if KOREAN_SURNAMES_WRITTEN.isdisjoint(words):
+            continue
+        at = int(b.offsets[s])
+        for k in range(len(words) - 1):
+            if is_korean_name(words[k], words[k + 1]) and (b.p[at + k : at + k + 2] >= d.join).any():
+                name[at + k : at + k + 2] = True
+    return name
 
 
 def _only_capital(words: list[str], k: int, name: np.ndarray) -> bool:
@@ -718,7 +745,8 @@ def handles(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
 
 Rule = Callable[[np.ndarray, Batch, Decoding], np.ndarray]
 RULES: list[Rule] = [
-    caseless_threshold, alone_threshold, join_neighbours, bridges, rulers, conventions, not_companies, handles
+    caseless_threshold, alone_threshold, join_neighbours, bridges, east_asian, rulers, conventions, not_companies,
+    handles,
 ]
 
 

@@ -476,6 +476,23 @@ def test_a_chinese_name_of_which_one_word_is_found_is_found_whole(words, p_name,
 @pytest.mark.parametrize(
     ("words", "p_name", "codes"),
     [
+        # a Korean surname and a given name of two syllables joined by a hyphen are a name
+        (["writer", "Park", "Geun-hye", "visited"], [0.0, 0.0, 0.11, 0.0], [0, 1, 2, 0]),
+        (["with", "Bong", "Joon-ho", "last"], [0.0, 0.07, 0.02, 0.0], [0, 1, 2, 0]),
+        (["Kim", "Jong-un", "met"], [0.9, 0.0, 0.0], [1, 2, 0]),
+        (["with", "Bong", "Joon-ho", "last"], [0.0, 0.01, 0.01, 0.0], [0, 0, 0, 0]),  # not when neither may join
+        (["the", "Park", "Ridge-based", "firm"], [0.0, 0.6, 0.6, 0.0], [0, 1, 2, 0]),  # the network's own, kept
+        (["the", "Park", "Ridge-based", "firm"], [0.0, 0.1, 0.1, 0.0], [0, 0, 0, 0]),  # "ridge" is no syllable
+        (["Park", "In-house", "team"], [0.1, 0.1, 0.0], [0, 0, 0]),  # nor "house"
+    ],
+)
+def test_a_korean_name_with_a_hyphenated_given_name_is_a_name(words, p_name, codes):
+    assert _decode([words], p_name, extend=0.05) == codes
+
+
+@pytest.mark.parametrize(
+    ("words", "p_name", "codes"),
+    [
         # no name in eng.train or eng.testa is made of initials alone: these were names
         (["Option", "A", ".", "Then", "we", "left"], [0.0, 0.7, 0.7, 0.0, 0.0, 0.0], [0, 0, 0, 0, 0, 0]),
         (["See", "A.", "B.", "and", "C."], [0.0, 1.0, 1.0, 0.0, 1.0], [0, 0, 0, 0, 0]),
