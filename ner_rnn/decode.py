@@ -133,7 +133,8 @@ class Decoding:
             " and the words after a ship's or a place's prefix are no person's (ner_rnn.conventions);"
             " a one-word name that is part of a company's name nearby is dropped, and a name"
             " loses its words up to a company designator, or is dropped right before one (ner_rnn.context),"
-            " and so for the last word of a place's, a prize's or a law's name (Dam, Airport, Prize, Act);"
+            " and so for the last word of a place's, a prize's, a law's or a company's name"
+            " (Dam, Airport, Prize, Act, Bank, Financial);"
             " an @-handle that may be a person's is a name of its own (unless --no-handles)"
         )
 
@@ -445,8 +446,18 @@ _DESIGNATORS = (
 DESIGNATORS = frozenset(
     [*_DESIGNATORS, *(d + "." for d in ("Inc", "Corp", "Ltd", "Co", "Bros")), *(d.upper() for d in _DESIGNATORS)]
 )
+# words that end many a company's name after a founder's or a place's, but are no designator
+# ("Raymond James Financial", "JPMorgan Chase Bank", "Lehman Brothers Holdings"): in eng.train
+# and eng.testa none is part of a person's name or follows one, while they follow the words
+# of other entities 157 times
+_COMPANY_ENDS = (
+    "Bank Financial Capital Partners Securities Trust Associates Investments Management Advisors Ventures "
+    "Industries Enterprises Insurance Motors Pharmaceuticals Foods Airlines Communications Systems Technologies "
+    "Energy Entertainment Media Records Studios Publishing Bancorp Funding Markets"
+).split()
+COMPANY_ENDS = frozenset([*_COMPANY_ENDS, *(w.upper() for w in _COMPANY_ENDS)])
 # the words that end a company's, a place's, a prize's or a law's name: none ends a person's
-NAME_ENDS = DESIGNATORS | FACILITIES
+NAME_ENDS = DESIGNATORS | COMPANY_ENDS | FACILITIES
 COMPANY_WORDS = 4  # at most this many capitalised words before a designator are the company's name
 
 

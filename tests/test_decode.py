@@ -272,6 +272,9 @@ def test_a_name_right_before_a_company_designator_is_the_companys(words, p_name,
         (["into", "Kennedy", "Airport", "with", "Ann", "Lee"], [0.0, 0.9, 0.1, 0.0, 0.9, 0.9], [0] * 4 + [1, 2]),
         (["won", "the", "Nobel", "Prize"], [0.0, 0.0, 0.7, 0.0], [0] * 4),
         (["THE", "HOOVER", "DAM"], [0.0, 0.9, 0.9], [0] * 3),  # in capitals too
+        # and so for the words that end a company's name after a founder's
+        (["Raymond", "James", "Financial", ",", "Inc."], [0.9, 0.9, 0.1, 0.0, 0.0], [0] * 5),
+        (["JPMorgan", "Chase", "Bank", ",", "N.A."], [0.9, 0.9, 0.0, 0.0, 0.0], [0] * 5),
         # the surnames that are such words too are left alone
         (["Sally", "Field", "won"], [0.9, 0.6, 0.0], [1, 2, 0]),
         (["Hoover", "said", "the", "dam"], [0.9, 0.0, 0.0, 0.0], [1, 0, 0, 0]),
