@@ -25,17 +25,20 @@ boolean "is in a name" of every token:
 5. ``east_asian``: a Chinese name in pinyin of which the network found one word is found
    whole ("Zheng He", "Zhu Xi"), and a Korean surname with a given name of two syllables
    joined by a hyphen is a name ("Park Geun-hye");
-6. ``rulers``: a capitalised word that may be a name, "the" and an epithet are a name
+6. ``coordinated``: in a sentence that is a document of its own, a capitalised word that
+   "and", "or" or "nor" joins to a name is a name at P(name) >= ``COORDINATED`` ("[Biden]
+   and [Harris]");
+7. ``rulers``: a capitalised word that may be a name, "the" and an epithet are a name
    ("Catherine the Great", "Pliny the Elder");
-7. ``conventions``: what the annotation counts as a name (:mod:`ner_rnn.conventions`):
+8. ``conventions``: what the annotation counts as a name (:mod:`ner_rnn.conventions`):
    regnal numbers join it, titles, greetings ("Hi Mark") and honorifics ("Dear Sir") leave its start, lower-case words other than particles
    leave it in cased text (but for a name all in lower case that the network is sure of:
    "Tell Mom that jake is coming"), tokens without a letter, chat's interjections ("omg",
    "lol") and offices ("General Counsel") leave its ends;
-8. ``not_companies``: a one-word name that is part of a company's name nearby in its
+9. ``not_companies``: a one-word name that is part of a company's name nearby in its
    document is dropped, a name loses its words up to a company designator, and a name
    right before one ("Kutak Rock LLP", "Kirkland & Ellis LLP") is dropped;
-9. ``handles``: an @-handle that may be a person's ("@AngelaMerkel", not "@NASA", nor
+10. ``handles``: an @-handle that may be a person's ("@AngelaMerkel", not "@NASA", nor
    "@Reuters" or "@AmericanAir", words of the language) is a name of its own, unless ``Batch.handles`` is
    False (:func:`ner_rnn.conventions.is_person_handle`, ``Batch.common_words``).
 
@@ -106,7 +109,10 @@ class Decoding:
         rule = "argmax per token"
         where = []
         if self.alone is not None:
-            where.append(f"in a sentence with case that is a text of its own: P(name) >= {self.alone}")
+            where.append(
+                f"in a sentence with case that is a text of its own: P(name) >= {self.alone},"
+                f" or >= {COORDINATED} for a capitalised word that 'and' or 'or' joins to a name"
+            )
         if self.caseless is not None:
             where.append(f"in a sentence all in lower case or in capitals: P(name) >= {self.caseless}")
         if where:
@@ -516,6 +522,15 @@ def caseless_threshold(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     return name
 
 
+def _single_sentences(documents: Sequence[int]) -> np.ndarray:
+    """Per sentence: is it a document of its own (its neighbours belong to other documents)?"""
+    docs = np.asarray(documents)
+    single = np.ones(len(docs), dtype=bool)
+    single[1:] &= docs[1:] != docs[:-1]
+    single[:-1] &= docs[:-1] != docs[1:]
+    return single
+
+
 def alone_threshold(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     """In a sentence that shows case and is a document of its own (a line of one sentence, as
     ``ner-rnn tag`` reads it), a token is in a name when P(name) >= ``d.alone``. The network
@@ -523,10 +538,7 @@ def alone_threshold(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     is less likely a name; a sentence alone has no other mentions at all."""
     if d.alone is None or b.sentences is None or b.documents is None or not len(b.documents):
         return name
-    docs = np.asarray(b.documents)
-    single = np.ones(len(docs), dtype=bool)
-    single[1:] &= docs[1:] != docs[:-1]
-    single[:-1] &= docs[:-1] != docs[1:]
+    single = _single_sentences(b.documents)
     other = b.p >= d.alone
     differ = np.flatnonzero(other != name)  # only where the two differ is the sentence looked at
     if len(differ):
@@ -653,6 +665,37 @@ def _only_capital(words: list[str], k: int, name: np.ndarray) -> bool:
     return all(not name[j] or not capitalised(words[j]) for j in (k - 1, k + 1) if 0 <= j < len(words))
 
 
+COORDINATORS = frozenset({"and", "or", "nor", "&"})
+COORDINATED = 0.1  # in a sentence alone, a capitalised word joined to a name by "and" or "or" is a name at this
+
+
+def coordinated(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
+    """In a sentence that is a document of its own (when ``d.alone`` applies), a capitalised
+    word that "and", "or" or "nor" joins to a name is a name too, at P(name) >=
+    :data:`COORDINATED` ("[Biden] and [Harris] to visit Pittsburgh", "Ronaldo or [Messi]",
+    "Neither Lebed nor [Maskhadov]"). A name's other mentions would be evidence in a
+    document; alone, the one it is coordinated with is the best there is. Running text is
+    left as the network and the thresholds tag it (the rule moved the epochs training
+    chooses there, and that build was worse: docs/accuracy.md)."""
+    if d.alone is None or b.sentences is None or b.documents is None or not name.any():
+        return name
+    single = _single_sentences(b.documents)
+    grown = False
+    for s in np.unique(_sentence_of(np.flatnonzero(name), b.offsets)).tolist():
+        words = b.sentences[s]
+        if not single[s] or COORDINATORS.isdisjoint(words):
+            continue
+        at = int(b.offsets[s])
+        for k in range(1, len(words) - 1):
+            if words[k] not in COORDINATORS:
+                continue
+            left, right = at + k - 1, at + k + 1
+            for near, other, word in ((right, left, words[k + 1]), (left, right, words[k - 1])):
+                if name[other] and not name[near] and capitalised(word) and b.p[near] >= COORDINATED:
+                    name[near] = grown = True
+    return join_neighbours(name, b, d) if grown else name
+
+
 def rulers(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     """Rulers' and scholars' names with an epithet, which the network, trained on news, has
     never seen: a capitalised word that may be a name (P(name) >= ``d.join``), "the" and an
@@ -756,8 +799,8 @@ def handles(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
 
 Rule = Callable[[np.ndarray, Batch, Decoding], np.ndarray]
 RULES: list[Rule] = [
-    caseless_threshold, alone_threshold, join_neighbours, bridges, east_asian, rulers, conventions, not_companies,
-    handles,
+    caseless_threshold, alone_threshold, join_neighbours, bridges, east_asian, coordinated, rulers, conventions,
+    not_companies, handles,
 ]
 
 

@@ -285,6 +285,24 @@ def test_a_name_before_the_word_that_ends_a_places_name_is_the_places(words, p_n
     assert _decoder(None).iob2(flat, np.array([0, len(words)]), [words], [0]).tolist() == codes
 
 
+def test_in_a_sentence_alone_a_word_joined_to_a_name_by_and_or_or_is_a_name():
+    sentences = [["Biden", "and", "Harris", "spoke"], ["Lebed", "nor", "Maskhadov", "spoke"],
+                 ["Messi", "or", "Ronaldo", "?"], ["Smith", "and", "Jones", "met"]]  # fmt: skip
+    p_name = [0.34, 0.0, 0.9, 0.0] + [0.9, 0.0, 0.26, 0.0] + [0.9, 0.0, 0.05, 0.0] + [0.9, 0.0, 0.3, 0.0]
+    offsets = np.array([0, 4, 8, 12, 16])
+    flat = np.stack([1 - np.array(p_name), np.array(p_name)], axis=1)
+
+    def names(decoding, documents):
+        codes = decode(Batch(flat, offsets, "io", sentences, documents), decoding).tolist()
+        return [codes[i : i + 4] for i in range(0, 16, 4)]
+
+    # each sentence a document of its own: the word joined to a name is a name at P(name) >= 0.1
+    assert names(Decoding(alone=0.4), [0, 1, 2, 3]) == [[1, 0, 1, 0], [1, 0, 1, 0], [1, 0, 0, 0], [1, 0, 1, 0]]
+    # in running text, and without the threshold for a sentence alone, the rule does nothing
+    assert names(Decoding(alone=0.4), [0, 0, 0, 0])[1:] == [[1, 0, 0, 0], [1, 0, 0, 0], [1, 0, 0, 0]]
+    assert names(Decoding(), [0, 1, 2, 3])[1] == [1, 0, 0, 0]
+
+
 def test_a_sentence_with_case_that_is_a_text_of_its_own_has_a_threshold_of_its_own():
     sentences = [["Putin", "accused", "Kyiv", "."], ["Putin", "accused", "Kyiv", "."], ["Putin", "met", "Xi"],
                  ["putin", "accused", "kyiv", "."]]  # fmt: skip
