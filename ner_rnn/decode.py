@@ -81,6 +81,7 @@ from .conventions import (
     is_place_prefix,
     is_regnal,
     is_title,
+    is_titled_handle,
 )
 
 
@@ -772,7 +773,9 @@ def handles(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     (:func:`ner_rnn.conventions.is_person_handle`), and what follows the "@" is not only
     words of the language (``b.common_words``: "@Reuters", "@comcast", "@Google", and in camel
     case "@TheEconomist", "@AmericanAir" are no one's; "@jack", "@elonmusk" and "@JoeBiden",
-    with a name among its words, may be; :func:`ner_rnn.conventions.handle_parts`)."""
+    with a name among its words, may be; :func:`ner_rnn.conventions.handle_parts`), or its
+    words are a title and a name ("@SpeakerPelosi", "@SenSchumer";
+    :func:`ner_rnn.conventions.is_titled_handle`)."""
     if not b.handles or b.sentences is None:
         return name
     at: list[int] = []
@@ -790,7 +793,7 @@ def handles(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
             parts = [handle_parts(w) for w in found]
             common = b.common_words([p for ps in parts for p in ps])
             starts = np.cumsum([0] + [len(ps) for ps in parts[:-1]])
-            person &= ~np.logical_and.reduceat(common, starts)  # every word of it is a common word
+            person &= ~np.logical_and.reduceat(common, starts) | [is_titled_handle(ps) for ps in parts]
         name[at] = person
         b.alone = np.zeros(len(name), dtype=bool)
         b.alone[at] = True

@@ -173,11 +173,15 @@ class Features:
     def common_words(self, words: list[str]) -> np.ndarray:
         """Which words the word-class table holds and the name lexicon does not: words of
         the language, brands and places ("reuters", "comcast", "google"), not names ("jack",
-        "rihanna", which the lexicon lists). All False in a model without word classes."""
+        "rihanna", which the lexicon lists); and those it holds that are written with a
+        capital a fifth of the time or less, names of the lexicon or not ("the", "white",
+        "house", "post": some locale's surnames, but words first). All False in a model
+        without word classes."""
         if self.word_classes is None:
             return np.zeros(len(words), dtype=bool)
-        in_table = self._class_codes(words)[:, 1] > 0  # every word of the table has a capital share
-        return in_table & np.array([normalize(w) not in self.lexicon for w in words], dtype=bool)
+        capitals = self._class_codes(words)[:, 1]  # every word of the table has a capital share
+        lower = (capitals > 0) & (capitals <= wordclass.capitals_bucket(0.2))
+        return lower | (capitals > 0) & np.array([normalize(w) not in self.lexicon for w in words], dtype=bool)
 
     def unknown_classes(self) -> tuple[int, ...]:
         """The word-class columns of a word not in the table (none without word classes)."""

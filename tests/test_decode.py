@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ner_rnn.conventions import handle_parts
+from ner_rnn.conventions import handle_parts, is_titled_handle
 from ner_rnn.decode import Batch, Decoding, decode
 
 
@@ -436,6 +436,15 @@ def test_a_handle_in_camel_case_of_common_words_only_is_no_persons():
 )
 def test_handle_parts_are_the_words_its_capitals_mark(handle, parts):
     assert handle_parts(handle) == parts
+
+
+@pytest.mark.parametrize(
+    ("handle", "titled"),
+    [("@SpeakerPelosi", True), ("@SenSchumer", True), ("@DrBiden", True), ("@MayorOfLA", False),
+     ("@TheEconomist", False), ("@Speaker", False), ("@elonmusk", False)],
+)  # fmt: skip
+def test_a_handle_of_a_title_and_a_name_is_titled(handle, titled):
+    assert is_titled_handle(handle_parts(handle)) is titled
 
 
 @pytest.mark.parametrize(

@@ -116,6 +116,17 @@ def test_handles_in_camel_case_of_common_words_are_no_names(shipped):
     assert entities == [[], [], ["@JoeBiden"], ["@KimKardashian"]]
 
 
+def test_handles_of_words_some_locale_has_for_surnames_and_of_titled_people(shipped):
+    """"The", "White" and "House" are surnames in the name lexicon, but written with a
+    capital a fifth of the time or less they are words first: "@TheEconomist" and
+    "@WhiteHouse" are no one's (both were tagged). A title and a name are a person's, though
+    the name is a word of the table ("@SpeakerPelosi", "@DrBiden" were missed)."""
+    entities = [[e.text for e in d.entities] for d in shipped.tag_texts(
+        ["Great piece by @TheEconomist today", "Statement from @WhiteHouse on the deal",
+         "Thanks @SpeakerPelosi for the update", "Thanks @DrBiden for the update"])]  # fmt: skip
+    assert entities == [[], [], ["@SpeakerPelosi"], ["@DrBiden"]]
+
+
 def test_f1_on_conll2003_test(shipped, conll_dir):
     """Person-name span F1 on eng.testb (inference only), and that the recorded figure is this one."""
     path = conll_dir / "eng.testb"
