@@ -51,6 +51,11 @@ _TOKEN_RE = re.compile(
 # the characters that end a line for str.splitlines(): no sentence, so no name, runs across one
 LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
+# an initial's dot that ends a line or the text ends the sentence: "Queen Elizabeth I.",
+# "vitamin C.", "plan B." (and "[Elizabeth I]." is the name, without the sentence's dot)
+_LINE_END = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_FINAL_INITIAL = re.compile(rf"(?<![\w.])[A-Z]\.(?=[^\S{_LINE_END}]*(?:[{_LINE_END}]|\Z))")
+
 # Time is linear in the text whatever it holds: no token spans whitespace and no rule looks
 # past it, so each match looks at most at one run of characters without whitespace, and a
 # run longer than this is cut into windows of this size (a token is never longer)
@@ -73,7 +78,24 @@ def token_spans(text: str) -> list[tuple[int, int]]:
         spans = [m.span() for m in _TOKEN_RE.finditer(text)]
     else:
         spans = _spans_in_windows(text)
+    if "." in text:
+        spans = _split_final_initials(text, spans)
     return spans if text.isascii() else _attach_marks(text, spans)
+
+
+def _split_final_initials(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans with each initial that ends a line or the text ("I." in "Queen Elizabeth
+    I.") split from its dot, which ends the sentence. Found at C speed; rare."""
+    ends = {m.start() for m in _FINAL_INITIAL.finditer(text)}
+    if not ends:
+        return spans
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if a in ends and b == a + 2:
+            out += [(a, a + 1), (a + 1, b)]
+        else:
+            out.append((a, b))
+    return out
 
 
 def _spans_in_windows(text: str) -> list[tuple[int, int]]:
@@ -101,7 +123,7 @@ def tokenize_words(text: str) -> list[str]:
     whitespace first and only the pieces that are not plain words go through the
     regular expression.
     """
-    if not text.isascii():
+    if not text.isascii() or ("." in text and _FINAL_INITIAL.search(text)):
         return [text[a:b] for a, b in token_spans(text)]
     findall = _TOKEN_RE.findall
     out: list[str] = []

@@ -27,6 +27,21 @@ def test_conll_style_splits():
     ]  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("under Queen Elizabeth I.", ["under", "Queen", "Elizabeth", "I", "."]),  # the dot ends the sentence
+        ("Go with plan B. \nvitamin C.\n", ["Go", "with", "plan", "B", ".", "vitamin", "C", "."]),
+        ("John F. Kennedy", ["John", "F.", "Kennedy"]),  # an initial within the line keeps its dot
+        ("World War I. Then peace", ["World", "War", "I.", "Then", "peace"]),
+        ("in the U.S.", ["in", "the", "U.S."]),
+    ],
+)
+def test_an_initial_that_ends_a_line_is_split_from_its_dot(text, expected):
+    assert words(text) == expected
+    assert tokenize_words(text) == expected
+
+
 def test_unicode_words_stay_whole():
     # combining accent (e + U+0301), Devanagari vowel signs, CJK, emoji, right-to-left
     text = "Cafe\u0301 हिन्दी 東京 😀 שלום naïve"
@@ -75,7 +90,7 @@ def test_a_sentence_ends_after_the_last_of_a_run_of_ends(words, bounds):
     assert sentence_bounds(words) == bounds
 
 
-ascii_texts = st.text(alphabet=st.sampled_from(list("aZ. ,'’-:@/nt\tF\x1cK3$")), max_size=60)
+ascii_texts = st.text(alphabet=st.sampled_from(list("aZ. ,'’-:@/nt\tF\x1cK3$\n")), max_size=60)
 
 
 @settings(max_examples=500, deadline=None)
