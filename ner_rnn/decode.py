@@ -23,8 +23,9 @@ boolean "is in a name" of every token:
    so does a nickname in quotes or brackets after a name ('Dwayne " The Rock " Johnson'), and
    a Korean given name's second syllable ("Kim Jong Un");
 5. ``east_asian``: a Chinese name in pinyin of which the network found one word is found
-   whole ("Zheng He", "Zhu Xi"), and a Korean surname with a given name of two syllables
-   joined by a hyphen is a name ("Park Geun-hye");
+   whole ("Zheng He", "Zhu Xi"), a Korean surname with a given name of two syllables
+   joined by a hyphen is a name ("Park Geun-hye"), and a Vietnamese name found in part is
+   found whole ("Ho Chi Minh", "Nguyen Tan Dung");
 6. ``coordinated``: in a sentence that is a document of its own, a capitalised word that
    "and", "or" or "nor" joins to a name is a name at P(name) >= ``COORDINATED`` ("[Biden]
    and [Harris]");
@@ -62,6 +63,7 @@ from .conventions import (
     EPITHETS,
     FACILITIES,
     KOREAN_SURNAMES_WRITTEN,
+    VIETNAMESE_SURNAMES_WRITTEN,
     PARTICLES,
     PLACE_PREFIXES,
     SHIP_PREFIXES,
@@ -82,6 +84,8 @@ from .conventions import (
     is_regnal,
     is_title,
     is_titled_handle,
+    is_vietnamese_surname,
+    is_vietnamese_syllable,
 )
 
 
@@ -132,7 +136,8 @@ class Decoding:
             " as does a nickname in quotes or brackets between two parts of a name,"
             " and a Korean given name's second syllable written apart"
             "; a Chinese name in pinyin of which one word is found is found whole,"
-            " and a Korean surname with a given name of two syllables and a hyphen is a name"
+            " and a Korean surname with a given name of two syllables and a hyphen is a name,"
+            " and a Vietnamese name found in part takes its surname or its last syllables"
             "; a name of initials alone is none; titles, kin and greetings leave the start of a name,"
             " and in cased text lower-case words"
             f" other than particles leave it (a name all in lower case stays at P(name) >= {LOWER_SURE}),"
@@ -634,7 +639,8 @@ def east_asian(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     :func:`ner_rnn.conventions.is_chinese_name`), when that word is the only capitalised one
     of its name; and a Korean surname with a given name of two syllables joined by a hyphen is
     a name when either word is one or may join one ("Park Geun-hye", "Bong Joon-ho"; P(name)
-    >= ``d.join``; :func:`ner_rnn.conventions.is_korean_name`)."""
+    >= ``d.join``; :func:`ner_rnn.conventions.is_korean_name`); and a Vietnamese name found in
+    part is found whole (:func:`_vietnamese`)."""
     if b.sentences is None:
         return name
     before, after = _neighbours(name, b.first)
@@ -649,6 +655,10 @@ def east_asian(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
             name[i + 1] = True
         elif k > 1 or words[0] != "He":  # "He" as a sentence's first word is the pronoun
             name[i - 1] = True
+    for s, words in enumerate(b.sentences):
+        if not VIETNAMESE_SURNAMES_WRITTEN.isdisjoint(words):
+            at = int(b.offsets[s])
+            _vietnamese(words, name[at : at + len(words)])  # a view: changes name
     if d.join is None:
         return name
     for s, words in enumerate(b.sentences):
@@ -659,6 +669,33 @@ def east_asian(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
             if is_korean_name(words[k], words[k + 1]) and (b.p[at + k : at + k + 2] >= d.join).any():
                 name[at + k : at + k + 2] = True
     return name
+
+
+VIETNAMESE_WORDS = 3  # a Vietnamese name has at most this many words as the rule joins them
+
+
+def _vietnamese(words: list[str], name: np.ndarray) -> None:
+    """In one sentence (``name`` its tokens'), a name of one or two words of the shape of
+    Vietnamese syllables takes the surname right before it ("Ho [Chi Minh]"; not in "Ho Chi
+    Minh City"), and a name that begins with a surname takes the syllables right after it, up
+    to ``VIETNAMESE_WORDS`` words ("[Nguyen] Tan Dung")."""
+    n, k = len(words), 0
+    while k < n:
+        if not name[k]:
+            k += 1
+            continue
+        a = k
+        while k < n and name[k]:
+            k += 1
+        if k - a > 2 or not all(is_vietnamese_syllable(w) for w in words[a:k]):
+            continue
+        if a > 0 and is_vietnamese_surname(words[a - 1]) and (k == n or words[k] != "City"):
+            a -= 1
+            name[a] = True
+        if is_vietnamese_surname(words[a]):
+            while k < n and k - a < VIETNAMESE_WORDS and not name[k] and is_vietnamese_syllable(words[k]):
+                name[k] = True
+                k += 1
 
 
 def _only_capital(words: list[str], k: int, name: np.ndarray) -> bool:

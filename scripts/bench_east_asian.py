@@ -1,10 +1,10 @@
-"""A probe of Chinese and Korean names: is the whole name found, surname and given name?
+"""A probe of Chinese, Korean and Vietnamese names: is the whole name found, surname and given name?
 
     python scripts/bench_east_asian.py [--model PATH ...]
 
-50 names of Chinese people in pinyin and 15 of Korean people with a hyphenated given name,
-surname first as English writes them ("Zhou Enlai", "Zheng He", "Lao She", "Park Geun-hye"),
-each in four frames written for this project, tagged one sentence at a time. Prints, per
+50 names of Chinese people in pinyin, 15 of Korean people with a hyphenated given name and
+20 of Vietnamese people, surname first as English writes them ("Zhou Enlai", "Zheng He",
+"Lao She", "Park Geun-hye", "Ho Chi Minh"), each in four frames written for this project, tagged one sentence at a time. Prints, per
 frame, how many are found exactly, and the names that are not. The network, trained on 1996
 news, often finds one of the two words only, or neither; the decoding rule
 ``ner_rnn.decode.east_asian`` was written beside this probe, so it shows what the rule
@@ -26,6 +26,11 @@ KOREAN = (
     "Moon Jae-in|Park Geun-hye|Bong Joon-ho|Son Heung-min|Ban Ki-moon|Kim Dae-jung|Roh Moo-hyun|Lee Myung-bak|"
     "Yoon Suk-yeol|Kim Yu-na|Park Chan-wook|Han Kang|Lee Jae-myung|Chung Ju-yung|Shin Kyuk-ho"
 ).split("|")
+VIETNAMESE = (
+    "Ho Chi Minh|Vo Nguyen Giap|Nguyen Phu Trong|Ngo Dinh Diem|Nguyen Van Thieu|Pham Van Dong|Le Duan|"
+    "Nguyen Xuan Phuc|Vo Van Thuong|To Lam|Pham Minh Chinh|Nguyen Tan Dung|Truong Tan Sang|Le Kha Phieu|Do Muoi|"
+    "Tran Duc Luong|Nguyen Thi Binh|Thich Nhat Hanh|Bao Dai|Nguyen Du"
+).split("|")
 FRAMES = (
     "{} was born in 1950.",
     "The writer {} visited Shanghai in 1990.",
@@ -42,7 +47,7 @@ KOREAN_FRAMES = (
 
 def main() -> None:
     for tagger in each_model(__doc__.split("\n")[1]):
-        for names, frames in ((NAMES, FRAMES), (KOREAN, KOREAN_FRAMES)):
+        for names, frames in ((NAMES, FRAMES), (KOREAN, KOREAN_FRAMES), (VIETNAMESE, KOREAN_FRAMES)):
             total = 0
             for frame in frames:
                 docs = tagger.tag_texts([frame.format(n) for n in names])

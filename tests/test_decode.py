@@ -523,6 +523,23 @@ def test_a_korean_name_with_a_hyphenated_given_name_is_a_name(words, p_name, cod
 @pytest.mark.parametrize(
     ("words", "p_name", "codes"),
     [
+        # a Vietnamese name found in part is found whole: the surname before it, the syllables after it
+        (["met", "Ho", "Chi", "Minh", "in"], [0.0, 0.0, 0.9, 0.9, 0.0], [0, 1, 2, 2, 0]),
+        (["Vo", "Nguyen", "Giap", "said"], [0.0, 0.9, 0.9, 0.0], [1, 2, 2, 0]),
+        (["by", "Nguyen", "Tan", "Dung", "."], [0.0, 0.9, 0.0, 0.0, 0.0], [0, 1, 2, 2, 0]),
+        (["by", "Nguyễn", "Tấn", "Dũng", "."], [0.0, 0.9, 0.0, 0.0, 0.0], [0, 1, 2, 2, 0]),  # with diacritics
+        (["to", "Ho", "Chi", "Minh", "City"], [0.0, 0.0, 0.9, 0.9, 0.0], [0, 0, 1, 2, 0]),  # not the city
+        (["Do", "Tom", "Hanks", "movies"], [0.0, 0.9, 0.9, 0.0], [0, 1, 2, 0]),  # "Hanks" is no syllable
+        (["Nguyen", "Van", "Thieu", "Lam", "Son"], [0.9, 0.9, 0.9, 0.0, 0.0], [1, 2, 2, 0, 0]),  # at most three words
+    ],
+)
+def test_a_vietnamese_name_found_in_part_is_found_whole(words, p_name, codes):
+    assert _decode([words], p_name, extend=0.5) == codes
+
+
+@pytest.mark.parametrize(
+    ("words", "p_name", "codes"),
+    [
         # no name in eng.train or eng.testa is made of initials alone: these were names
         (["Option", "A", ".", "Then", "we", "left"], [0.0, 0.7, 0.7, 0.0, 0.0, 0.0], [0, 0, 0, 0, 0, 0]),
         (["See", "A.", "B.", "and", "C."], [0.0, 1.0, 1.0, 0.0, 1.0], [0, 0, 0, 0, 0]),
