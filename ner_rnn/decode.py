@@ -59,9 +59,12 @@ from typing import Callable, Sequence
 import numpy as np
 
 from . import context
+
 from .conventions import (
     EPITHETS,
     FACILITIES,
+    CHINESE_SURNAMES_WRITTEN,
+    EAST_ASIAN_SURNAMES,
     KOREAN_SURNAMES_WRITTEN,
     VIETNAMESE_SURNAMES_WRITTEN,
     PARTICLES,
@@ -643,32 +646,37 @@ def east_asian(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     part is found whole (:func:`_vietnamese`)."""
     if b.sentences is None:
         return name
-    before, after = _neighbours(name, b.first)
-    edges = np.flatnonzero(name & ~(before & after))
-    for i, s in zip(edges.tolist(), _sentence_of(edges, b.offsets).tolist()):
-        k, words = i - int(b.offsets[s]), b.sentences[s]
-        right = not after[i] and k + 1 < len(words) and is_chinese_name(words[k], words[k + 1])
-        left = not right and not before[i] and k >= 1 and is_chinese_name(words[k - 1], words[k])
-        if not (right or left) or not _only_capital(words, k, name[i - k : i - k + len(words)]):
-            continue
-        if right:
-            name[i + 1] = True
-        elif k > 1 or words[0] != "He":  # "He" as a sentence's first word is the pronoun
-            name[i - 1] = True
-    for s, words in enumerate(b.sentences):
-        if not VIETNAMESE_SURNAMES_WRITTEN.isdisjoint(words):
-            at = int(b.offsets[s])
-            _vietnamese(words, name[at : at + len(words)])  # a view: changes name
-    if d.join is None:
-        return name
-    for s, words in enumerate(b.sentences):
-        if KOREAN_SURNAMES_WRITTEN.isdisjoint(words):
-            continue
+    named = np.zeros(len(b.sentences), dtype=bool)
+    named[_sentence_of(np.flatnonzero(name), b.offsets)] = True
+    without = np.fromiter(map(EAST_ASIAN_SURNAMES.isdisjoint, b.sentences), dtype=bool, count=len(b.sentences))
+    for s in np.flatnonzero(~without).tolist():  # most sentences have no such surname: decided in C
+        words = b.sentences[s]
         at = int(b.offsets[s])
-        for k in range(len(words) - 1):
-            if is_korean_name(words[k], words[k + 1]) and (b.p[at + k : at + k + 2] >= d.join).any():
-                name[at + k : at + k + 2] = True
+        view = name[at : at + len(words)]  # a view: the rules change name
+        if named[s]:
+            _chinese(words, view)
+            if not VIETNAMESE_SURNAMES_WRITTEN.isdisjoint(words):
+                _vietnamese(words, view)
+        if d.join is not None and not KOREAN_SURNAMES_WRITTEN.isdisjoint(words):
+            for k in range(len(words) - 1):
+                if is_korean_name(words[k], words[k + 1]) and (b.p[at + k : at + k + 2] >= d.join).any():
+                    view[k : k + 2] = True
     return name
+
+
+def _chinese(words: list[str], name: np.ndarray) -> None:
+    """In one sentence (``name`` its tokens'), a Chinese name of which one word is a name, the
+    only capitalised word of its name, takes the other ("Zheng [He]", "Xi [Jinping]")."""
+    for k in [k for k, w in enumerate(words[:-1]) if w in CHINESE_SURNAMES_WRITTEN]:
+        if name[k] == name[k + 1] or not is_chinese_name(words[k], words[k + 1]):
+            continue
+        found = k if name[k] else k + 1
+        if not _only_capital(words, found, name):
+            continue
+        if found == k:
+            name[k + 1] = True
+        elif k > 0 or words[0] != "He":  # "He" as a sentence's first word is the pronoun
+            name[k] = True
 
 
 VIETNAMESE_WORDS = 3  # a Vietnamese name has at most this many words as the rule joins them
@@ -718,20 +726,28 @@ def coordinated(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     if d.alone is None or b.sentences is None or b.documents is None or not name.any():
         return name
     single = _single_sentences(b.documents)
-    grown = False
-    for s in np.unique(_sentence_of(np.flatnonzero(name), b.offsets)).tolist():
-        words = b.sentences[s]
-        if not single[s] or COORDINATORS.isdisjoint(words):
+    # the tokens that may become names: sure enough, no name yet, and a name two tokens away
+    near = np.zeros_like(name)
+    near[2:] |= name[:-2]
+    near[:-2] |= name[2:]
+    near &= ~name & (b.p >= COORDINATED)
+    tokens = np.flatnonzero(near)
+    for j, s in zip(tokens.tolist(), _sentence_of(tokens, b.offsets).tolist()):
+        at, words = int(b.offsets[s]), b.sentences[s]
+        k = j - at
+        if not single[s] or name[j] or not capitalised(words[k]):
             continue
-        at = int(b.offsets[s])
-        for k in range(1, len(words) - 1):
-            if words[k] not in COORDINATORS:
-                continue
-            left, right = at + k - 1, at + k + 1
-            for near, other, word in ((right, left, words[k + 1]), (left, right, words[k - 1])):
-                if name[other] and not name[near] and capitalised(word) and b.p[near] >= COORDINATED:
-                    name[near] = grown = True
-    return join_neighbours(name, b, d) if grown else name
+        for step in (-1, 1):  # the word joined, the "and" beside it, the name beyond
+            if 0 <= k + 2 * step < len(words) and words[k + step] in COORDINATORS and name[j + 2 * step]:
+                # the new name, and the capitalised words beside it that may join it ("Joe [Biden] and")
+                i = j
+                while 0 <= i - at < len(words) and not name[i] and capitalised(words[i - at]):
+                    if i != j and (d.join is None or b.p[i] < d.join):
+                        break
+                    name[i] = True
+                    i -= step
+                break
+    return name
 
 
 def rulers(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:

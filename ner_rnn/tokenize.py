@@ -49,11 +49,11 @@ _TOKEN_RE = re.compile(
 )
 
 # the characters that end a line for str.splitlines(): no sentence, so no name, runs across one
-LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+_LINE_END = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+LINE_BREAK = re.compile(f"[{_LINE_END}]")
 
 # an initial's dot that ends a line or the text ends the sentence: "Queen Elizabeth I.",
 # "vitamin C.", "plan B." (and "[Elizabeth I]." is the name, without the sentence's dot)
-_LINE_END = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _FINAL_INITIAL = re.compile(rf"(?<![\w.])[A-Z]\.(?=[^\S{_LINE_END}]*(?:[{_LINE_END}]|\Z))")
 
 # Time is linear in the text whatever it holds: no token spans whitespace and no rule looks
@@ -78,9 +78,17 @@ def token_spans(text: str) -> list[tuple[int, int]]:
         spans = [m.span() for m in _TOKEN_RE.finditer(text)]
     else:
         spans = _spans_in_windows(text)
-    if "." in text:
+    if _may_end_in_an_initial(text):
         spans = _split_final_initials(text, spans)
     return spans if text.isascii() else _attach_marks(text, spans)
+
+
+def _may_end_in_an_initial(text: str) -> bool:
+    """Whether a line of ``text`` may end in an initial and its dot: the text does, or has a
+    line break (most texts are one line that ends otherwise: one look at its end, and a
+    search for line breaks in C)."""
+    end = text.rstrip()
+    return (end[-1:] == "." and end[-2:-1].isupper()) or LINE_BREAK.search(text) is not None
 
 
 def _split_final_initials(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -123,7 +131,7 @@ def tokenize_words(text: str) -> list[str]:
     whitespace first and only the pieces that are not plain words go through the
     regular expression.
     """
-    if not text.isascii() or ("." in text and _FINAL_INITIAL.search(text)):
+    if not text.isascii() or (_may_end_in_an_initial(text) and _FINAL_INITIAL.search(text)):
         return [text[a:b] for a, b in token_spans(text)]
     findall = _TOKEN_RE.findall
     out: list[str] = []

@@ -302,6 +302,13 @@ def test_in_a_sentence_alone_a_word_joined_to_a_name_by_and_or_or_is_a_name():
     assert names(Decoding(alone=0.4), [0, 0, 0, 0])[1:] == [[1, 0, 0, 0], [1, 0, 0, 0], [1, 0, 0, 0]]
     assert names(Decoding(), [0, 1, 2, 3])[1] == [1, 0, 0, 0]
 
+    # the new name takes the capitalised words beside it that may join it, away from the "and"
+    words = ["Joe", "Biden", "and", "Harris", "said"]
+    p = np.array([0.2, 0.3, 0.0, 0.9, 0.0])
+    b = Batch(np.stack([1 - p, p], axis=1), np.array([0, 5]), "io", [words], [0])
+    assert decode(b, Decoding(join=0.1, alone=0.4)).tolist() == [1, 2, 0, 1, 0]
+    assert decode(b, Decoding(join=0.25, alone=0.4)).tolist() == [0, 1, 0, 1, 0]
+
 
 def test_a_sentence_with_case_that_is_a_text_of_its_own_has_a_threshold_of_its_own():
     sentences = [["Putin", "accused", "Kyiv", "."], ["Putin", "accused", "Kyiv", "."], ["Putin", "met", "Xi"],
