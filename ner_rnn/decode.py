@@ -59,18 +59,17 @@ from typing import Callable, Sequence
 import numpy as np
 
 from . import context
-
 from .conventions import (
-    EPITHETS,
-    FACILITIES,
     CHINESE_SURNAMES_WRITTEN,
     EAST_ASIAN_SURNAMES,
+    EPITHETS,
+    FACILITIES,
     KOREAN_SURNAMES_WRITTEN,
-    VIETNAMESE_SURNAMES_WRITTEN,
     PARTICLES,
     PLACE_PREFIXES,
     SHIP_PREFIXES,
     SPLIT_ARTICLES,
+    VIETNAMESE_SURNAMES_WRITTEN,
     handle_parts,
     is_chinese_name,
     is_greeting,
@@ -636,7 +635,7 @@ def bridges(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
 
 
 def east_asian(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
-    """Chinese and Korean names as English writes them, surname first, which the network,
+    """Chinese, Korean and Vietnamese names as English writes them, surname first, which the network,
     trained on 1996 news, finds in part: a Chinese name in pinyin of which it found one word
     joins the other ("Zheng [He]", "[Zhu] Xi", "Xi [Jinping]";
     :func:`ner_rnn.conventions.is_chinese_name`), when that word is the only capitalised one
@@ -711,7 +710,7 @@ def _only_capital(words: list[str], k: int, name: np.ndarray) -> bool:
     return all(not name[j] or not capitalised(words[j]) for j in (k - 1, k + 1) if 0 <= j < len(words))
 
 
-COORDINATORS = frozenset({"and", "or", "nor", "&"})
+COORDINATORS = frozenset({"and", "or", "nor"})  # not "&", which joins the names of firms
 COORDINATED = 0.1  # in a sentence alone, a capitalised word joined to a name by "and" or "or" is a name at this
 
 
