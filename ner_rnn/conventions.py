@@ -235,8 +235,8 @@ def is_korean_syllables(surname: str, syllable: str, after: str) -> bool:
 # Chinese names in pinyin, surname first ("Zhou Enlai", "Zheng He", "Lao She"): the network,
 # trained on 1996 news, often finds one of the two words and not the other, most of all when
 # the given name is also an English word ("He", "She") or a single syllable ("Zhu Xi").
-# The surnames are the most common ones, from the list of the People's Republic's census;
-# the syllables are the standard table of pinyin (ü as v), without tones.
+# The surnames are 125 common ones, a list written for this project; the syllables are the
+# table of pinyin (ü as v), without tones.
 CHINESE_SURNAMES = frozenset(
     """wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin luo zheng
     liang xie song tang han feng deng cao peng zeng xiao tian dong yuan pan yu jiang cai du ye
@@ -297,8 +297,8 @@ def is_chinese_name(surname: str, given: str) -> bool:
 # Vietnamese names, surname first, three syllables as a rule ("Ho Chi Minh", "Vo Nguyen
 # Giap", "Nguyen Tan Dung"), written with or without their diacritics: the network, trained on
 # 1996 news, which has none, finds the given names and drops the surname ("Ho [Chi Minh]"), or
-# the reverse ("[Nguyen] Tan Dung"). The most common surnames, and the shape of a syllable:
-# an initial consonant, one to three vowels, a final consonant.
+# the reverse ("[Nguyen] Tan Dung"). 32 common surnames (a list written for this project),
+# and the shape of a syllable: an initial consonant, one to three vowels, a final consonant.
 VIETNAMESE_SURNAMES = frozenset(
     """nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly truong dinh trinh
     mai lam luong ha cao ta to doan thai lai kieu quach chu""".split()
