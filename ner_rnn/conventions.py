@@ -220,6 +220,16 @@ def is_korean_name(surname: str, given: str) -> bool:
     )  # fmt: skip
 
 
+# English words of the shape of a Korean syllable, which lower-case text may put after a name
+_ENGLISH_SYLLABLES = frozenset("at on in to up so no go do be me we he it an or oh yo ya ok um uh".split())
+
+
+def is_korean_syllable_in_lower_case(word: str) -> bool:
+    """Whether a lower-case word may be the second syllable of a Korean given name in text
+    typed all in lower case ("kim jong un"; not "kim jong said", nor "kim jong at home")."""
+    return KOREAN_SYLLABLE.fullmatch(word) is not None and word not in _ENGLISH_SYLLABLES
+
+
 def is_korean_syllables(surname: str, syllable: str, after: str) -> bool:
     """Whether ``after`` is the second syllable of a Korean given name written apart, after a
     name of two words, ``surname`` and ``syllable`` ("Kim Jong" + "Un"): all three capitalised
@@ -303,7 +313,9 @@ VIETNAMESE_SURNAMES = frozenset(
     """nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly truong dinh trinh
     mai lam luong ha cao ta to doan thai lai kieu quach chu""".split()
 )
-_VIETNAMESE_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?")
+_VIETNAMESE_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?"
+)
 # the surnames as written, with and without diacritics, to find the sentences that have one at C speed
 VIETNAMESE_SURNAMES_WRITTEN = frozenset(
     [w.title() for w in VIETNAMESE_SURNAMES]

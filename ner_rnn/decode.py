@@ -21,7 +21,7 @@ boolean "is in a name" of every token:
 4. ``bridges``: an initial and its dot ("Charles E . Brinley"), or an Arabic article and its
    hyphen ("Hassan al - Turabi"), as tokenized text writes them, join the name after them, and
    so does a nickname in quotes or brackets after a name ('Dwayne " The Rock " Johnson'), and
-   a Korean given name's second syllable ("Kim Jong Un");
+   a Korean given name's second syllable ("Kim Jong Un", and in lower case "kim jong un");
 5. ``east_asian``: a Chinese name in pinyin of which the network found one word is found
    whole ("Zheng He", "Zhu Xi"), a Korean surname with a given name of two syllables
    joined by a hyphen is a name ("Park Geun-hye"), and a Vietnamese name found in part is
@@ -64,6 +64,7 @@ from .conventions import (
     EAST_ASIAN_SURNAMES,
     EPITHETS,
     FACILITIES,
+    KOREAN_SURNAMES,
     KOREAN_SURNAMES_WRITTEN,
     PARTICLES,
     PLACE_PREFIXES,
@@ -78,6 +79,7 @@ from .conventions import (
     is_initial,
     is_initials,
     is_korean_name,
+    is_korean_syllable_in_lower_case,
     is_korean_syllables,
     is_no_word_of_a_name,
     is_lower_word,
@@ -624,12 +626,17 @@ def bridges(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
             name[i - k + j : i] = bridged = True
         elif words[k - 1] == "-" and words[k - 2].lower() in SPLIT_ARTICLES and k >= 3 and joins(i - 3):
             name[i - 3 : i] = bridged = True
-    # a Korean given name's second syllable, written apart ("Kim Jong" + "Un"), joins a name of two words
+    # a Korean given name's second syllable, written apart ("Kim Jong" + "Un"), joins a name of
+    # two words; in a sentence all in lower case too ("kim jong un"), as if capitalised
     ends = np.flatnonzero(name & ~_neighbours(name, b.first)[1])
     for i, s in zip(ends.tolist(), _sentence_of(ends, b.offsets).tolist()):
         k, words = i - int(b.offsets[s]), b.sentences[s]
         if 1 <= k < len(words) - 1 and name[i - 1] and not (k >= 2 and name[i - 2]):
-            if is_korean_syllables(words[k - 1], words[k], words[k + 1]):
+            three = words[k - 1 : k + 2]
+            lower = all(w.islower() for w in three) and three[0] in KOREAN_SURNAMES
+            if lower and is_korean_syllable_in_lower_case(three[2]) and not _shows_case(words):
+                three = [w.capitalize() for w in three]
+            if is_korean_syllables(*three):
                 name[i + 1] = bridged = True
     return join_neighbours(name, b, d) if bridged else name
 

@@ -4,11 +4,11 @@
 
 50 names of Chinese people in pinyin, 15 of Korean people with a hyphenated given name and
 20 of Vietnamese people, surname first as English writes them ("Zhou Enlai", "Zheng He",
-"Lao She", "Park Geun-hye", "Ho Chi Minh"), each in four frames written for this project, tagged one sentence at a time. Prints, per
-frame, how many are found exactly, and the names that are not. The network, trained on 1996
-news, often finds one of the two words only, or neither; the decoding rule
-``ner_rnn.decode.east_asian`` was written beside this probe, so it shows what the rule
-does, not how far it reaches. A probe to look at, not a dev set.
+"Lao She", "Park Geun-hye", "Ho Chi Minh"), each in four frames written for this project,
+tagged one sentence at a time. Prints, per frame, how many are found exactly, and the names
+that are not. The network, trained on 1996 news, often finds one of the two words only, or
+neither; the decoding rule ``ner_rnn.decode.east_asian`` was written beside this probe, so
+it shows what the rule does, not how far it reaches. A probe to look at, not a dev set.
 """
 
 from __future__ import annotations
@@ -52,8 +52,9 @@ def main() -> None:
             for frame in frames:
                 docs = tagger.tag_texts([frame.format(n) for n in names])
                 missed = [n for n, d in zip(names, docs) if n not in [e.text for e in d.entities]]
-                total += len(names) - len(missed)
-                print(f"{frame:45} {len(names) - len(missed):2}/{len(names)}  not found whole: {', '.join(missed) or '-'}")
+                found = len(names) - len(missed)
+                total += found
+                print(f"{frame:45} {found:2}/{len(names)}  not found whole: {', '.join(missed) or '-'}")
             print(f"{'all':45} {total:3}/{len(names) * len(frames)}")
 
 

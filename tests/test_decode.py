@@ -483,6 +483,11 @@ def test_a_handle_of_a_title_and_a_name_is_titled(handle, titled):
         (["Kim", "Clijsters", "Wins"], [0.9, 0.9, 0.0], [1, 2, 0]),  # after a short one
         (["Ann", "Jong", "Un"], [0.9, 0.9, 0.0], [1, 2, 0]),  # after a Korean surname
         (["KIM", "JONG", "UN"], [0.9, 0.9, 0.0], [1, 2, 0]),  # not in capitals, where "UN" is the UN
+        # in a sentence all in lower case, as chat is typed, too; not an English word after the name
+        (["kim", "jong", "un", "met"], [0.9, 0.9, 0.0, 0.0], [1, 2, 2, 0]),
+        (["kim", "jong", "said", "yes"], [0.9, 0.9, 0.0, 0.0], [1, 2, 0, 0]),
+        (["kim", "jong", "at", "home"], [0.9, 0.9, 0.0, 0.0], [1, 2, 0, 0]),
+        (["Then", "kim", "jong", "un", "met", "Moon"], [0.0, 0.9, 0.9, 0.0, 0.0, 0.0], [0, 1, 2, 0, 0, 0]),  # cased text
     ],
 )
 def test_initials_and_articles_written_apart_join_the_name_after_them(words, p_name, codes):
