@@ -23,7 +23,7 @@ from typer.core import TyperGroup
 
 from .errors import ConfigError, InputError, NerRnnError
 from .files import STDOUT, silence_stdout
-from .formats import Format, marked
+from .formats import Format, marked, one_line
 from .redact import Style
 from .rnn import MAX_HIDDEN
 from .tags import DATA_SCHEMES, SCHEMES
@@ -325,7 +325,7 @@ def _mapping_lines(replaced: list, first: int) -> str:
     import json
 
     return "".join(
-        json.dumps({"record": first + n, **name.to_dict()}, ensure_ascii=False) + "\n"
+        one_line(json.dumps({"record": first + n, **name.to_dict()}, ensure_ascii=False)) + "\n"
         for n, names in enumerate(replaced, start=1)
         for name in names
     )
@@ -833,7 +833,7 @@ def evaluate_cli(
                 }
                 for e in wrong
             ]
-        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        sys.stdout.write(one_line(json.dumps(record, ensure_ascii=False)) + "\n")
         return
     if fmt is ReportFormat.conlleval:
         sys.stdout.write(conlleval_report(s, tagger.label))
@@ -902,7 +902,7 @@ class InfoFormat(str, Enum):
 def _json_line(obj) -> str:
     import json
 
-    return json.dumps(obj, ensure_ascii=False, allow_nan=False) + "\n"
+    return one_line(json.dumps(obj, ensure_ascii=False, allow_nan=False)) + "\n"
 
 
 @app.command("info")

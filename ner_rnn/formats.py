@@ -84,8 +84,19 @@ def to_conll(doc: Doc, end: str = "\n") -> str:
     return "".join([f"{w}\t{tag}\n" for w, tag in zip(doc.words, doc.tags)]) + end
 
 
+# characters that str.splitlines() and some readers take for the end of a line, which JSON
+# may carry as they are: escaped in a JSON line, so that a record is one line to any reader
+_LINE_ENDS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def one_line(json_text: str) -> str:
+    """``json_text`` with U+2028, U+2029 and U+0085 escaped (what JSON escapes already, the
+    other line ends, it leaves alone); ASCII text is returned at once."""
+    return json_text if json_text.isascii() else json_text.translate(_LINE_ENDS)
+
+
 def to_jsonl(doc: Doc, token_scores: bool = False) -> str:
-    return json.dumps(doc.to_dict(token_scores), ensure_ascii=False) + "\n"
+    return one_line(json.dumps(doc.to_dict(token_scores), ensure_ascii=False)) + "\n"
 
 
 def html_escape(text: str) -> str:
@@ -151,8 +162,10 @@ def jsonl_piece(doc: Doc, last: bool, base: int, token_scores: bool = False) -> 
     for item in record["entities"] + record["tokens"]:
         item["start"] += base
         item["end"] += base
-    entities, tokens = ([json.dumps(item, ensure_ascii=False) for item in record[key]] for key in ("entities", "tokens"))
-    return JsonlPiece(json.dumps(doc.text, ensure_ascii=False)[1:-1], entities, tokens, last)
+    entities, tokens = (
+        [one_line(json.dumps(item, ensure_ascii=False)) for item in record[key]] for key in ("entities", "tokens")
+    )
+    return JsonlPiece(one_line(json.dumps(doc.text, ensure_ascii=False))[1:-1], entities, tokens, last)
 
 
 def render(doc: Doc, fmt: Format, last: bool = True, base: int = 0, token_scores: bool = False) -> Union[str, JsonlPiece]:
@@ -303,7 +316,7 @@ def _json_line(obj) -> str:
     line = json.dumps(obj, ensure_ascii=False)
     if surrogate_problem(line, ""):
         line = json.dumps(obj)
-    return line + "\n"
+    return one_line(line) + "\n"
 
 
 def json_error(line: str, obj: Optional[dict], problem: str) -> str:

@@ -195,3 +195,22 @@ def test_only_names_change(shipped, pieces, style):
             assert len(r.replacement) == len(r.original)
         pos, new = e.end, r.new_start + len(r.replacement)
     assert redacted[new:] == text[pos:]
+
+
+@pytest.mark.parametrize("command", [("tag", "-f", "jsonl"), ("tag", "--input-format", "jsonl"),
+                                     ("redact", "--input-format", "jsonl")])  # fmt: skip
+def test_a_record_is_one_line_even_with_the_line_separators_json_leaves_alone(command):
+    """JSON may carry U+2028, U+2029 and U+0085 as they are, but str.splitlines() and some
+    readers end a line there: each output record is one line whatever reads it."""
+    texts = ["Ann Lee\u2028met Bob Stone", "x\u2029y", "Zoe Hart\x85said hi", "plain"]
+    as_json = "--input-format" in command
+    given = "".join((json.dumps({"text": t}) if as_json else t) + "\n" for t in texts)
+    r = ner_rnn(*command, input=given.encode())
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.decode().splitlines()
+    assert len(lines) == len(texts)
+    out = [json.loads(line)["text"] for line in lines]
+    if command[0] == "tag":
+        assert out == texts
+    else:
+        assert out[1:] == ["x\u2029y", "[PERSON]\x85said hi", "plain"] and "\u2028" in out[0]
