@@ -65,7 +65,7 @@ from .conventions import (
     EPITHETS,
     FACILITIES,
     KOREAN_SURNAMES,
-    KOREAN_SURNAMES_WRITTEN,
+    HYPHENATED_SURNAMES,
     PARTICLES,
     PLACE_PREFIXES,
     SHIP_PREFIXES,
@@ -78,7 +78,7 @@ from .conventions import (
     is_honorific,
     is_initial,
     is_initials,
-    is_korean_name,
+    is_hyphenated_name,
     is_korean_syllable_in_lower_case,
     is_korean_syllables,
     is_no_word_of_a_name,
@@ -646,9 +646,10 @@ def east_asian(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     trained on 1996 news, finds in part: a Chinese name in pinyin of which it found one word
     joins the other ("Zheng [He]", "[Zhu] Xi", "Xi [Jinping]";
     :func:`ner_rnn.conventions.is_chinese_name`), when that word is the only capitalised one
-    of its name; and a Korean surname with a given name of two syllables joined by a hyphen is
-    a name when either word is one or may join one ("Park Geun-hye", "Bong Joon-ho"; P(name)
-    >= ``d.join``; :func:`ner_rnn.conventions.is_korean_name`); and a Vietnamese name found in
+    of its name; and a Korean or Chinese surname with a given name of two syllables joined by a
+    hyphen is a name when either word is one or may join one ("Park Geun-hye", "Bong Joon-ho",
+    "Sun Yat-sen"; P(name) >= ``d.join``; :func:`ner_rnn.conventions.is_hyphenated_name`); and a
+    Vietnamese name found in
     part is found whole (:func:`_vietnamese`)."""
     if b.sentences is None:
         return name
@@ -663,9 +664,9 @@ def east_asian(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
             _chinese(words, view)
             if not VIETNAMESE_SURNAMES_WRITTEN.isdisjoint(words):
                 _vietnamese(words, view)
-        if d.join is not None and not KOREAN_SURNAMES_WRITTEN.isdisjoint(words):
+        if d.join is not None and not HYPHENATED_SURNAMES.isdisjoint(words):
             for k in range(len(words) - 1):
-                if is_korean_name(words[k], words[k + 1]) and (b.p[at + k : at + k + 2] >= d.join).any():
+                if is_hyphenated_name(words[k], words[k + 1]) and (b.p[at + k : at + k + 2] >= d.join).any():
                     view[k : k + 2] = True
     return name
 

@@ -2,8 +2,9 @@
 
     python scripts/bench_east_asian.py [--model PATH ...]
 
-50 names of Chinese people in pinyin, 15 of Korean people with a hyphenated given name and
-20 of Vietnamese people, surname first as English writes them ("Zhou Enlai", "Zheng He",
+50 names of Chinese people in pinyin, 15 of Korean people with a hyphenated given name, 20
+of Vietnamese people and 20 of Chinese people as Taiwan, Hong Kong and Singapore spell them
+(Wade-Giles, Cantonese), surname first as English writes them ("Zhou Enlai", "Zheng He",
 "Lao She", "Park Geun-hye", "Ho Chi Minh"), each in four frames written for this project,
 tagged one sentence at a time. Prints, per frame, how many are found exactly, and the names
 that are not. The network, trained on 1996 news, often finds one of the two words only, or
@@ -31,6 +32,11 @@ VIETNAMESE = (
     "Nguyen Xuan Phuc|Vo Van Thuong|To Lam|Pham Minh Chinh|Nguyen Tan Dung|Truong Tan Sang|Le Kha Phieu|Do Muoi|"
     "Tran Duc Luong|Nguyen Thi Binh|Thich Nhat Hanh|Bao Dai|Nguyen Du"
 ).split("|")
+WADE_GILES = (
+    "Sun Yat-sen|Chiang Kai-shek|Tsai Ing-wen|Lee Teng-hui|Ma Ying-jeou|Chen Shui-bian|Lai Ching-te|Soong Mei-ling|"
+    "Chiang Ching-kuo|Tung Chee-hwa|Carrie Lam|Lee Hsien Loong|Lee Kuan Yew|Li Ka-shing|Chow Yun-fat|Wong Kar-wai|"
+    "Ang Lee|Tsang Yam-kuen|Lin Yu-ting|Hsu Chih-chieh"
+).split("|")
 FRAMES = (
     "{} was born in 1950.",
     "The writer {} visited Shanghai in 1990.",
@@ -47,7 +53,8 @@ KOREAN_FRAMES = (
 
 def main() -> None:
     for tagger in each_model(__doc__.split("\n")[1]):
-        for names, frames in ((NAMES, FRAMES), (KOREAN, KOREAN_FRAMES), (VIETNAMESE, KOREAN_FRAMES)):
+        groups = ((NAMES, FRAMES), (KOREAN, KOREAN_FRAMES), (VIETNAMESE, KOREAN_FRAMES), (WADE_GILES, KOREAN_FRAMES))
+        for names, frames in groups:
             total = 0
             for frame in frames:
                 docs = tagger.tag_texts([frame.format(n) for n in names])

@@ -526,9 +526,12 @@ def test_a_chinese_name_of_which_one_word_is_found_is_found_whole(words, p_name,
         (["the", "Park", "Ridge-based", "firm"], [0.0, 0.6, 0.6, 0.0], [0, 1, 2, 0]),  # the network's own, kept
         (["the", "Park", "Ridge-based", "firm"], [0.0, 0.1, 0.1, 0.0], [0, 0, 0, 0]),  # "ridge" is no syllable
         (["Park", "In-house", "team"], [0.1, 0.1, 0.0], [0, 0, 0]),  # nor "house"
+        # and a Chinese one, as Taiwan and Hong Kong spell names
+        (["by", "Sun", "Yat-sen", "."], [0.0, 0.06, 0.01, 0.0], [0, 1, 2, 0]),
+        (["with", "Lai", "Ching-te", "last"], [0.0, 0.9, 0.0, 0.0], [0, 1, 2, 0]),
     ],
 )
-def test_a_korean_name_with_a_hyphenated_given_name_is_a_name(words, p_name, codes):
+def test_a_korean_or_chinese_name_with_a_hyphenated_given_name_is_a_name(words, p_name, codes):
     assert _decode([words], p_name, extend=0.05) == codes
 
 
