@@ -460,14 +460,14 @@ def handle_parts(word: str) -> list[str]:
     return parts if len(parts) > 1 else [body]
 
 
+_FUNCTION_WORDS = frozenset("of the for and at in on to".split())  # no name after a title in a handle
+
+
 def is_titled_handle(parts: list[str]) -> bool:
     """Whether a handle's words (:func:`handle_parts`) are a title and a name, as officials
     and public figures write theirs ("@SpeakerPelosi", "@SenSchumer", "@DrBiden"): a
     person's, though its name may be a word of the language too."""
     return len(parts) >= 2 and is_title(parts[0]) and parts[1][:1].isupper() and parts[1].lower() not in _FUNCTION_WORDS
-
-
-_FUNCTION_WORDS = frozenset("of the for and at in on to".split())
 
 
 def is_person_handle(word: str) -> bool:

@@ -140,7 +140,7 @@ class Decoding:
             " as does a nickname in quotes or brackets between two parts of a name,"
             " and a Korean given name's second syllable written apart"
             "; a Chinese name in pinyin of which one word is found is found whole,"
-            " and a Korean surname with a given name of two syllables and a hyphen is a name,"
+            " and a Korean or Chinese surname with a given name of two syllables and a hyphen is a name,"
             " and a Vietnamese name found in part takes its surname or its last syllables"
             "; a name of initials alone is none; titles, kin and greetings leave the start of a name,"
             " and in cased text lower-case words"
@@ -642,15 +642,13 @@ def bridges(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
 
 
 def east_asian(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
-    """Chinese, Korean and Vietnamese names as English writes them, surname first, which the network,
-    trained on 1996 news, finds in part: a Chinese name in pinyin of which it found one word
-    joins the other ("Zheng [He]", "[Zhu] Xi", "Xi [Jinping]";
-    :func:`ner_rnn.conventions.is_chinese_name`), when that word is the only capitalised one
-    of its name; and a Korean or Chinese surname with a given name of two syllables joined by a
-    hyphen is a name when either word is one or may join one ("Park Geun-hye", "Bong Joon-ho",
-    "Sun Yat-sen"; P(name) >= ``d.join``; :func:`ner_rnn.conventions.is_hyphenated_name`); and a
-    Vietnamese name found in
-    part is found whole (:func:`_vietnamese`)."""
+    """Chinese, Korean and Vietnamese names as English writes them, surname first, which the
+    network, trained on 1996 news, finds in part: a Chinese name in pinyin of which it found
+    one word, the only capitalised one of its name, joins the other ("Zheng [He]", "[Zhu] Xi",
+    "Xi [Jinping]"; :func:`_chinese`); a Korean or Chinese surname with a given name of two
+    syllables joined by a hyphen is a name when either word is one or may join one ("Park
+    Geun-hye", "Sun Yat-sen"; P(name) >= ``d.join``; :func:`_hyphenated`); and a Vietnamese
+    name found in part is found whole (:func:`_vietnamese`)."""
     if b.sentences is None:
         return name
     named = np.zeros(len(b.sentences), dtype=bool)
@@ -659,16 +657,23 @@ def east_asian(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     for s in np.flatnonzero(~without).tolist():  # most sentences have no such surname: decided in C
         words = b.sentences[s]
         at = int(b.offsets[s])
-        view = name[at : at + len(words)]  # a view: the rules change name
+        view = name[at : at + len(words)]  # views: the rules change name
         if named[s]:
             _chinese(words, view)
             if not VIETNAMESE_SURNAMES_WRITTEN.isdisjoint(words):
                 _vietnamese(words, view)
         if d.join is not None and not HYPHENATED_SURNAMES.isdisjoint(words):
-            for k in range(len(words) - 1):
-                if is_hyphenated_name(words[k], words[k + 1]) and (b.p[at + k : at + k + 2] >= d.join).any():
-                    view[k : k + 2] = True
+            _hyphenated(words, view, b.p[at : at + len(words)] >= d.join)
     return name
+
+
+def _hyphenated(words: list[str], name: np.ndarray, may_join: np.ndarray) -> None:
+    """In one sentence, a surname and a hyphenated given name of two syllables are a name when
+    either word may join one (``may_join``: P(name) >= the joining threshold, which a name's
+    words reach; :func:`ner_rnn.conventions.is_hyphenated_name`)."""
+    for k in range(len(words) - 1):
+        if is_hyphenated_name(words[k], words[k + 1]) and may_join[k : k + 2].any():
+            name[k : k + 2] = True
 
 
 def _chinese(words: list[str], name: np.ndarray) -> None:

@@ -43,7 +43,7 @@ FRAMES = (
     "Officials said {} would attend the summit.",
     "A statement from {} was read aloud.",
 )
-KOREAN_FRAMES = (
+SHORT_FRAMES = (
     "The writer {} visited Paris in 1990.",
     "A statement from {} was read aloud.",
     "{} said on Tuesday that talks would resume.",
@@ -53,7 +53,7 @@ KOREAN_FRAMES = (
 
 def main() -> None:
     for tagger in each_model(__doc__.split("\n")[1]):
-        groups = ((NAMES, FRAMES), (KOREAN, KOREAN_FRAMES), (VIETNAMESE, KOREAN_FRAMES), (WADE_GILES, KOREAN_FRAMES))
+        groups = ((NAMES, FRAMES), (KOREAN, SHORT_FRAMES), (VIETNAMESE, SHORT_FRAMES), (WADE_GILES, SHORT_FRAMES))
         for names, frames in groups:
             total = 0
             for frame in frames:
