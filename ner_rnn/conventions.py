@@ -302,6 +302,8 @@ HYPHENATED_SURNAMES = KOREAN_SURNAMES_WRITTEN | CHINESE_SURNAMES_WRITTEN | froze
     w.title() for w in WADE_GILES_SURNAMES
 )
 
+HYPHENATED_SURNAMES_LOWER = frozenset(w.lower() for w in HYPHENATED_SURNAMES)  # as text in lower case writes them
+
 
 def is_hyphenated_name(surname: str, given: str) -> bool:
     """Whether two words are a Korean or Chinese name, surname first, with a given name of two

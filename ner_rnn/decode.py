@@ -21,7 +21,8 @@ boolean "is in a name" of every token:
 4. ``bridges``: an initial and its dot ("Charles E . Brinley"), or an Arabic article and its
    hyphen ("Hassan al - Turabi"), as tokenized text writes them, join the name after them, and
    so does a nickname in quotes or brackets after a name ('Dwayne " The Rock " Johnson'), and
-   a Korean given name's second syllable ("Kim Jong Un", and in lower case "kim jong un");
+   a Korean given name's second syllable ("Kim Jong Un", and in lower case "kim jong un"), and
+   in lower case a hyphenated given name after its surname ("moon jae-in");
 5. ``east_asian``: a Chinese name in pinyin of which the network found one word is found
    whole ("Zheng He", "Zhu Xi"), a Korean surname with a given name of two syllables
    joined by a hyphen is a name ("Park Geun-hye"), and a Vietnamese name found in part is
@@ -66,6 +67,7 @@ from .conventions import (
     FACILITIES,
     KOREAN_SURNAMES,
     HYPHENATED_SURNAMES,
+    HYPHENATED_SURNAMES_LOWER,
     PARTICLES,
     PLACE_PREFIXES,
     SHIP_PREFIXES,
@@ -637,6 +639,11 @@ def bridges(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
             if lower and is_korean_syllable_in_lower_case(three[2]) and not _shows_case(words):
                 three = [w.capitalize() for w in three]
             if is_korean_syllables(*three):
+                name[i + 1] = bridged = True
+        # and in lower case, a hyphenated given name after a name that ends in its surname ("[moon] jae-in")
+        elif k + 1 < len(words) and "-" in words[k + 1] and words[k] in HYPHENATED_SURNAMES_LOWER:
+            pair = words[k : k + 2]
+            if pair[1].islower() and is_hyphenated_name(*(w.capitalize() for w in pair)) and not _shows_case(words):
                 name[i + 1] = bridged = True
     return join_neighbours(name, b, d) if bridged else name
 

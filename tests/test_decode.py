@@ -488,6 +488,10 @@ def test_a_handle_of_a_title_and_a_name_is_titled(handle, titled):
         (["kim", "jong", "said", "yes"], [0.9, 0.9, 0.0, 0.0], [1, 2, 0, 0]),
         (["kim", "jong", "at", "home"], [0.9, 0.9, 0.0, 0.0], [1, 2, 0, 0]),
         (["Then", "kim", "jong", "un", "met", "Moon"], [0.0, 0.9, 0.9, 0.0, 0.0, 0.0], [0, 1, 2, 0, 0, 0]),  # cased text
+        # and a hyphenated given name after its surname, in lower case
+        (["kim", "met", "moon", "jae-in"], [0.0, 0.0, 0.9, 0.0], [0, 0, 1, 2]),
+        (["we", "met", "Moon", "jae-in"], [0.0, 0.0, 0.9, 0.0], [0, 0, 1, 0]),  # not in cased text
+        (["the", "park", "ridge-based", "firm"], [0.0, 0.9, 0.0, 0.0], [0, 1, 0, 0]),  # "ridge" is no syllable
     ],
 )
 def test_initials_and_articles_written_apart_join_the_name_after_them(words, p_name, codes):
