@@ -360,6 +360,78 @@ def is_vietnamese_surname(word: str) -> bool:
 
 
 # what may stand before a title in one hyphenated word ("ex-president", "Deputy-Governor")
+# A name in its own script, in brackets right after the name in English, as encyclopedic
+# text gives it: "Leo Tolstoy (Russian: Лев Николаевич Толстой)", "Shinzo Abe (安倍 晋三, Abe
+# Shinzō)", "Moon Jae-in (Korean: 문재인; Hanja: 文在寅)"; or before them, "毛泽东 (Mao Zedong)".
+# CoNLL-2003 is in ASCII and has none; a user's encyclopedic text has many.
+OPENING_BRACKETS = frozenset("(（")
+CLOSING_BRACKETS = frozenset(")）")
+BRACKET_SEPARATORS = frozenset(";,；，、")  # between the parts of the brackets
+LABEL_WORDS = 3  # at most this many words name a part's script or language ("Traditional Chinese:")
+BRACKET_WORDS = 40  # the brackets are looked into up to this many words
+_IN_A_WORD = frozenset("-'’·・‐")  # besides letters and their marks: "בן-גוריון"
+
+
+def _is_latin(letter: str) -> bool:
+    return unicodedata.name(letter, "").startswith("LATIN")
+
+
+def is_in_other_script(word: str) -> bool:
+    """A word in a script other than Latin: letters of it, their marks, and perhaps a hyphen
+    or an apostrophe ("Путин", "毛泽东", "नरेन्द्र", "בן-גוריון"; not "Abe", "Shinzō", "1952")."""
+    letters = 0
+    for c in word:
+        if c.isalpha():
+            if _is_latin(c):
+                return False
+            letters += 1
+        elif unicodedata.category(c)[0] != "M" and c not in _IN_A_WORD:
+            return False
+    return letters > 0
+
+
+def is_label_word(word: str) -> bool:
+    """A word of a label in the brackets, before its colon ("Russian", "Hanja", "chữ")."""
+    return word.isalpha() and all(map(_is_latin, word))
+
+
+def is_invisible(word: str) -> bool:
+    """A token of format characters only: the left-to-right mark after an Arabic or Hebrew name."""
+    return all(unicodedata.category(c) == "Cf" for c in word)
+
+
+def names_in_own_script(words: list[str], opening: int) -> list[tuple[int, int, int]]:
+    """The parts of the brackets that open at ``words[opening]`` that are a name in a script
+    other than Latin: a run of such words (:func:`is_in_other_script`), perhaps after a label
+    and a colon ("Russian :"), that is the whole part, up to ";", "," or the closing bracket.
+    Parts in Latin letters are not ("born 1952", "pinyin : Máo Zédōng"). For each, where its
+    label starts, where the name starts (after the colon) and where it ends."""
+    found = []
+    n, j = len(words), opening + 1
+    end = min(n, opening + 1 + BRACKET_WORDS)
+    while j < end:
+        start = j
+        label = j
+        while label < end and label - j < LABEL_WORDS and is_label_word(words[label]):
+            label += 1
+        if label > j and label < end and words[label] == ":":
+            start = label + 1
+        k = start
+        while k < end and is_in_other_script(words[k]):
+            k += 1
+        stop = k
+        while k < end and is_invisible(words[k]):
+            k += 1
+        if stop > start and k < end and (words[k] in BRACKET_SEPARATORS or words[k] in CLOSING_BRACKETS):
+            found.append((j, start, stop))
+        while k < end and words[k] not in BRACKET_SEPARATORS and words[k] not in CLOSING_BRACKETS:
+            k += 1
+        if k >= end or words[k] in CLOSING_BRACKETS:
+            break
+        j = k + 1
+    return found
+
+
 TITLE_PREFIXES = frozenset("ex deputy acting former".split())
 FORMER = frozenset(("ex",))  # "ex-" before any role: "Ex-Yankee", "ex-Beatle"
 

@@ -67,6 +67,8 @@ from .conventions import (
     FACILITIES,
     KOREAN_SURNAMES,
     HYPHENATED_SURNAMES,
+    LABEL_WORDS,
+    OPENING_BRACKETS,
     HYPHENATED_SURNAMES_LOWER,
     PARTICLES,
     PLACE_PREFIXES,
@@ -81,6 +83,8 @@ from .conventions import (
     is_initial,
     is_initials,
     is_hyphenated_name,
+    is_in_other_script,
+    is_label_word,
     is_korean_syllable_in_lower_case,
     is_korean_syllables,
     is_no_word_of_a_name,
@@ -92,6 +96,7 @@ from .conventions import (
     is_titled_handle,
     is_vietnamese_surname,
     is_vietnamese_syllable,
+    names_in_own_script,
 )
 
 
@@ -144,6 +149,7 @@ class Decoding:
             "; a Chinese name in pinyin of which one word is found is found whole,"
             " and a Korean or Chinese surname with a given name of two syllables and a hyphen is a name,"
             " and a Vietnamese name found in part takes its surname or its last syllables"
+            "; a name in its own script (not Latin) in brackets beside a name found is a name"
             "; a name of initials alone is none; titles, kin and greetings leave the start of a name,"
             " and in cased text lower-case words"
             f" other than particles leave it (a name all in lower case stays at P(name) >= {LOWER_SURE}),"
@@ -730,6 +736,48 @@ def _only_capital(words: list[str], k: int, name: np.ndarray) -> bool:
     return all(not name[j] or not capitalised(words[j]) for j in (k - 1, k + 1) if 0 <= j < len(words))
 
 
+OWN_SCRIPT_WORDS = 4  # at most this many words of a name in its own script before the brackets
+
+
+def own_scripts(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
+    """A person's name in its own script, in brackets right after the name found, as
+    encyclopedic text gives it: "[Leo Tolstoy] (Russian: [Лев Николаевич Толстой])", "[Moon
+    Jae-in] (Korean: [문재인]; Hanja: [文在寅])"; each part of the brackets that is a label and
+    a run of words in a script other than Latin, or such a run alone, is a name, and its
+    label none (:func:`ner_rnn.conventions.names_in_own_script`). And the other way round: the words in
+    another script right before brackets that begin with a name, "[毛泽东] ([Mao Zedong])".
+    The network, trained on news in ASCII, has never seen these scripts."""
+    if b.sentences is None or not name.any():
+        return name
+    named = np.zeros(len(b.sentences), dtype=bool)
+    named[_sentence_of(np.flatnonzero(name), b.offsets)] = True
+    named &= ~np.fromiter(map(OPENING_BRACKETS.isdisjoint, b.sentences), dtype=bool, count=len(b.sentences))
+    for s in np.flatnonzero(named).tolist():  # most sentences have no brackets: decided in C
+        words = b.sentences[s]
+        if all(map(str.isascii, words)):
+            continue
+        at = int(b.offsets[s])
+        view = name[at : at + len(words)]
+        for k in [k for k, w in enumerate(words) if w in OPENING_BRACKETS]:
+            if k > 0 and view[k - 1]:
+                for label, a, e in names_in_own_script(words, k):
+                    view[label:a] = False  # "Hanja :" is no name
+                    view[a:e] = True
+            inside = k + 1
+            label = inside
+            while label < len(words) and label - inside < LABEL_WORDS and is_label_word(words[label]):
+                label += 1
+            if label > inside and label < len(words) and words[label] == ":":
+                inside = label + 1
+            if inside < len(words) and view[inside] and not is_in_other_script(words[inside]):
+                a = k
+                while a > 0 and k - a < OWN_SCRIPT_WORDS and is_in_other_script(words[a - 1]):
+                    a -= 1
+                if a < k and (a == 0 or not is_in_other_script(words[a - 1])):
+                    view[a:k] = True
+    return name
+
+
 COORDINATORS = frozenset({"and", "or", "nor"})  # not "&", which joins the names of firms
 COORDINATED = 0.1  # in a sentence alone, a capitalised word joined to a name by "and" or "or" is a name at this
 
@@ -874,8 +922,8 @@ def handles(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
 
 Rule = Callable[[np.ndarray, Batch, Decoding], np.ndarray]
 RULES: list[Rule] = [
-    caseless_threshold, alone_threshold, join_neighbours, bridges, east_asian, coordinated, rulers, conventions,
-    not_companies, handles,
+    caseless_threshold, alone_threshold, join_neighbours, bridges, east_asian, own_scripts, coordinated, rulers,
+    conventions, not_companies, handles,
 ]
 
 

@@ -559,6 +559,43 @@ def test_a_vietnamese_name_found_in_part_is_found_whole(words, p_name, codes):
 @pytest.mark.parametrize(
     ("words", "p_name", "codes"),
     [
+        # a name in its own script in brackets after the name found: each part that is one
+        (["Leo", "Tolstoy", "(", "Russian", ":", "Лев", "Толстой", ")", "was"],
+         [0.9, 0.9, 0.0, 0.0, 0.0, 0.9, 0.1, 0.0, 0.0], [1, 2, 0, 0, 0, 1, 2, 0, 0]),
+        (["Shinzo", "Abe", "(", "安倍", "晋三", ",", "Abe", "Shinzō", ")"],
+         [0.9, 0.9, 0.0, 0.0, 0.5, 0.0, 0.9, 0.9, 0.0], [1, 2, 0, 1, 2, 0, 1, 2, 0]),
+        (["Moon", "Jae-in", "(", "Korean", ":", "문재인", ";", "Hanja", ":", "文在寅", ")"],
+         [0.9, 0.9, 0.0, 0.0, 0.0, 0.0, 0.0, 0.8, 0.0, 0.0, 0.0], [1, 2, 0, 0, 0, 1, 0, 0, 0, 1, 0]),  # no "Hanja"
+        (["Anwar", "Sadat", "(", "Arabic", ":", "أنور", "السادات", "\u200e", ")"],
+         [0.9, 0.9, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [1, 2, 0, 0, 0, 1, 2, 0, 0]),  # not the LRM after it
+        (["David", "Ben-Gurion", "(", "דוד", "בן-גוריון", ";", "born", "1886", ")"],
+         [0.9, 0.9, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [1, 2, 0, 1, 2, 0, 0, 0, 0]),
+        # and before brackets that begin with the name
+        (["毛泽东", "(", "Mao", "Zedong", ")", "was"], [0.0, 0.0, 0.9, 0.9, 0.0, 0.0], [1, 0, 1, 2, 0, 0]),
+        # not a part that is more than the name, nor in Latin letters, nor after what is no name
+        (["Putin", "(", "Путин", "said", ")"], [0.9, 0.0, 0.0, 0.0, 0.0], [1, 0, 0, 0, 0]),
+        (["Mao", "(", "pinyin", ":", "Máo", ")"], [0.9, 0.0, 0.0, 0.0, 0.1, 0.0], [1, 0, 0, 0, 0, 0]),
+        (["Tokyo", "(", "東京", ")", "is"], [0.0, 0.0, 0.0, 0.0, 0.0], [0, 0, 0, 0, 0]),
+        (["東京", "(", "Tokyo", ")", "is"], [0.0, 0.0, 0.0, 0.0, 0.0], [0, 0, 0, 0, 0]),
+    ],
+)
+def test_a_name_in_its_own_script_in_brackets_beside_the_name_is_a_name(words, p_name, codes):
+    assert _decode([words], p_name, extend=0.5) == codes
+
+
+def test_words_in_other_scripts():
+    from ner_rnn.conventions import is_in_other_script, is_label_word
+
+    for word in ["Путин", "毛泽东", "नरेन्द्र", "בן-גוריון", "ภูมิพลอดุลยเดช", "문재인", "Αλέξης"]:
+        assert is_in_other_script(word), word
+    for word in ["Abe", "Shinzō", "Nguyễn", "1952", "(", "ɐ", "Путин2", "", "\u200e"]:
+        assert not is_in_other_script(word), word
+    assert is_label_word("Russian") and is_label_word("chữ") and not is_label_word("Путин")
+
+
+@pytest.mark.parametrize(
+    ("words", "p_name", "codes"),
+    [
         # no name in eng.train or eng.testa is made of initials alone: these were names
         (["Option", "A", ".", "Then", "we", "left"], [0.0, 0.7, 0.7, 0.0, 0.0, 0.0], [0, 0, 0, 0, 0, 0]),
         (["See", "A.", "B.", "and", "C."], [0.0, 1.0, 1.0, 0.0, 1.0], [0, 0, 0, 0, 0]),
