@@ -60,11 +60,15 @@ TITLES = frozenset(
     speaker chairman chairwoman chief commissioner
     judge justice magistrate prosecutor attorney
     general gen colonel col lieutenant lt major maj captain capt commander admiral adm
-    sergeant sgt marshal brigadier corporal
-    coach inspector detective
+    sergeant sgt marshal brigadier brig corporal cpl private pvt spc cmdr
+    coach inspector insp detective det superintendent supt hon honourable honorable fr
     brother sister uncle aunt auntie aunty grandpa grandma granny grandad granddad grandfather grandmother mom mum dad
     """.split()
-) | frozenset(t + "." for t in "mr mrs ms dr prof rev gov sen rep gen col lt maj capt adm sgt".split())
+) | frozenset(
+    t + "."
+    for t in "mr mrs ms dr prof rev gov sen rep gen col lt maj capt adm sgt brig cmdr cpl pvt spc hon fr supt insp "
+    "det amb pres messrs mme mlle".split()
+)
 
 # occupations, which leave the start of a name as titles do ("Boxer Mike Tyson", "Singer
 # Taylor Swift" at the start of a sentence or in a headline); compared in lower case. None

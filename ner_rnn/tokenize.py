@@ -25,7 +25,8 @@ class Token(NamedTuple):
 _CLITIC = r"(?:[sSmMdD]|re|RE|Re|ve|VE|ll|LL)"
 _TITLES = (
     "Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Inc|Corp|Ltd|Co|Bros|Gen|Sen|Rep|Gov|Lt|Col|Capt|"
-    "Sgt|Adm|Mt|Ft|vs|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+    "Sgt|Adm|Maj|Brig|Cmdr|Cpl|Pvt|Spc|Rev|Hon|Fr|Supt|Insp|Det|Amb|Pres|Messrs|Mme|Mlle|"
+    "Mt|Ft|vs|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
 
 _TOKEN_RE = re.compile(

@@ -25,6 +25,10 @@ def test_conll_style_splits():
     assert words("the Anglo-Dutch group, John F. Kennedy") == [
         "the", "Anglo-Dutch", "group", ",", "John", "F.", "Kennedy",
     ]  # fmt: skip
+    # military ranks and other abbreviations before a name keep their dot, and end no sentence
+    assert words("Maj. Gen. Qassem Soleimani and Cpl. Jane Doe met Rev. Fr. Lapsley") == [
+        "Maj.", "Gen.", "Qassem", "Soleimani", "and", "Cpl.", "Jane", "Doe", "met", "Rev.", "Fr.", "Lapsley",
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
