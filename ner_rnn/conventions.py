@@ -187,8 +187,41 @@ _FACILITIES = """
     Colony County Province District Foundation Prize Award Awards Medal Trophy Cup Fellowship Scholarship
     Lecture Lectures Festival Tournament Classic Open Invitational Championship Championships Games
     Act Amendment Plan Doctrine Syndrome Theorem Paradox Equation Principle Index
-""".split()
+    Blvd Ave Rd Hwy Pkwy Expy Fwy
+""".split()  # (and streets as addresses abbreviate them; none is in eng.train or eng.testa)
 FACILITIES = frozenset(_FACILITIES + [w.upper() for w in _FACILITIES])
+
+# A place in a postal address: a city, a comma, a US state and a ZIP code ("Charlotte, NC
+# 28262", "Austin, Texas 78701"), as the notices of a contract and the signature of an
+# e-mail write them; no person's name stands there (none in eng.train or eng.testa).
+_STATE_NAMES = """
+    Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia Hawaii Idaho
+    Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan Minnesota
+    Mississippi Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon Pennsylvania Tennessee Texas Utah
+    Vermont Virginia Washington Wisconsin Wyoming New Hampshire Jersey Mexico York North South Carolina
+    Dakota West Rhode Island District Columbia
+""".split()
+_STATE_CODES = """
+    AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND
+    OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR
+""".split()
+STATES = frozenset(_STATE_NAMES + _STATE_CODES)  # words of a state's name, and its two-letter code
+STATE_WORDS = 2  # at most this many words name a state in an address ("New York", "North Carolina")
+_ZIP = re.compile(r"\d{5}(?:-\d{4})?")
+
+
+def is_zip_code(word: str) -> bool:
+    return _ZIP.fullmatch(word) is not None
+
+
+def is_before_a_state(words: list[str], k: int) -> bool:
+    """Whether ``words[k:]`` is a comma, a US state and a ZIP code: ", NC 28262", ", New York 10022"."""
+    if k >= len(words) or words[k] != ",":
+        return False
+    j = k + 1
+    while j < len(words) and j - k <= STATE_WORDS and words[j] in STATES:
+        j += 1
+    return k + 1 < j < len(words) and is_zip_code(words[j])
 
 
 # the most common Korean surnames as English writes them; a Korean given name has two

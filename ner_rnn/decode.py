@@ -74,6 +74,7 @@ from .conventions import (
     PLACE_PREFIXES,
     SHIP_PREFIXES,
     SPLIT_ARTICLES,
+    STATES,
     VIETNAMESE_SURNAMES_WRITTEN,
     handle_parts,
     is_chinese_name,
@@ -82,6 +83,7 @@ from .conventions import (
     is_honorific,
     is_initial,
     is_initials,
+    is_before_a_state,
     is_hyphenated_name,
     is_in_other_script,
     is_label_word,
@@ -158,7 +160,7 @@ class Decoding:
             " a one-word name that is part of a company's name nearby is dropped, and a name"
             " loses its words up to a company designator, or is dropped right before one (ner_rnn.context),"
             " and so for the last word of a place's, a prize's, a law's or a company's name"
-            " (Dam, Airport, Prize, Act, Bank, Financial);"
+            " (Dam, Airport, Prize, Act, Bank, Financial), and a name before a US state and a ZIP code is a city's;"
             " an @-handle that may be a person's is a name of its own (unless --no-handles)"
         )
 
@@ -920,10 +922,29 @@ def handles(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     return name
 
 
+def addresses(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
+    """A name right before a comma, a US state and a ZIP code is a city's ("[Charlotte], NC
+    28262" in a contract's notices; :func:`ner_rnn.conventions.is_before_a_state`)."""
+    if b.sentences is None or not name.any():
+        return name
+    with_state = ~np.fromiter(map(STATES.isdisjoint, b.sentences), dtype=bool, count=len(b.sentences))
+    for s in np.flatnonzero(with_state).tolist():  # most sentences name no state: decided in C
+        words = b.sentences[s]
+        at = int(b.offsets[s])
+        view = name[at : at + len(words)]
+        for k in range(1, len(words)):
+            if view[k - 1] and not view[k] and is_before_a_state(words, k):
+                a = k - 1
+                while a > 0 and view[a - 1]:
+                    a -= 1
+                view[a:k] = False
+    return name
+
+
 Rule = Callable[[np.ndarray, Batch, Decoding], np.ndarray]
 RULES: list[Rule] = [
     caseless_threshold, alone_threshold, join_neighbours, bridges, east_asian, own_scripts, coordinated, rulers,
-    conventions, not_companies, handles,
+    conventions, not_companies, addresses, handles,
 ]
 
 

@@ -583,6 +583,23 @@ def test_a_name_in_its_own_script_in_brackets_beside_the_name_is_a_name(words, p
     assert _decode([words], p_name, extend=0.5) == codes
 
 
+@pytest.mark.parametrize(
+    ("words", "p_name", "codes"),
+    [
+        # a name before a comma, a US state and a ZIP code is a city's
+        (["1", "Main", "St", ",", "Charlotte", ",", "NC", "28262"],
+         [0.0, 0.0, 0.0, 0.0, 0.9, 0.0, 0.0, 0.0], [0, 0, 0, 0, 0, 0, 0, 0]),
+        (["to", "Fort", "Worth", ",", "Texas", "76102-1234"], [0.0, 0.9, 0.9, 0.0, 0.0, 0.0], [0, 0, 0, 0, 0, 0]),
+        (["in", "Albany", ",", "New", "York", "12207"], [0.0, 0.9, 0.0, 0.0, 0.0, 0.0], [0, 0, 0, 0, 0, 0]),
+        # not without the ZIP code, nor before a person's name
+        (["Charlotte", ",", "NC", "is", "lovely"], [0.9, 0.0, 0.0, 0.0, 0.0], [1, 0, 0, 0, 0]),
+        (["Attention", ":", "Jordan", "Lee", ",", "Esq"], [0.0, 0.0, 0.9, 0.9, 0.0, 0.0], [0, 0, 1, 2, 0, 0]),
+    ],
+)
+def test_a_name_before_a_state_and_a_zip_code_is_a_city(words, p_name, codes):
+    assert _decode([words], p_name, extend=0.5) == codes
+
+
 def test_words_in_other_scripts():
     from ner_rnn.conventions import is_in_other_script, is_label_word
 

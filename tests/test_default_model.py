@@ -127,6 +127,24 @@ def test_handles_of_words_some_locale_has_for_surnames_and_of_titled_people(ship
     assert entities == [[], [], ["@SpeakerPelosi"], ["@DrBiden"]]
 
 
+def test_ranks_addresses_and_names_in_their_own_script(shipped):
+    """Text of reports, contracts and encyclopedias: "Maj." was split from its dot and ended
+    a sentence ("[Maj]" was a name); a city before a US state and a ZIP code and a street
+    ending in "Blvd" were people ("[Harris Blvd]", "[Charlotte]"); a name in its own script
+    beside the English one was found in part or not at all ("Gamal Abdel Nasser (Arabic:
+    [جمال عبد] الناصر)", "Moon Jae-in (Korean: 문재인)")."""
+    entities = [[e.text for e in d.entities] for d in shipped.tag_texts([
+        "Maj. Gen. Qassem Soleimani was killed near the airport.",
+        "If to the Agent: 1525 West W.T. Harris Blvd., Charlotte, NC 28262, Attention: Jennifer L. Tran.",
+        "Gamal Abdel Nasser (Arabic: جمال عبد الناصر) was the second president of Egypt.",
+        "Moon Jae-in (Korean: 문재인; Hanja: 文在寅) served as president.",
+    ])]  # fmt: skip
+    assert entities == [
+        ["Qassem Soleimani"], ["Jennifer L. Tran"], ["Gamal Abdel Nasser", "جمال عبد الناصر"],
+        ["Moon Jae-in", "문재인", "文在寅"],
+    ]  # fmt: skip
+
+
 def test_f1_on_conll2003_test(shipped, conll_dir):
     """Person-name span F1 on eng.testb (inference only), and that the recorded figure is this one."""
     path = conll_dir / "eng.testb"
