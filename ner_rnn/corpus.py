@@ -2,7 +2,9 @@
 
 One token per line, the word in the first column and the tag in the last, separated
 by spaces or tabs; a blank line ends a sentence; ``-DOCSTART-`` lines start a new
-document and are skipped. Windows line endings and a missing final blank line are fine.
+document and are skipped, and so are comments, as CoNLL-U writes them ("# sent_id = 12",
+"# text = ..."): a line that begins with "#" and does not end in a tag, or whose third
+field is "=" (a token "#" with its tag, "# O" or "# # O", is a token). Windows line endings and a missing final blank line are fine.
 Tags are ``O`` or ``B-``/``I-``/``E-``/``S-`` plus a type, so IOB1, IOB2 (BIO), IOBES
 and plain IO files all read; :mod:`ner_rnn.tags` turns them into spans.
 """
@@ -63,6 +65,10 @@ def iter_conll(path: str | Path) -> Iterator[Sentence]:
                     words, tags = [], []
                 doc += 1
                 continue
+            if cols[0].startswith("#") and (
+                not _TAG_RE.fullmatch(cols[-1]) or len(cols) < 2 or (len(cols) > 2 and cols[2] == "=")
+            ):
+                continue  # a comment
             if len(cols) < 2:
                 raise CorpusError(
                     f"expected a word and a tag separated by whitespace, got {raw.strip()!r}", path, lineno

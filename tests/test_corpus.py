@@ -41,6 +41,14 @@ def test_windows_endings_tabs_and_no_final_blank_line(tmp_path):
     assert b.words == ["Bob"] and b.line == 5
 
 
+def test_comments_as_conll_u_writes_them_are_skipped_but_a_token_hash_is_read(tmp_path):
+    text = ("# sent_id = 1\n# text = Anna Berg ran O\nAnna\tNNP\tB-PER\nBerg\tNNP\tI-PER\n#\t#\tO\n\n"
+            "# a note\n#\tO\nBob\tB-PER\n")  # fmt: skip
+    a, b = read_conll(write(tmp_path, "c.conll", text))
+    assert a.words == ["Anna", "Berg", "#"] and a.tags == ["B-PER", "I-PER", "O"] and a.line == 3
+    assert b.words == ["#", "Bob"] and b.tags == ["O", "B-PER"]
+
+
 @pytest.mark.parametrize(
     "text, line, message",
     [
