@@ -6,7 +6,8 @@ document and are skipped, and so are comments, as CoNLL-U writes them ("# sent_i
 "# text = ..."): a line that begins with "#" and does not end in a tag, or whose third
 field is "=" (a token "#" with its tag, "# O" or "# # O", is a token). Windows line endings and a missing final blank line are fine.
 Tags are ``O`` or ``B-``/``I-``/``E-``/``S-`` plus a type, so IOB1, IOB2 (BIO), IOBES
-and plain IO files all read; :mod:`ner_rnn.tags` turns them into spans.
+and plain IO files all read, and BILOU files too (``U-`` and ``L-`` are read as ``S-`` and
+``E-``); :mod:`ner_rnn.tags` turns them into spans.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from typing import Iterator
 
 from .errors import CorpusError
 
-_TAG_RE = re.compile(r"O|[BIES]-\S+")
+_TAG_RE = re.compile(r"O|[BIESUL]-\S+")
+_BILOU = {"U": "S", "L": "E"}  # BILOU (spaCy's BILUO) is IOBES with other letters: read as IOBES
 
 
 @dataclass
@@ -75,7 +77,9 @@ def iter_conll(path: str | Path) -> Iterator[Sentence]:
                 )
             tag = cols[-1]
             if not _TAG_RE.fullmatch(tag):
-                raise CorpusError(f"malformed tag {tag!r}: expected O or B-/I-/E-/S- plus a type", path, lineno)
+                raise CorpusError(f"malformed tag {tag!r}: expected O or B-/I-/E-/S- (or U-/L-) plus a type", path, lineno)
+            if tag[0] in _BILOU:
+                tag = _BILOU[tag[0]] + tag[1:]
             if not words:
                 first = lineno
             words.append(cols[0])

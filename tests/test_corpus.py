@@ -41,6 +41,15 @@ def test_windows_endings_tabs_and_no_final_blank_line(tmp_path):
     assert b.words == ["Bob"] and b.line == 5
 
 
+def test_bilou_reads_as_iobes(tmp_path):
+    from ner_rnn.tags import spans_from_tags
+
+    text = "Anna B-PER\nvon I-PER\nBerg L-PER\nmet O\nBob U-PER\n"
+    (s,) = read_conll(write(tmp_path, "b.conll", text))
+    assert s.tags == ["B-PER", "I-PER", "E-PER", "O", "S-PER"]
+    assert spans_from_tags(s.tags) == [(0, 3), (4, 5)]
+
+
 def test_comments_as_conll_u_writes_them_are_skipped_but_a_token_hash_is_read(tmp_path):
     text = ("# sent_id = 1\n# text = Anna Berg ran O\nAnna\tNNP\tB-PER\nBerg\tNNP\tI-PER\n#\t#\tO\n\n"
             "# a note\n#\tO\nBob\tB-PER\n")  # fmt: skip
