@@ -442,7 +442,10 @@ def _not_companies(
     last = tokens + 1 < len(name)
     last[last] = ~name[tokens[last] + 1] & ~first[tokens[last] + 1]
     ends, where = tokens[last], which[last]
-    follows = [_company_follows(sentences[s], t - int(offsets[s]) + 1) for t, s in zip(ends.tolist(), where.tolist())]
+    follows = []
+    for t, s in zip(ends.tolist(), where.tolist()):
+        k = t - int(offsets[s])
+        follows.append(_company_follows(sentences[s], k + 1) or _capitals_company_follows(sentences[s], k))
     designators = np.concatenate([designators, ends[np.array(follows, dtype=bool)]])
     for j in designators.tolist():  # the company's name ends there; what follows may be a person's
         a = j
@@ -498,6 +501,22 @@ def _company_follows(words: Sequence[str], k: int) -> bool:
         if words[j] in DESIGNATORS:
             return True
         if not words[j][:1].isupper():
+            return False
+    return False
+
+
+def _capitals_company_follows(words: Sequence[str], k: int) -> bool:
+    """Whether the name that ends at ``words[k]``, in capitals in a sentence that shows case,
+    is followed by up to ``COMPANY_WORDS`` more words in capitals and one that ends a
+    company's or a place's name: a party in a contract, "[WELLS] FARGO BANK, NATIONAL
+    ASSOCIATION". (In a headline all in capitals, "SELES HAS WALKOVER TO U.S. OPEN", the
+    words after a name are no part of one: eng.train has six such.)"""
+    if not (words[k].isupper() and len(words[k]) > 1):
+        return False
+    for j in range(k + 1, min(len(words), k + 2 + COMPANY_WORDS)):
+        if words[j] in NAME_ENDS:
+            return j > k + 1 and _shows_case(words)
+        if not (words[j].isupper() and words[j].isalpha()):
             return False
     return False
 
