@@ -396,7 +396,6 @@ def is_vietnamese_surname(word: str) -> bool:
     return word in VIETNAMESE_SURNAMES_WRITTEN
 
 
-# what may stand before a title in one hyphenated word ("ex-president", "Deputy-Governor")
 # A name in its own script, in brackets right after the name in English, as encyclopedic
 # text gives it: "Leo Tolstoy (Russian: Лев Николаевич Толстой)", "Shinzo Abe (安倍 晋三, Abe
 # Shinzō)", "Moon Jae-in (Korean: 문재인; Hanja: 文在寅)"; or before them, "毛泽东 (Mao Zedong)".
@@ -469,6 +468,7 @@ def names_in_own_script(words: list[str], opening: int) -> list[tuple[int, int, 
     return found
 
 
+# what may stand before a title in one hyphenated word ("ex-president", "Deputy-Governor")
 TITLE_PREFIXES = frozenset("ex deputy acting former".split())
 FORMER = frozenset(("ex",))  # "ex-" before any role: "Ex-Yankee", "ex-Beatle"
 

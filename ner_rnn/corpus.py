@@ -4,7 +4,8 @@ One token per line, the word in the first column and the tag in the last, separa
 by spaces or tabs; a blank line ends a sentence; ``-DOCSTART-`` lines start a new
 document and are skipped, and so are comments, as CoNLL-U writes them ("# sent_id = 12",
 "# text = ..."): a line that begins with "#" and does not end in a tag, or whose third
-field is "=" (a token "#" with its tag, "# O" or "# # O", is a token). Windows line endings and a missing final blank line are fine.
+field is "=" (a token "#" with its tag, "# O" or "# # O", is a token). Windows line
+endings and a missing final blank line are fine.
 Tags are ``O`` or ``B-``/``I-``/``E-``/``S-`` plus a type, so IOB1, IOB2 (BIO), IOBES
 and plain IO files all read, and BILOU files too (``U-`` and ``L-`` are read as ``S-`` and
 ``E-``); :mod:`ner_rnn.tags` turns them into spans.
@@ -77,7 +78,8 @@ def iter_conll(path: str | Path) -> Iterator[Sentence]:
                 )
             tag = cols[-1]
             if not _TAG_RE.fullmatch(tag):
-                raise CorpusError(f"malformed tag {tag!r}: expected O or B-/I-/E-/S- (or U-/L-) plus a type", path, lineno)
+                expected = "expected O or B-/I-/E-/S- (or U-/L-) plus a type"
+                raise CorpusError(f"malformed tag {tag!r}: {expected}", path, lineno)
             if tag[0] in _BILOU:
                 tag = _BILOU[tag[0]] + tag[1:]
             if not words:

@@ -67,9 +67,9 @@ from .conventions import (
     FACILITIES,
     KOREAN_SURNAMES,
     HYPHENATED_SURNAMES,
+    HYPHENATED_SURNAMES_LOWER,
     LABEL_WORDS,
     OPENING_BRACKETS,
-    HYPHENATED_SURNAMES_LOWER,
     PARTICLES,
     PLACE_PREFIXES,
     SHIP_PREFIXES,
@@ -77,13 +77,13 @@ from .conventions import (
     STATES,
     VIETNAMESE_SURNAMES_WRITTEN,
     handle_parts,
+    is_before_a_state,
     is_chinese_name,
     is_greeting,
     is_handle,
     is_honorific,
     is_initial,
     is_initials,
-    is_before_a_state,
     is_hyphenated_name,
     is_in_other_script,
     is_label_word,
@@ -765,8 +765,9 @@ def own_scripts(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     encyclopedic text gives it: "[Leo Tolstoy] (Russian: [Лев Николаевич Толстой])", "[Moon
     Jae-in] (Korean: [문재인]; Hanja: [文在寅])"; each part of the brackets that is a label and
     a run of words in a script other than Latin, or such a run alone, is a name, and its
-    label none (:func:`ner_rnn.conventions.names_in_own_script`). And the other way round: the words in
-    another script right before brackets that begin with a name, "[毛泽东] ([Mao Zedong])".
+    label none (:func:`ner_rnn.conventions.names_in_own_script`). And the other way round:
+    the words in another script right before brackets that begin with a name, "[毛泽东] ([Mao
+    Zedong])".
     The network, trained on news in ASCII, has never seen these scripts."""
     if b.sentences is None or not name.any():
         return name

@@ -260,7 +260,7 @@ def test_a_name_with_a_company_designator_in_it_is_dropped():
         # a name in capitals, more words in capitals and one that ends a company's, in a cased sentence
         (["and", "WELLS", "FARGO", "BANK", ",", "as", "Agent"], [0.0, 0.9, 0.2, 0.0, 0.0, 0.0, 0.0], [0] * 7),
         (["SELES", "HAS", "WALKOVER", "TO", "U.S.", "OPEN"], [0.9, 0.0, 0.0, 0.0, 0.0, 0.0], [1] + [0] * 5),  # headline
-        (["and", "Ann", "Lee", "Rapid", "Bank", "said"], [0.0, 0.9, 0.9, 0.0, 0.0, 0.0], [0, 1, 2, 0, 0, 0]),  # not capitals
+        (["and", "Ann", "Lee", "Rapid", "Bank", "said"], [0.0, 0.9, 0.9, 0.0, 0.0, 0.0], [0, 1, 2, 0, 0, 0]),
     ],
 )  # fmt: skip
 def test_a_name_right_before_a_company_designator_is_the_companys(words, p_name, codes):
