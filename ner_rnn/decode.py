@@ -948,16 +948,14 @@ def addresses(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     if b.sentences is None or not name.any():
         return name
     with_state = ~np.fromiter(map(STATES.isdisjoint, b.sentences), dtype=bool, count=len(b.sentences))
-    for s in np.flatnonzero(with_state).tolist():  # most sentences name no state: decided in C
-        words = b.sentences[s]
-        at = int(b.offsets[s])
-        view = name[at : at + len(words)]
-        for k in range(1, len(words)):
-            if view[k - 1] and not view[k] and is_before_a_state(words, k):
-                a = k - 1
-                while a > 0 and view[a - 1]:
-                    a -= 1
-                view[a:k] = False
+    ends = np.flatnonzero(name[:-1] & ~name[1:] & ~b.first[1:])  # a name's last token, and a token after it
+    ends = ends[with_state[_sentence_of(ends, b.offsets)]]  # most sentences name no state: decided in C
+    for j, s in zip(ends.tolist(), _sentence_of(ends, b.offsets).tolist()):
+        if is_before_a_state(b.sentences[s], j + 1 - int(b.offsets[s])):
+            a = j
+            while a > b.offsets[s] and name[a - 1]:
+                a -= 1
+            name[a : j + 1] = False
     return name
 
 
