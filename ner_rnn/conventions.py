@@ -92,7 +92,10 @@ REGNAL = frozenset("I II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI XVII X
 
 # lower-case words that may be part of a name ("de", "van"; "al-Turabi", "el-Sayed"); in names of
 # eng.train: de, van, der, den, della, dal, la, wa and al-...
-PARTICLES = frozenset("de van von della da dal di du le la bin ibn ben dos das del der den ter ten al el wa".split())
+PARTICLES = frozenset("de van von della da dal di du le la bin ibn ben do dos das del der den ter ten al el wa".split())
+# particles that are English words too ("do"), which the network never takes for part of a
+# name: one joins a name only between two parts already found ("[Edson Arantes] do [Nascimento]")
+BETWEEN_PARTICLES = frozenset(["do"])
 
 
 # the greetings and sign-offs of letters and e-mail, which the network, trained on news,

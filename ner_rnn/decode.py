@@ -61,6 +61,7 @@ import numpy as np
 
 from . import context
 from .conventions import (
+    BETWEEN_PARTICLES,
     CHINESE_SURNAMES_WRITTEN,
     EAST_ASIAN_SURNAMES,
     EPITHETS,
@@ -612,7 +613,9 @@ def bridges(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     and an Arabic article and its hyphen ("Hassan al - Turabi"), when the initial, or the word
     before the article, is a name or may join one (P(name) >= ``d.join``; not "plan B .
     Smith"); one or two particles and the
-    capitalised word before them ("Osama bin Laden", "Tamim bin Hamad"), when each may join;
+    capitalised word before them ("Osama bin Laden", "Tamim bin Hamad"), when each may join
+    ("do", an English word too, only between two parts of a name found: "Edson Arantes do
+    Nascimento");
     and a nickname in quotes or
     brackets, when the word before it is a capitalised name or may join one
     ('Dwayne " The Rock " Johnson', "James ( Jim ) Smith"; see :func:`_nickname_start`), or
@@ -645,6 +648,9 @@ def bridges(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
             j -= 1
         if j < k - 1 and capitalised(words[j]) and joins(i - k + j):
             name[i - k + j : i] = bridged = True
+            continue
+        if k >= 2 and words[k - 1] in BETWEEN_PARTICLES and name[i - 2] and capitalised(words[k - 2]):
+            name[i - 1] = bridged = True  # "[Edson Arantes] do [Nascimento]"
             continue
         if k < 2 or words[k - 1] not in (".", "-"):
             continue

@@ -479,6 +479,9 @@ def test_a_handle_of_a_title_and_a_name_is_titled(handle, titled):
         (["by", "Tamim", "bin", "Hamad"], [0.0, 0.0, 0.3, 0.9], [0, 0, 0, 1]),  # not a word the network rules out
         (["in", "Rio", "de", "Janeiro"], [0.0, 0.01, 0.01, 0.9], [0, 0, 0, 1]),
         (["the", "van", "Gogh", "room"], [0.0, 0.3, 0.9, 0.0], [0, 0, 1, 0]),  # nor a lower-case word before them
+        # "do", an English word too, only between two parts found
+        (["Edson", "Arantes", "do", "Nascimento", "was"], [0.9, 0.9, 0.0, 0.9, 0.0], [1, 2, 2, 2, 0]),
+        (["Did", "Smith", "do", "Jones", "a"], [0.0, 0.9, 0.0, 0.1, 0.0], [0, 1, 0, 0, 0]),
         # a Korean given name's second syllable, written apart, joins a name of two words
         (["Kim", "Jong", "Un", "oversaw"], [0.9, 0.9, 0.0, 0.0], [1, 2, 2, 0]),
         (["Moon", "Jae", "In", "met"], [0.9, 0.9, 0.0, 0.0], [1, 2, 2, 0]),
