@@ -23,7 +23,7 @@ from typer.core import TyperGroup
 
 from .errors import ConfigError, InputError, NerRnnError
 from .files import STDOUT, silence_stdout
-from .formats import Format, marked, one_line
+from .formats import Format, dumps, marked
 from .redact import Style
 from .rnn import MAX_HIDDEN
 from .tags import DATA_SCHEMES, SCHEMES
@@ -322,10 +322,8 @@ def _maybe_output(path: Optional[Path], force: bool):
 
 def _mapping_lines(replaced: list, first: int) -> str:
     """The --mapping file's lines for records ``first + 1, ...``: one JSON object per name."""
-    import json
-
     return "".join(
-        one_line(json.dumps({"record": first + n, **name.to_dict()}, ensure_ascii=False)) + "\n"
+        dumps({"record": first + n, **name.to_dict()}) + "\n"
         for n, names in enumerate(replaced, start=1)
         for name in names
     )
@@ -795,7 +793,6 @@ def evaluate_cli(
 
       ner-rnn evaluate gold.conll --html errors.html
     """
-    import json
 
     from .evaluate import conlleval_report, evaluate
     from .modelfile import load_model
@@ -833,7 +830,7 @@ def evaluate_cli(
                 }
                 for e in wrong
             ]
-        sys.stdout.write(one_line(json.dumps(record, ensure_ascii=False)) + "\n")
+        sys.stdout.write(dumps(record) + "\n")
         return
     if fmt is ReportFormat.conlleval:
         sys.stdout.write(conlleval_report(s, tagger.label))
@@ -900,9 +897,7 @@ class InfoFormat(str, Enum):
 
 
 def _json_line(obj) -> str:
-    import json
-
-    return one_line(json.dumps(obj, ensure_ascii=False, allow_nan=False)) + "\n"
+    return dumps(obj, allow_nan=False) + "\n"
 
 
 @app.command("info")

@@ -439,6 +439,15 @@ def is_invisible(word: str) -> bool:
     return all(unicodedata.category(c) == "Cf" for c in word)
 
 
+def after_label(words: list[str], j: int, end: int) -> int:
+    """Where a part of the brackets that starts at ``words[j]`` begins after its label and
+    colon, if it has one ("Russian :", "Traditional Chinese :"), up to ``end``; else ``j``."""
+    k = j
+    while k < end and k - j < LABEL_WORDS and is_label_word(words[k]):
+        k += 1
+    return k + 1 if j < k < end and words[k] == ":" else j
+
+
 def names_in_own_script(words: list[str], opening: int) -> list[tuple[int, int, int]]:
     """The parts of the brackets that open at ``words[opening]`` that are a name in a script
     other than Latin: a run of such words (:func:`is_in_other_script`), perhaps after a label
@@ -449,12 +458,7 @@ def names_in_own_script(words: list[str], opening: int) -> list[tuple[int, int, 
     n, j = len(words), opening + 1
     end = min(n, opening + 1 + BRACKET_WORDS)
     while j < end:
-        start = j
-        label = j
-        while label < end and label - j < LABEL_WORDS and is_label_word(words[label]):
-            label += 1
-        if label > j and label < end and words[label] == ":":
-            start = label + 1
+        start = after_label(words, j, end)
         k = start
         while k < end and is_in_other_script(words[k]):
             k += 1

@@ -69,7 +69,6 @@ from .conventions import (
     KOREAN_SURNAMES,
     HYPHENATED_SURNAMES,
     HYPHENATED_SURNAMES_LOWER,
-    LABEL_WORDS,
     OPENING_BRACKETS,
     PARTICLES,
     PLACE_PREFIXES,
@@ -77,6 +76,7 @@ from .conventions import (
     SPLIT_ARTICLES,
     STATES,
     VIETNAMESE_SURNAMES_WRITTEN,
+    after_label,
     handle_parts,
     is_before_a_state,
     is_chinese_name,
@@ -87,7 +87,6 @@ from .conventions import (
     is_initials,
     is_hyphenated_name,
     is_in_other_script,
-    is_label_word,
     is_korean_syllable_in_lower_case,
     is_korean_syllables,
     is_no_word_of_a_name,
@@ -216,6 +215,18 @@ def _shows_case(words: list[str]) -> bool:
 def _sentence_of(candidates: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """The sentence of each flat token index."""
     return np.searchsorted(offsets, candidates, side="right") - 1
+
+
+def _named_sentences(name: np.ndarray, b: Batch) -> np.ndarray:
+    """Which sentences of ``b`` have a name token."""
+    named = np.zeros(len(b.sentences), dtype=bool)
+    named[_sentence_of(np.flatnonzero(name), b.offsets)] = True
+    return named
+
+
+def _sentences_with(words: frozenset[str], b: Batch) -> np.ndarray:
+    """Which sentences of ``b`` hold one of ``words``, decided in C: most rules look at few."""
+    return ~np.fromiter(map(words.isdisjoint, b.sentences), dtype=bool, count=len(b.sentences))
 
 
 def _of_sentence(test, which: np.ndarray, sentences: list[list[str]]) -> np.ndarray:
@@ -691,10 +702,8 @@ def east_asian(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     name found in part is found whole (:func:`_vietnamese`)."""
     if b.sentences is None:
         return name
-    named = np.zeros(len(b.sentences), dtype=bool)
-    named[_sentence_of(np.flatnonzero(name), b.offsets)] = True
-    without = np.fromiter(map(EAST_ASIAN_SURNAMES.isdisjoint, b.sentences), dtype=bool, count=len(b.sentences))
-    for s in np.flatnonzero(~without).tolist():  # most sentences have no such surname: decided in C
+    named = _named_sentences(name, b)
+    for s in np.flatnonzero(_sentences_with(EAST_ASIAN_SURNAMES, b)).tolist():
         words = b.sentences[s]
         at = int(b.offsets[s])
         view = name[at : at + len(words)]  # views: the rules change name
@@ -773,14 +782,10 @@ def own_scripts(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     a run of words in a script other than Latin, or such a run alone, is a name, and its
     label none (:func:`ner_rnn.conventions.names_in_own_script`). And the other way round:
     the words in another script right before brackets that begin with a name, "[毛泽东] ([Mao
-    Zedong])".
-    The network, trained on news in ASCII, has never seen these scripts."""
+    Zedong])". The network, trained on news in ASCII, has never seen these scripts."""
     if b.sentences is None or not name.any():
         return name
-    named = np.zeros(len(b.sentences), dtype=bool)
-    named[_sentence_of(np.flatnonzero(name), b.offsets)] = True
-    named &= ~np.fromiter(map(OPENING_BRACKETS.isdisjoint, b.sentences), dtype=bool, count=len(b.sentences))
-    for s in np.flatnonzero(named).tolist():  # most sentences have no brackets: decided in C
+    for s in np.flatnonzero(_named_sentences(name, b) & _sentences_with(OPENING_BRACKETS, b)).tolist():
         words = b.sentences[s]
         if all(map(str.isascii, words)):
             continue
@@ -791,12 +796,7 @@ def own_scripts(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
                 for label, a, e in names_in_own_script(words, k):
                     view[label:a] = False  # "Hanja :" is no name
                     view[a:e] = True
-            inside = k + 1
-            label = inside
-            while label < len(words) and label - inside < LABEL_WORDS and is_label_word(words[label]):
-                label += 1
-            if label > inside and label < len(words) and words[label] == ":":
-                inside = label + 1
+            inside = after_label(words, k + 1, len(words))
             if inside < len(words) and view[inside] and not is_in_other_script(words[inside]):
                 a = k
                 while a > 0 and k - a < OWN_SCRIPT_WORDS and is_in_other_script(words[a - 1]):
@@ -953,10 +953,10 @@ def addresses(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     28262" in a contract's notices; :func:`ner_rnn.conventions.is_before_a_state`)."""
     if b.sentences is None or not name.any():
         return name
-    with_state = ~np.fromiter(map(STATES.isdisjoint, b.sentences), dtype=bool, count=len(b.sentences))
     ends = np.flatnonzero(name[:-1] & ~name[1:] & ~b.first[1:])  # a name's last token, and a token after it
-    ends = ends[with_state[_sentence_of(ends, b.offsets)]]  # most sentences name no state: decided in C
-    for j, s in zip(ends.tolist(), _sentence_of(ends, b.offsets).tolist()):
+    which = _sentence_of(ends, b.offsets)
+    with_state = _sentences_with(STATES, b)[which]
+    for j, s in zip(ends[with_state].tolist(), which[with_state].tolist()):
         if is_before_a_state(b.sentences[s], j + 1 - int(b.offsets[s])):
             a = j
             while a > b.offsets[s] and name[a - 1]:

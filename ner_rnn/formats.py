@@ -95,8 +95,14 @@ def one_line(json_text: str) -> str:
     return json_text if json_text.isascii() else json_text.translate(_LINE_ENDS)
 
 
+def dumps(obj, **options) -> str:
+    """``obj`` as JSON for a line of a JSON-lines file: UTF-8 as it is, line ends escaped
+    (:func:`one_line`)."""
+    return one_line(json.dumps(obj, ensure_ascii=False, **options))
+
+
 def to_jsonl(doc: Doc, token_scores: bool = False) -> str:
-    return one_line(json.dumps(doc.to_dict(token_scores), ensure_ascii=False)) + "\n"
+    return dumps(doc.to_dict(token_scores)) + "\n"
 
 
 def html_escape(text: str) -> str:
@@ -162,10 +168,8 @@ def jsonl_piece(doc: Doc, last: bool, base: int, token_scores: bool = False) -> 
     for item in record["entities"] + record["tokens"]:
         item["start"] += base
         item["end"] += base
-    entities, tokens = (
-        [one_line(json.dumps(item, ensure_ascii=False)) for item in record[key]] for key in ("entities", "tokens")
-    )
-    return JsonlPiece(one_line(json.dumps(doc.text, ensure_ascii=False))[1:-1], entities, tokens, last)
+    entities, tokens = ([dumps(item) for item in record[key]] for key in ("entities", "tokens"))
+    return JsonlPiece(dumps(doc.text)[1:-1], entities, tokens, last)
 
 
 def render(doc: Doc, fmt: Format, last: bool = True, base: int = 0, token_scores: bool = False) -> Union[str, JsonlPiece]:
