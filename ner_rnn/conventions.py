@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 
 # compared in lower case; a title only leaves a name of two or more words, from its start.
 # Not "Miss": it begins the names of horses and shows ("Miss Stamper" in eng.testa). The kin
@@ -226,6 +227,27 @@ def is_before_a_state(words: list[str], k: int) -> bool:
         j += 1
     return k + 1 < j < len(words) and is_zip_code(words[j])
 
+
+
+# Places that no person is named (ner_rnn/places.txt, written by scripts/make_places.py from
+# GeoNames: countries, capitals, US states, continents, cities of half a million or more,
+# less every word of a person name in eng.train and the common first names and surnames).
+# A sentence alone that opens on one looks to the network like one on a name ("Bamako has a
+# population of ...", "Bolivia is named after him": P(name) 0.79). In eng.train and
+# eng.testa, 5,758 names of places, teams and other entities are one of these, and three
+# person names (a "SAO PAULO" in capitals). Compared case-folded, word for word.
+def _read_places() -> frozenset[str]:
+    with open(Path(__file__).with_name("places.txt"), encoding="utf-8") as f:
+        return frozenset(line.rstrip("\n").casefold() for line in f if line.strip() and not line.startswith("#"))
+
+
+PLACES = _read_places()
+PLACE_NAME_WORDS = frozenset(w for place in PLACES for w in place.split(" "))
+
+
+def is_place(words: list[str]) -> bool:
+    """Whether the words are, all together, the name of a place of :data:`PLACES`."""
+    return " ".join(words).casefold() in PLACES
 
 # the most common Korean surnames as English writes them; a Korean given name has two
 # syllables, which English text often writes apart ("Kim Jong Un", "Moon Jae In"), where the

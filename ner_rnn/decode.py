@@ -71,6 +71,7 @@ from .conventions import (
     HYPHENATED_SURNAMES_LOWER,
     OPENING_BRACKETS,
     PARTICLES,
+    PLACE_NAME_WORDS,
     PLACE_PREFIXES,
     SHIP_PREFIXES,
     SPLIT_ARTICLES,
@@ -92,6 +93,7 @@ from .conventions import (
     is_no_word_of_a_name,
     is_lower_word,
     is_person_handle,
+    is_place,
     is_place_prefix,
     is_regnal,
     is_title,
@@ -161,6 +163,7 @@ class Decoding:
             " loses its words up to a company designator, or is dropped right before one (ner_rnn.context),"
             " and so for the last word of a place's, a prize's, a law's or a company's name"
             " (Dam, Airport, Prize, Act, Bank, Financial), and a name before a US state and a ZIP code is a city's;"
+            " a country, a US state or a large city that no person is named is no name (ner_rnn/places.txt);"
             " an @-handle that may be a person's is a name of its own (unless --no-handles)"
         )
 
@@ -965,10 +968,32 @@ def addresses(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     return name
 
 
+def places(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
+    """A name that is, word for word, a country, a US state or a large city no person is
+    named (:data:`ner_rnn.conventions.PLACES`) is none ("Bolivia is named after him",
+    "Bamako has ..."), unless a title or an honorific stands before it ("Mr Berlin")."""
+    if b.sentences is None or not name.any():
+        return name
+    tokens = np.flatnonzero(name)
+    words, which = _words_at(tokens, b.offsets, b.sentences)
+    in_place = np.array([w.casefold() in PLACE_NAME_WORDS for w in words], dtype=bool)
+    if not in_place.any():
+        return name
+    run, starts = _runs(tokens, b.first)
+    for r in np.flatnonzero(_all_of_run(run, in_place)).tolist():
+        a = int(starts[r])
+        z = int(starts[r + 1]) if r + 1 < len(starts) else len(tokens)
+        s, k = int(which[a]), int(tokens[a] - b.offsets[which[a]])
+        before = b.sentences[s][k - 1] if k else ""
+        if is_place(words[a:z]) and not (is_title(before) or is_honorific(before)):
+            name[tokens[a:z]] = False
+    return name
+
+
 Rule = Callable[[np.ndarray, Batch, Decoding], np.ndarray]
 RULES: list[Rule] = [
     caseless_threshold, alone_threshold, join_neighbours, bridges, east_asian, own_scripts, coordinated, rulers,
-    conventions, not_companies, addresses, handles,
+    conventions, not_companies, addresses, places, handles,
 ]
 
 

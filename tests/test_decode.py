@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+
+import ner_rnn
 
 from ner_rnn.conventions import handle_parts, is_titled_handle
 from ner_rnn.decode import Batch, Decoding, decode
@@ -606,6 +610,38 @@ def test_a_name_in_its_own_script_in_brackets_beside_the_name_is_a_name(words, p
 def test_a_name_before_a_state_and_a_zip_code_is_a_city(words, p_name, codes):
     assert _decode([words], p_name, extend=0.5) == codes
 
+
+
+@pytest.mark.parametrize(
+    ("words", "p_name", "codes"),
+    [
+        # a country, a US state or a large city that no person is named is no name
+        (["Bolivia", "is", "named", "after", "him"], [0.8, 0.0, 0.0, 0.0, 0.0], [0, 0, 0, 0, 0]),
+        (["Bamako", "has", "a", "population"], [0.7, 0.0, 0.0, 0.0], [0, 0, 0, 0]),
+        (["Sierra", "Leone", "won"], [0.6, 0.7, 0.0], [0, 0, 0]),  # all its words
+        (["bolivia", "is", "nice"], [0.8, 0.0, 0.0], [0, 0, 0]),  # in any case
+        # but a place's word in a longer name stays, and so does a place after a title
+        (["Sierra", "Leone", "Smith", "won"], [0.6, 0.7, 0.9, 0.0], [1, 2, 2, 0]),
+        (["Ho", "Chi", "Minh", "City", "is"], [0.9, 0.9, 0.9, 0.0, 0.0], [1, 2, 2, 0, 0]),
+        (["Mr", "Berlin", "said"], [0.0, 0.9, 0.0], [0, 1, 0]),
+        # and the places that are people's names too are not on the list
+        (["Jordan", "scored", "30"], [0.9, 0.0, 0.0], [1, 0, 0]),
+        (["Austin", "said", "hi"], [0.9, 0.0, 0.0], [1, 0, 0]),
+        (["Georgia", "is", "coming"], [0.9, 0.0, 0.0], [1, 0, 0]),
+    ],
+)
+def test_a_place_no_person_is_named_is_no_name(words, p_name, codes):
+    assert _decode([words], p_name, extend=0.5) == codes
+
+
+def test_the_places_list_is_sorted_and_has_no_person_names():
+    from ner_rnn.conventions import PLACES
+
+    lines = [line for line in (Path(ner_rnn.__file__).with_name("places.txt")).read_text(encoding="utf-8").splitlines()
+             if not line.startswith("#")]
+    assert lines == sorted(set(lines)) and len(lines) == len(PLACES) > 1000
+    assert {"bolivia", "madrid", "sierra leone", "são paulo", "sao paulo"} <= PLACES
+    assert not {"jordan", "chad", "paris", "washington", "austin", "victoria", "georgia", "kenya"} & PLACES
 
 def test_words_in_other_scripts():
     from ner_rnn.conventions import is_in_other_script, is_label_word

@@ -145,6 +145,17 @@ def test_ranks_addresses_and_names_in_their_own_script(shipped):
     ]  # fmt: skip
 
 
+
+def test_places_alone_are_no_names_and_people_named_like_places_are(shipped):
+    """A sentence alone that opens on a country or a city ("Bamako has ...") was tagged as
+    one that opens on a name (P(name) 0.7 to 0.98); people named like places stay names."""
+    entities = [[e.text for e in d.entities] for d in shipped.tag_texts([
+        "Bolivia is named after him.", "Bamako has a population of two million.",
+        "The president of Djibouti arrived on Monday.", "Sierra Leone won the match 2-1.",
+        "Georgia said she would call back tomorrow.", "I met Paris Hilton at the party.",
+    ])]  # fmt: skip
+    assert entities == [[], [], [], [], ["Georgia"], ["Paris Hilton"]]
+
 def test_f1_on_conll2003_test(shipped, conll_dir):
     """Person-name span F1 on eng.testb (inference only), and that the recorded figure is this one."""
     path = conll_dir / "eng.testb"
