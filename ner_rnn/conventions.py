@@ -249,6 +249,18 @@ def is_place(words: list[str]) -> bool:
     """Whether the words are, all together, the name of a place of :data:`PLACES`."""
     return " ".join(words).casefold() in PLACES
 
+
+# The endings of the words for a people, a faith, a doctrine or its followers ("Albanians",
+# "Christians", "Judaism", "Maoists", "Sandinistas", "Shiites"). In eng.train and eng.testa
+# 117 capitalised words end so, none of them in a person name; a sentence alone that opens
+# on one gave a name ("Judaism has a long history": P(name) 0.53). Not "-ist" or "-ian",
+# which end surnames ("Lundqvist", "Khachaturian").
+GROUP_ENDINGS = ("ism", "isms", "ists", "istas", "ians", "ites")
+
+
+def is_group_word(word: str) -> bool:
+    return word[:1].isupper() and word.lower().endswith(GROUP_ENDINGS)
+
 # the most common Korean surnames as English writes them; a Korean given name has two
 # syllables, which English text often writes apart ("Kim Jong Un", "Moon Jae In"), where the
 # training text writes them as one word ("Kim In-so", "Kang Young-hoon" in eng.testa)

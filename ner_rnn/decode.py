@@ -93,6 +93,7 @@ from .conventions import (
     is_no_word_of_a_name,
     is_lower_word,
     is_person_handle,
+    is_group_word,
     is_place,
     is_place_prefix,
     is_regnal,
@@ -163,7 +164,8 @@ class Decoding:
             " loses its words up to a company designator, or is dropped right before one (ner_rnn.context),"
             " and so for the last word of a place's, a prize's, a law's or a company's name"
             " (Dam, Airport, Prize, Act, Bank, Financial), and a name before a US state and a ZIP code is a city's;"
-            " a country, a US state or a large city that no person is named is no name (ner_rnn/places.txt);"
+            " a country, a US state or a large city that no person is named is no name (ner_rnn/places.txt),"
+            " and nor is a word for a people, a faith or a doctrine (Albanians, Judaism, Maoists);"
             " an @-handle that may be a person's is a name of its own (unless --no-handles)"
         )
 
@@ -968,24 +970,27 @@ def addresses(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     return name
 
 
-def places(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
+def places_and_groups(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     """A name that is, word for word, a country, a US state or a large city no person is
     named (:data:`ner_rnn.conventions.PLACES`) is none ("Bolivia is named after him",
-    "Bamako has ..."), unless a title or an honorific stands before it ("Mr Berlin")."""
+    "Bamako has ..."), unless a title or an honorific stands before it ("Mr Berlin"); and so
+    is a name of one word for a people, a faith or a doctrine ("Albanians", "Judaism",
+    "Maoists"; :func:`ner_rnn.conventions.is_group_word`)."""
     if b.sentences is None or not name.any():
         return name
     tokens = np.flatnonzero(name)
     words, which = _words_at(tokens, b.offsets, b.sentences)
     in_place = np.array([w.casefold() in PLACE_NAME_WORDS for w in words], dtype=bool)
-    if not in_place.any():
+    group = np.array([is_group_word(w) for w in words], dtype=bool)
+    if not (in_place.any() or group.any()):
         return name
     run, starts = _runs(tokens, b.first)
-    for r in np.flatnonzero(_all_of_run(run, in_place)).tolist():
-        a = int(starts[r])
-        z = int(starts[r + 1]) if r + 1 < len(starts) else len(tokens)
+    ends = np.append(starts[1:], len(tokens))
+    for r in np.flatnonzero(_all_of_run(run, in_place) | (_all_of_run(run, group) & (ends - starts == 1))).tolist():
+        a, z = int(starts[r]), int(ends[r])
         s, k = int(which[a]), int(tokens[a] - b.offsets[which[a]])
         before = b.sentences[s][k - 1] if k else ""
-        if is_place(words[a:z]) and not (is_title(before) or is_honorific(before)):
+        if group[a] and z == a + 1 or is_place(words[a:z]) and not (is_title(before) or is_honorific(before)):
             name[tokens[a:z]] = False
     return name
 
@@ -993,7 +998,7 @@ def places(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
 Rule = Callable[[np.ndarray, Batch, Decoding], np.ndarray]
 RULES: list[Rule] = [
     caseless_threshold, alone_threshold, join_neighbours, bridges, east_asian, own_scripts, coordinated, rulers,
-    conventions, not_companies, addresses, places, handles,
+    conventions, not_companies, addresses, places_and_groups, handles,
 ]
 
 

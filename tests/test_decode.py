@@ -628,6 +628,10 @@ def test_a_name_before_a_state_and_a_zip_code_is_a_city(words, p_name, codes):
         (["Jordan", "scored", "30"], [0.9, 0.0, 0.0], [1, 0, 0]),
         (["Austin", "said", "hi"], [0.9, 0.0, 0.0], [1, 0, 0]),
         (["Georgia", "is", "coming"], [0.9, 0.0, 0.0], [1, 0, 0]),
+        # a word for a people, a faith or a doctrine is no name; but only a name of one word
+        (["Judaism", "has", "a", "long", "history"], [0.6, 0.0, 0.0, 0.0, 0.0], [0, 0, 0, 0, 0]),
+        (["the", "Maoists", "and", "Albanians"], [0.0, 0.6, 0.0, 0.6], [0, 0, 0, 0]),
+        (["Aram", "Khachaturian", "and", "Henrik", "Lundqvist"], [0.9, 0.9, 0.0, 0.9, 0.9], [1, 2, 0, 1, 2]),
     ],
 )
 def test_a_place_no_person_is_named_is_no_name(words, p_name, codes):
