@@ -7,8 +7,8 @@ news documents, much like one that opens on a name: "Bamako has a population of 
 "[Bamako]" (P(name) 0.7 to 0.98). Three groups of words written for this project, each in
 five frames, tagged one line at a time:
 
-- countries, and capitals and large cities: the decoding rule ``ner_rnn.decode.places``
-  knows most of them (ner_rnn/places.txt, from GeoNames), so these show what the rule does;
+- countries, and capitals and large cities: the decoding rule
+  ``ner_rnn.decode.places_and_groups`` knows most of them (ner_rnn/places.txt, from GeoNames), so these show what the rule does;
 - regions, islands, provinces and historic places, which it does not know: how far the
   network gets alone;
 - people whose names are, or hold, a place ("Jordan", "Georgia O'Keeffe", "Paris Hilton"),

