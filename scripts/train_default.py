@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -40,7 +39,10 @@ def main() -> None:
         "--test", str(conll / "eng.testb"), "--test", str(conll / "conllpp.testb"),
         "--recipe", "shipped", "-o", str(output), "--resume" if args.resume else "--force",
     ]  # fmt: skip
-    sys.exit(subprocess.call(command, cwd=ROOT))
+    # the run takes this process's place, so a signal sent to the script (Ctrl-C, kill)
+    # reaches the run itself, which keeps its checkpoint for --resume; a child would go on
+    os.chdir(ROOT)
+    os.execv(sys.executable, command)
 
 
 if __name__ == "__main__":
