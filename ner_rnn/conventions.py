@@ -261,6 +261,23 @@ def is_group_word(word: str) -> bool:
     return word[:1].isupper() and word.lower().endswith(GROUP_ENDINGS)
 
 
+
+# "Looping in Hannah from legal", "Please loop in Rajesh Kumar": e-mail's way of adding a
+# person to a thread. The network reads a capitalised word after "in" as a place (P(name)
+# 0.00 for "Ingrid" there); eng.train and eng.testa have no "loop in". The capitalised words
+# after it, at most LOOPED_IN_WORDS, are a name, unless they are in capitals or name a team
+# ("Looping in Legal", "loop in HR", "Looping in Everyone": DEPARTMENTS, compared in lower case).
+_LOOP = "loop loops looping looped".split()
+LOOP_WORDS = frozenset(_LOOP + [w.title() for w in _LOOP] + [w.upper() for w in _LOOP])
+LOOPED_IN_WORDS = 3
+DEPARTMENTS = frozenset(
+    """legal finance accounting accounts marketing sales procurement purchasing engineering support
+    security compliance operations ops design product research payroll admin administration facilities
+    it hr pr communications comms management leadership everyone all team teams staff counsel audit
+    risk treasury tax logistics recruiting recruitment talent customer customers partners editorial
+    """.split()
+)
+
 # the most common Korean surnames as English writes them; a Korean given name has two
 # syllables, which English text often writes apart ("Kim Jong Un", "Moon Jae In"), where the
 # training text writes them as one word ("Kim In-so", "Kang Young-hoon" in eng.testa)

@@ -33,7 +33,8 @@ boolean "is in a name" of every token:
    "and", "or" or "nor" joins to a name is a name at P(name) >= ``COORDINATED`` ("[Biden]
    and [Harris]");
 8. ``rulers``: a capitalised word that may be a name, "the" and an epithet are a name
-   ("Catherine the Great", "Pliny the Elder");
+   ("Catherine the Great", "Pliny the Elder"), and ``looped_in``: so are the capitalised
+   words after e-mail's "loop in" ("Looping in Hannah from legal");
 9. ``conventions``: what the annotation counts as a name (:mod:`ner_rnn.conventions`):
    regnal numbers join it, titles, greetings ("Hi Mark") and honorifics ("Dear Sir") leave its start, lower-case words other than particles
    leave it in cased text (but for a name all in lower case that the network is sure of:
@@ -70,10 +71,13 @@ from . import context
 from .conventions import (
     BETWEEN_PARTICLES,
     CHINESE_SURNAMES_WRITTEN,
+    DEPARTMENTS,
     EAST_ASIAN_SURNAMES,
     EPITHETS,
     FACILITIES,
     KOREAN_SURNAMES,
+    LOOPED_IN_WORDS,
+    LOOP_WORDS,
     HYPHENATED_SURNAMES,
     HYPHENATED_SURNAMES_LOWER,
     OPENING_BRACKETS,
@@ -171,6 +175,7 @@ class Decoding:
             " loses its words up to a company designator, or is dropped right before one (ner_rnn.context),"
             " and so for the last word of a place's, a prize's, a law's or a company's name"
             " (Dam, Airport, Prize, Act, Bank, Financial), and a name before a US state and a ZIP code is a city's;"
+            " the capitalised words after 'loop in' are a name;"
             " a country, a US state or a large city that no person is named is no name (ner_rnn/places.txt),"
             " and nor is a word for a people, a faith or a doctrine (Albanians, Judaism, Maoists);"
             " an @-handle that may be a person's is a name of its own (unless --no-handles)"
@@ -875,6 +880,33 @@ def rulers(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     return name
 
 
+def looped_in(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
+    """The capitalised words after "loop in" ("Looping in [Hannah] from legal", "Please loop
+    in [Rajesh Kumar]"; :data:`ner_rnn.conventions.LOOP_WORDS`) are a name, past a title or
+    an honorific before them ("looping in Dr. [Chen]"), up to a word in capitals or one that
+    names a team (:data:`ner_rnn.conventions.DEPARTMENTS`: "Looping in Legal", "loop in HR")."""
+    if b.sentences is None:
+        return name
+    for s, words in enumerate(b.sentences):
+        if LOOP_WORDS.isdisjoint(words):
+            continue
+        at = int(b.offsets[s])
+        for k in range(len(words) - 2):
+            if words[k] not in LOOP_WORDS or words[k + 1].lower() != "in":
+                continue
+            j = k + 2
+            if is_title(words[j]) or is_honorific(words[j]):
+                j += 1
+            run = []
+            while (j < len(words) and len(run) < LOOPED_IN_WORDS and capitalised(words[j])
+                   and not words[j].isupper() and words[j].lower() not in DEPARTMENTS):  # fmt: skip
+                run.append(j)
+                j += 1
+            if run and not is_place([words[i] for i in run]):
+                name[at + run[0] : at + run[-1] + 1] = True
+    return name
+
+
 # the marks that enclose a nickname or a name written within a name, opening -> closing:
 # 'Roberto " Hands of Stone " Duran', "Alan John Percivale ( A.J.P. ) Taylor" in eng.testa
 NICKNAMES = {'"': '"', "'": "'", "(": ")", "\u201c": "\u201d", "\u2018": "\u2019", "``": "''"}
@@ -1005,7 +1037,7 @@ def places_and_groups(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
 Rule = Callable[[np.ndarray, Batch, Decoding], np.ndarray]
 RULES: list[Rule] = [
     caseless_threshold, alone_threshold, join_neighbours, bridges, east_asian, own_scripts, coordinated, rulers,
-    conventions, not_companies, addresses, places_and_groups, handles,
+    looped_in, conventions, not_companies, addresses, places_and_groups, handles,
 ]
 
 

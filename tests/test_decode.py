@@ -638,6 +638,25 @@ def test_a_place_no_person_is_named_is_no_name(words, p_name, codes):
     assert _decode([words], p_name, extend=0.5) == codes
 
 
+
+@pytest.mark.parametrize(
+    ("words", "codes"),
+    [
+        # e-mail's "loop in": the capitalised words after it are a name, whatever the network says
+        (["Looping", "in", "Hannah", "from", "legal"], [0, 0, 1, 0, 0]),
+        (["Please", "loop", "in", "Rajesh", "Kumar", "."], [0, 0, 0, 1, 2, 0]),
+        (["looped", "in", "Dr.", "Chen"], [0, 0, 0, 1]),  # past a title
+        # not a team, a word in capitals, a lower-case word or a place
+        (["Looping", "in", "Legal", "."], [0, 0, 0, 0]),
+        (["Looping", "in", "HR", "."], [0, 0, 0, 0]),
+        (["loop", "in", "the", "team"], [0, 0, 0, 0]),
+        (["Looping", "in", "Bolivia"], [0, 0, 0]),
+        (["Sarah", "Johnson", "and", "Legal"], [0, 0, 0, 0]),  # nothing without "loop in"
+    ],
+)
+def test_the_words_after_loop_in_are_a_name(words, codes):
+    assert _decode([words], [0.0] * len(words), extend=0.5) == codes
+
 def test_the_places_list_is_sorted_and_has_no_person_names():
     from ner_rnn.conventions import PLACES
 
