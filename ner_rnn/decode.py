@@ -868,10 +868,8 @@ def rulers(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     epithet ("Catherine the Great", "Pliny the Elder"; :data:`ner_rnn.conventions.EPITHETS`)."""
     if b.sentences is None:
         return name
-    for s, words in enumerate(b.sentences):
-        if EPITHETS.isdisjoint(words):
-            continue
-        at = int(b.offsets[s])
+    for s in np.flatnonzero(_sentences_with(EPITHETS, b)).tolist():
+        words, at = b.sentences[s], int(b.offsets[s])
         for k in range(2, len(words)):
             i = at + k
             if words[k] in EPITHETS and words[k - 1] == "the" and capitalised(words[k - 2]):
@@ -887,10 +885,8 @@ def looped_in(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     names a team (:data:`ner_rnn.conventions.DEPARTMENTS`: "Looping in Legal", "loop in HR")."""
     if b.sentences is None:
         return name
-    for s, words in enumerate(b.sentences):
-        if LOOP_WORDS.isdisjoint(words):
-            continue
-        at = int(b.offsets[s])
+    for s in np.flatnonzero(_sentences_with(LOOP_WORDS, b)).tolist():
+        words, at = b.sentences[s], int(b.offsets[s])
         for k in range(len(words) - 2):
             if words[k] not in LOOP_WORDS or words[k + 1].lower() != "in":
                 continue

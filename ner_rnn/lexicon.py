@@ -17,6 +17,7 @@ and the network learns from context when to trust it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import CorpusError, NerRnnError
@@ -51,8 +52,9 @@ def read_lexicon(path: str | Path) -> dict[str, int]:
     return lexicon
 
 
-def faker_names() -> tuple[set[str], set[str]]:
-    """All first names and surnames of Faker's person providers, every locale."""
+def faker_names(locales: Iterable[str] | None = None) -> tuple[set[str], set[str]]:
+    """All first names and surnames of Faker's person providers, of every locale or of
+    ``locales`` ("en_US", ...)."""
     try:
         import importlib
         import pkgutil
@@ -64,7 +66,10 @@ def faker_names() -> tuple[set[str], set[str]]:
         ) from None
     first: set[str] = set()
     last: set[str] = set()
+    wanted = None if locales is None else set(locales)
     for module in pkgutil.iter_modules(person.__path__):
+        if wanted is not None and module.name not in wanted:
+            continue
         provider = getattr(importlib.import_module(f"{person.__name__}.{module.name}"), "Provider", None)
         if provider is None:
             continue

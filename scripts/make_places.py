@@ -24,7 +24,6 @@ tokenizer writes them ("Sierra Leone", "Guinea-Bissau"), each also without accen
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import unicodedata
 from pathlib import Path
@@ -54,19 +53,6 @@ def person_words(train: Path) -> set[str]:
     return words
 
 
-def english_names() -> set[str]:
-    names: set[str] = set()
-    for locale in ENGLISH_LOCALES:
-        try:
-            provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
-        except ImportError:
-            continue
-        for attr in ("first_names", "first_names_male", "first_names_female", "last_names"):
-            value = getattr(provider, attr, ())
-            names.update(value.keys() if hasattr(value, "keys") else value)
-    return names
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--min-population", type=int, default=500_000, help="cities at least this large (and capitals)")
@@ -83,7 +69,8 @@ def main() -> None:
     names |= {s["name"] for s in gc.get_us_states().values()}
     names |= {c["name"] for c in gc.get_continents().values()}
     cities = {c["name"] for c in gc.get_cities().values() if c["population"] >= args.min_population} - names
-    people = person_words(args.train) | english_names() | ALSO_NAMES
+    english_first, english_last = faker_names(ENGLISH_LOCALES)
+    people = person_words(args.train) | english_first | english_last | ALSO_NAMES
     first, last = faker_names()
     anyone = people | first | last
     out = set()
