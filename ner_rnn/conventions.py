@@ -262,6 +262,49 @@ def is_group_word(word: str) -> bool:
 
 
 
+# A batsman's line of a cricket scorecard: the batsman, how the wicket fell (caught by a
+# fielder, stumped by the keeper, leg before, caught and bowled), the bowler, the runs:
+# "M. Atherton c Rashid Latif b Waqar Younis 31", "G. Thorpe lbw b Mohammad Akram 54",
+# "N. Knight c and b Mushtaq Ahmed 8", "D. Lehmann st Kaluwitharana b Chandana 2", and
+# "J. Crawley not out 94". Each place names a person (see scorecard_names).
+FIELDED = frozenset(["c", "st"])  # caught, stumped: the fielder's name follows
+NOT_BOWLED = (["not", "out"], ["run", "out"])  # a batsman's line without a bowler
+SCORECARD_WORDS = frozenset(["b", "out"])
+SCORECARD_NAME_WORDS = 5  # at most this many words in each name of the line
+_RUNS = re.compile(r"\d+\*?")  # the runs that end the line ("31", "94*")
+
+
+def _name_run(words: list[str], start: int, end: int) -> list[tuple[int, int]]:
+    """[(start, end)] if words[start:end] may be a whole name (capitalised words, and particles
+    between: "de Silva", "Inzamam-ul-Haq"), else []."""
+    run = words[start:end]
+    ok = 0 < len(run) <= SCORECARD_NAME_WORDS and run[-1][:1].isupper()
+    return [(start, end)] if ok and all(w[:1].isupper() or w in PARTICLES for w in run) else []
+
+
+def scorecard_names(words: list[str]) -> list[tuple[int, int]]:
+    """The names in a batsman's line of a cricket scorecard, as (start, end) word ranges; []
+    for any other line. In eng.train and eng.testa, every name so found is a person's."""
+    if len(words) < 3 or not _RUNS.fullmatch(words[-1]):
+        return []
+    end = len(words) - 1
+    if words[end - 2 : end] in NOT_BOWLED:
+        return _name_run(words, 0, end - 2)
+    if "b" not in words[:end]:
+        return []
+    b = end - 1 - words[end - 1 :: -1].index("b")  # the last "b": the bowler follows
+    bowler = _name_run(words, b + 1, end)
+    if words[b - 1 : b] == ["lbw"]:
+        head = [(0, b - 1)]
+    elif words[b - 2 : b] == ["c", "and"]:
+        head = [(0, b - 2)]
+    else:
+        fielded = [i for i in range(1, b) if words[i] in FIELDED]
+        head = [(0, fielded[-1]), (fielded[-1] + 1, b)] if fielded else [(0, b)]
+    names = [r for start, stop in head for r in _name_run(words, start, stop)]
+    return names + bowler if bowler and len(names) == len(head) else []
+
+
 # "Looping in Hannah from legal", "Please loop in Rajesh Kumar": e-mail's way of adding a
 # person to a thread. The network reads a capitalised word after "in" as a place (P(name)
 # 0.00 for "Ingrid" there); eng.train and eng.testa have no "loop in". The capitalised words

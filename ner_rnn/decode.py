@@ -34,7 +34,9 @@ boolean "is in a name" of every token:
    and [Harris]");
 8. ``rulers``: a capitalised word that may be a name, "the" and an epithet are a name
    ("Catherine the Great", "Pliny the Elder"), and ``looped_in``: so are the capitalised
-   words after e-mail's "loop in" ("Looping in Hannah from legal");
+   words after e-mail's "loop in" ("Looping in Hannah from legal"), and ``scorecards``: so are
+   the batsman, the fielder and the bowler of a line of a cricket scorecard ("D. Lehmann st
+   Kaluwitharana b Chandana 2");
 9. ``conventions``: what the annotation counts as a name (:mod:`ner_rnn.conventions`):
    regnal numbers join it, titles, greetings ("Hi Mark") and honorifics ("Dear Sir") leave its start, lower-case words other than particles
    leave it in cased text (but for a name all in lower case that the network is sure of:
@@ -84,6 +86,7 @@ from .conventions import (
     PARTICLES,
     PLACE_NAME_WORDS,
     PLACE_PREFIXES,
+    SCORECARD_WORDS,
     SHIP_PREFIXES,
     SPLIT_ARTICLES,
     STATES,
@@ -113,6 +116,7 @@ from .conventions import (
     is_vietnamese_surname,
     is_vietnamese_syllable,
     names_in_own_script,
+    scorecard_names,
 )
 
 
@@ -903,6 +907,19 @@ def looped_in(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     return name
 
 
+def scorecards(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
+    """The batsman, the fielder and the bowler of a line of a cricket scorecard are names
+    ("D. Lehmann st [Kaluwitharana] b Chandana 2"; :func:`ner_rnn.conventions.scorecard_names`).
+    A sentence alone has no other mention of a fielder to go by (P(name) 0.04 there)."""
+    if b.sentences is None:
+        return name
+    for s in np.flatnonzero(_sentences_with(SCORECARD_WORDS, b)).tolist():
+        at = int(b.offsets[s])
+        for start, end in scorecard_names(b.sentences[s]):
+            name[at + start : at + end] = True
+    return name
+
+
 # the marks that enclose a nickname or a name written within a name, opening -> closing:
 # 'Roberto " Hands of Stone " Duran', "Alan John Percivale ( A.J.P. ) Taylor" in eng.testa
 NICKNAMES = {'"': '"', "'": "'", "(": ")", "\u201c": "\u201d", "\u2018": "\u2019", "``": "''"}
@@ -1033,7 +1050,7 @@ def places_and_groups(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
 Rule = Callable[[np.ndarray, Batch, Decoding], np.ndarray]
 RULES: list[Rule] = [
     caseless_threshold, alone_threshold, join_neighbours, bridges, east_asian, own_scripts, coordinated, rulers,
-    looped_in, conventions, not_companies, addresses, places_and_groups, handles,
+    looped_in, scorecards, conventions, not_companies, addresses, places_and_groups, handles,
 ]
 
 

@@ -657,6 +657,41 @@ def test_a_place_no_person_is_named_is_no_name(words, p_name, codes):
 def test_the_words_after_loop_in_are_a_name(words, codes):
     assert _decode([words], [0.0] * len(words), extend=0.5) == codes
 
+
+@pytest.mark.parametrize(
+    ("words", "codes"),
+    [
+        # a line of a cricket scorecard: batsman, fielder, bowler are names, whatever the network says
+        ("D. Lehmann st Kaluwitharana b Chandana 2".split(), [1, 2, 0, 1, 0, 1, 0]),
+        ("N. Knight c and b Mushtaq Ahmed 8".split(), [1, 2, 0, 0, 0, 1, 2, 0]),
+        ("G. Thorpe lbw b Mohammad Akram 54".split(), [1, 2, 0, 0, 1, 2, 0]),
+        ("S. Ganguly c de Silva b Dharmasena 16".split(), [1, 2, 0, 1, 2, 0, 1, 0]),
+        ("J. Crawley not out 94*".split(), [1, 2, 0, 0, 0]),
+        # not without the runs, a bowler, or names in each place
+        ("D. Lehmann st Kaluwitharana b Chandana".split(), [0] * 6),
+        ("Plan b is ready 2".split(), [0] * 5),
+        ("We need plan b for 2".split(), [0] * 6),
+        ("Section 2 b Lender 3".split(), [0] * 5),
+        ("the vote ran out 12".split(), [0] * 5),
+    ],
+)
+def test_the_names_of_a_cricket_scorecard_line_are_names(words, codes):
+    assert _decode([words], [0.0] * len(words), extend=0.5) == codes
+
+
+def test_every_name_of_a_scorecard_line_in_the_training_set_is_a_persons(conll_dir):
+    from ner_rnn.conventions import scorecard_names
+    from ner_rnn.corpus import read_conll
+    from ner_rnn.tags import entity_types, spans_from_tags
+
+    found = right = 0
+    for s in read_conll(conll_dir / "eng.train"):
+        names = scorecard_names(s.words)
+        found += len(names)
+        right += len(set(names) & set(spans_from_tags(s.tags, entity_types(None))))
+    assert found == right == 220
+
+
 def test_the_places_list_is_sorted_and_has_no_person_names():
     from ner_rnn.conventions import PLACES
 
