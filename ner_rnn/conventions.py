@@ -261,7 +261,6 @@ def is_group_word(word: str) -> bool:
     return word[:1].isupper() and word.lower().endswith(GROUP_ENDINGS)
 
 
-
 # A batsman's line of a cricket scorecard: the batsman, how the wicket fell (caught by a
 # fielder, stumped by the keeper, leg before, caught and bowled), the bowler, the runs:
 # "M. Atherton c Rashid Latif b Waqar Younis 31", "G. Thorpe lbw b Mohammad Akram 54",
@@ -276,7 +275,7 @@ _RUNS = re.compile(r"\d+\*?")  # the runs that end the line ("31", "94*")
 
 def _name_run(words: list[str], start: int, end: int) -> list[tuple[int, int]]:
     """[(start, end)] if words[start:end] may be a whole name (capitalised words, and particles
-    between: "de Silva", "Inzamam-ul-Haq"), else []."""
+    before the last: "de Silva"), else []."""
     run = words[start:end]
     ok = 0 < len(run) <= SCORECARD_NAME_WORDS and run[-1][:1].isupper()
     return [(start, end)] if ok and all(w[:1].isupper() or w in PARTICLES for w in run) else []

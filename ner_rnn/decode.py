@@ -911,7 +911,7 @@ def looped_in(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
 def scorecards(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     """The batsman, the fielder and the bowler of a line of a cricket scorecard are names
     ("D. Lehmann st [Kaluwitharana] b Chandana 2"; :func:`ner_rnn.conventions.scorecard_names`).
-    A sentence alone has no other mention of a fielder to go by (P(name) 0.04 there)."""
+    A line alone has no other mention of a fielder to go by (P(name) 0.12 there)."""
     if b.sentences is None:
         return name
     for s in np.flatnonzero(_sentences_with(SCORECARD_WORDS, b)).tolist():
