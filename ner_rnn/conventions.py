@@ -273,12 +273,12 @@ SCORECARD_NAME_WORDS = 5  # at most this many words in each name of the line
 _RUNS = re.compile(r"\d+\*?")  # the runs that end the line ("31", "94*")
 
 
-def _name_run(words: list[str], start: int, end: int) -> list[tuple[int, int]]:
-    """[(start, end)] if words[start:end] may be a whole name (capitalised words, and particles
-    before the last: "de Silva"), else []."""
+def _is_name_run(words: list[str], start: int, end: int) -> bool:
+    """May words[start:end] be a whole name: capitalised words, and particles before the
+    last ("de Silva")?"""
     run = words[start:end]
-    ok = 0 < len(run) <= SCORECARD_NAME_WORDS and run[-1][:1].isupper()
-    return [(start, end)] if ok and all(w[:1].isupper() or w in PARTICLES for w in run) else []
+    return (0 < len(run) <= SCORECARD_NAME_WORDS and run[-1][:1].isupper()
+            and all(w[:1].isupper() or w in PARTICLES for w in run))  # fmt: skip
 
 
 def scorecard_names(words: list[str]) -> list[tuple[int, int]]:
@@ -288,20 +288,20 @@ def scorecard_names(words: list[str]) -> list[tuple[int, int]]:
         return []
     end = len(words) - 1
     if words[end - 2 : end] in NOT_BOWLED:
-        return _name_run(words, 0, end - 2)
-    if "b" not in words[:end]:
+        names = [(0, end - 2)]
+    elif "b" not in words[:end]:
         return []
-    b = end - 1 - words[end - 1 :: -1].index("b")  # the last "b": the bowler follows
-    bowler = _name_run(words, b + 1, end)
-    if words[b - 1 : b] == ["lbw"]:
-        head = [(0, b - 1)]
-    elif words[b - 2 : b] == ["c", "and"]:
-        head = [(0, b - 2)]
     else:
-        fielded = [i for i in range(1, b) if words[i] in FIELDED]
-        head = [(0, fielded[-1]), (fielded[-1] + 1, b)] if fielded else [(0, b)]
-    names = [r for start, stop in head for r in _name_run(words, start, stop)]
-    return names + bowler if bowler and len(names) == len(head) else []
+        b = end - 1 - words[end - 1 :: -1].index("b")  # the last "b": the bowler follows
+        if words[b - 1 : b] == ["lbw"]:
+            names = [(0, b - 1)]
+        elif words[b - 2 : b] == ["c", "and"]:
+            names = [(0, b - 2)]
+        else:
+            fielded = [i for i in range(1, b) if words[i] in FIELDED]
+            names = [(0, fielded[-1]), (fielded[-1] + 1, b)] if fielded else [(0, b)]
+        names.append((b + 1, end))
+    return names if all(_is_name_run(words, start, stop) for start, stop in names) else []
 
 
 # "Looping in Hannah from legal", "Please loop in Rajesh Kumar": e-mail's way of adding a
