@@ -187,6 +187,13 @@ def _initial_dot(words: list[str], i: int) -> bool:
     return words[i] == "." and is_initial(words[i - 1]) and words[i + 1][:1].isupper()
 
 
+LIST_NUMBER_DIGITS = 3  # "1. Alex Zanardi", "12. Bryan Herta": a list's number, not a year ("1996.")
+
+
+def _list_number_dot(words: list[str], i: int) -> bool:
+    return i == 1 and words[1] == "." and words[0].isdigit() and len(words[0]) <= LIST_NUMBER_DIGITS
+
+
 def sentence_bounds(words: list[str], max_len: int = MAX_SENTENCE_TOKENS) -> list[tuple[int, int]]:
     """Split a line's tokens into sentences: ``[(start, end), ...]`` token index ranges.
 
@@ -194,7 +201,8 @@ def sentence_bounds(words: list[str], max_len: int = MAX_SENTENCE_TOKENS) -> lis
     cut at ``max_len`` tokens, so a line
     of several megabytes costs linear time and bounded memory per sentence. A "." after a
     single capital letter and before a capitalised word is an initial's, as tokenized text
-    writes "Charles E . Brinley", and ends no sentence.
+    writes "Charles E . Brinley", and ends no sentence; nor does the "." of a list's number
+    that opens the line ("1. Alex Zanardi (Italy), Reynard Honda, 53.980").
     """
     n = len(words)
     if n <= max_len and SENTENCE_END.isdisjoint(words[:-1]):
@@ -202,7 +210,7 @@ def sentence_bounds(words: list[str], max_len: int = MAX_SENTENCE_TOKENS) -> lis
     bounds = []
     start = 0
     for i, w in enumerate(words):
-        if w in SENTENCE_END and 0 < i < n - 1 and _initial_dot(words, i):
+        if w in SENTENCE_END and 0 < i < n - 1 and (_initial_dot(words, i) or _list_number_dot(words, i)):
             continue
         # a run of them ends one sentence, at its last ("Go Messi!!!", "Really?!")
         if (w in SENTENCE_END and i + 1 < n and words[i + 1] not in SENTENCE_END) or i + 1 - start >= max_len:

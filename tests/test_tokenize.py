@@ -88,6 +88,10 @@ def test_sentence_bounds_cover_the_line(ws, max_len):
         (["Go", "Messi", "!", "!", "!"], [(0, 5)]),  # a run of ends ends one sentence, at its last
         (["Really", "?", "!", "Smith", "won", "."], [(0, 3), (3, 6)]),
         (["Hi", ".", "Bye"], [(0, 2), (2, 3)]),
+        # the number of a list's row ends no sentence; a year does
+        (["1", ".", "Alex", "Zanardi", "won", "."], [(0, 6)]),
+        (["1996", ".", "Smith", "won", "."], [(0, 2), (2, 5)]),
+        (["It", "was", "1", ".", "Then", "2", "."], [(0, 4), (4, 7)]),
     ],
 )
 def test_a_sentence_ends_after_the_last_of_a_run_of_ends(words, bounds):
