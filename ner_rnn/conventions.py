@@ -265,10 +265,16 @@ def is_group_word(word: str) -> bool:
 # fielder, stumped by the keeper, leg before, caught and bowled), the bowler, the runs:
 # "M. Atherton c Rashid Latif b Waqar Younis 31", "G. Thorpe lbw b Mohammad Akram 54",
 # "N. Knight c and b Mushtaq Ahmed 8", "D. Lehmann st Kaluwitharana b Chandana 2", and
-# "J. Crawley not out 94". Each place names a person (see scorecard_names).
+# "J. Crawley not out 94". Each place names a person (see scorecard_names). So do the lines
+# of the batsmen still to bat ("Did not bat : Dharmasena , Vaas , Muralitharan .") and of the
+# bowlers' figures ("Bowling : Wasim Akram 29.2-9-83-3 , Waqar Younis 25-6-95-4").
 FIELDED = frozenset(["c", "st"])  # caught, stumped: the fielder's name follows
 NOT_BOWLED = (["not", "out"], ["run", "out"])  # a batsman's line without a bowler
-SCORECARD_WORDS = frozenset(["b", "out"])
+TO_BAT = (["Did", "not", "bat"], ["To", "bat"], ["Yet", "to", "bat"])  # a list of names follows
+BOWLING = "Bowling"  # "Bowling :", "Bowling ( to date ) :"; each bowler's figures follow the name
+LIST_HEAD_WORDS = 6  # the words before the colon or dash: "Bowling ( to date ) :"
+_FIGURES = re.compile(r"\d+(?:\.\d)?-\d+-\d+-\d+")  # overs-maidens-runs-wickets: "29.2-9-83-3"
+SCORECARD_WORDS = frozenset(["b", "out", "bat", BOWLING])
 SCORECARD_NAME_WORDS = 5  # at most this many words in each name of the line
 _RUNS = re.compile(r"\d+\*?")  # the runs that end the line ("31", "94*")
 
@@ -281,9 +287,42 @@ def _is_name_run(words: list[str], start: int, end: int) -> bool:
             and all(w[:1].isupper() or w in PARTICLES for w in run))  # fmt: skip
 
 
+def _listed_names(words: list[str], start: int) -> list[tuple[int, int]]:
+    """The names of a list from words[start] on, each ended by a comma, the figures of a
+    bowler or the line's end (and its full stop); past the extras in brackets after the
+    figures ("Streak 10-1-50-1 ( 2w , 2nb ) , Brandes 10-1-47-2")."""
+    names, begin, k = [], start, start
+    while k <= len(words):
+        if k < len(words) and words[k] == "(":
+            k = words.index(")", k) if ")" in words[k:] else len(words)
+            begin = k + 1
+        elif k == len(words) or words[k] in (",", ".") or _FIGURES.fullmatch(words[k]):
+            if k > begin:
+                names.append((begin, k))
+            begin = k + 1
+        k += 1
+    return names
+
+
+def _list_line_names(words: list[str]) -> list[tuple[int, int]] | None:
+    """The names of a scorecard's line of batsmen to bat or of bowlers, or None for another line."""
+    colon = next((k for k, w in enumerate(words[:LIST_HEAD_WORDS]) if w in (":", "-")), None)
+    if colon is None:
+        return None
+    if words[:colon] in TO_BAT:
+        return _listed_names(words, colon + 1)
+    if words[:1] == [BOWLING] and (colon == 1 or words[1] == "(") and any(map(_FIGURES.fullmatch, words)):
+        return _listed_names(words, colon + 1)
+    return None
+
+
 def scorecard_names(words: list[str]) -> list[tuple[int, int]]:
-    """The names in a batsman's line of a cricket scorecard, as (start, end) word ranges; []
-    for any other line. In eng.train and eng.testa, every name so found is a person's."""
+    """The names in a line of a cricket scorecard (a batsman's, those still to bat, the
+    bowlers'), as (start, end) word ranges; [] for any other line. In eng.train and eng.testa,
+    every name so found is a person's."""
+    listed = _list_line_names(words)
+    if listed is not None:
+        return listed if listed and all(_is_name_run(words, start, stop) for start, stop in listed) else []
     if len(words) < 3 or not _RUNS.fullmatch(words[-1]):
         return []
     end = len(words) - 1
@@ -302,6 +341,97 @@ def scorecard_names(words: list[str]) -> list[tuple[int, int]]:
             names = [(0, fielded[-1]), (fielded[-1] + 1, b)] if fielded else [(0, b)]
         names.append((b + 1, end))
     return names if all(_is_name_run(words, start, stop) for start, stop in names) else []
+
+
+# Two lines of sports results that name a team where the network, which reads a capitalised
+# word beside a person's name or a score as a surname, sees a person:
+# - a row of a race's results: the rank, the driver or rider, the country in brackets, then the
+#   team or the car and the time: "1. Gerhard Berger ( Austria ) Benetton 1:53.706",
+#   "1. Alex Zanardi ( Italy ) , Reynard Honda , 53.980", "Wim Omloop ( Belgium ) Collstrop
+#   same time". In eng.train 146 of the 149 runs after the brackets there are a team or a car
+#   (ORG or MISC); the other three are annotation slips ("Damon Hill ( Britain ) Williams").
+# - a side's score in a cricket report: one capitalised word, its runs ("326", "236-4"), then
+#   the scorers in brackets or its other innings: "Durham 326 ( D. Cox 95 not out", "Sussex
+#   389 and 112". In eng.train none of the 70 such words is a person's. Not a horse after its
+#   rank, whose odds look like a score ("2. Eveningperformance 16-1 ( Chris Rutter )"): CoNLL
+#   counts a horse as a person.
+# - a line of match results, a team, its score, the other team and its score: "Boroughmuir 20
+#   Hawick 23", "Obilic 2 Zeleznik ( B ) 0". In eng.train 939 of the 940 teams of such lines
+#   are no person (the other, "Lotte", a baseball club, is an annotation slip).
+RESULT_RANK = re.compile(r"\d+\.?")  # "1." as CoNLL writes it, "1" before the tokenizer's "."
+RESULT_TIME = re.compile(r"\d[\d:.,]*")  # "53.980", "1:54.342", "4,800"
+RESULT_TIME_WORDS = frozenset("same all one two three four five six seven eight nine ten".split())  # "same time"
+RESULT_TEAM_WORDS = 4  # at most this many words name the team or the car ("Lola Ford Cosworth")
+PLACE_BRACKET_WORDS = 3  # at most this many words in the brackets ("( South Africa )")
+INNINGS = re.compile(r"\d+(?:-\d+)?")  # a side's runs, and its wickets down: "326", "236-4"
+MAY_SCORE = re.compile(r" \d+(?:-\d+)? (?:\( [^\W\d_]|and \d)")  # a quick look, in C, for a score after a word
+INNINGS_MARKS = frozenset(["(", "and"])  # a side's score comes before one of these
+
+
+def _is_time(word: str) -> bool:
+    return bool(RESULT_TIME.fullmatch(word)) or word in RESULT_TIME_WORDS
+
+
+def _results_team(words: list[str]) -> tuple[int, int] | None:
+    """The team or car in a row of a race's results, as a (start, end) word range."""
+    if not words or not RESULT_RANK.fullmatch(words[0]):
+        return None
+    close = words.index(")") if ")" in words else -1
+    if close < 0 or "(" not in words[max(0, close - PLACE_BRACKET_WORDS - 1) : close]:
+        return None
+    start = close + 1 + (words[close + 1 : close + 2] == [","])
+    end = start
+    while end < len(words) and end - start < RESULT_TEAM_WORDS and words[end][:1].isupper():
+        end += 1
+    after = end + (words[end : end + 1] == [","])
+    if end == start or after >= len(words) or not _is_time(words[after]):
+        return None
+    return start, end
+
+
+def _innings_sides(words: list[str]) -> list[tuple[int, int]]:
+    """The sides before their scores in a line of a cricket report, as (start, end) ranges."""
+    sides: list[tuple[int, int]] = []
+    if not MAY_SCORE.search(" ".join(words)):
+        return sides
+    for k in range(len(words) - 3):
+        if not words[k][:1].isupper() or (k and words[k - 1][:1].isupper()) or not INNINGS.fullmatch(words[k + 1]):
+            continue
+        if k and RESULT_RANK.fullmatch(words[0]) and all(w == "." for w in words[1:k]):
+            continue  # a horse after its rank
+        after, then = words[k + 2], words[k + 3]
+        if (after == "(" and then[:1].isupper()) or (after == "and" and INNINGS.fullmatch(then)):
+            sides.append((k, k + 1))
+    return sides
+
+
+_TEAM_JOINS = frozenset(["'s", "(", ")", "&", "-"])  # "Heriot 's F.P.", "Zeleznik ( B )"
+
+
+def _match_teams(words: list[str]) -> list[tuple[int, int]]:
+    """The two teams of a line of match results ("Boroughmuir 20 Hawick 23")."""
+    scores = [k for k, w in enumerate(words) if w.isdigit()]
+    if len(scores) != 2 or scores[1] != len(words) - 1 or scores[0] in (0, scores[1] - 1):
+        return []
+    teams = [(0, scores[0]), (scores[0] + 1, scores[1])]
+    for start, end in teams:
+        if not words[start][:1].isupper() or not all(w[:1].isupper() or w in _TEAM_JOINS for w in words[start:end]):
+            return []
+    return teams
+
+
+
+
+
+def team_names(words: list[str]) -> list[tuple[int, int]]:
+    """The teams, cars and sides a line of sports results names where a person's name would
+    stand, as (start, end) word ranges: none of them is a person."""
+    if not words:
+        return []
+    team = _results_team(words) if RESULT_RANK.fullmatch(words[0]) else None
+    if team:
+        return [team]
+    return [*(_match_teams(words) if words[-1].isdigit() else ()), *_innings_sides(words)]
 
 
 # "Looping in Hannah from legal", "Please loop in Rajesh Kumar": e-mail's way of adding a

@@ -42,15 +42,22 @@ boolean "is in a name" of every token:
    leave it in cased text (but for a name all in lower case that the network is sure of:
    "Tell Mom that jake is coming"), tokens without a letter, chat's interjections ("omg",
    "lol") and offices ("General Counsel") leave its ends;
-10. ``not_companies``: a one-word name that is part of a company's name nearby in its
+10. ``teams``: the team or the car of a row of a race's results ("1. Alex Zanardi (Italy),
+   Reynard Honda, 53.980"), a side before its cricket score ("Durham 114 (S. Watkin 4-28)")
+   and the teams of a line of match results ("Boroughmuir 20 Hawick 23") are no names;
+11. ``surnames``: a capitalised word on its own that is the last word of a full name found
+   before it in its document, at most ``Batch.window`` sentences before, is a name at P(name) >= ``Decoding.surname`` ("MaliVai Washington"
+   ... "said [Washington]"), unless it is a word of the language that is no name
+   (``Batch.common_words``);
+12. ``not_companies``: a one-word name that is part of a company's name nearby in its
    document is dropped, a name loses its words up to a company designator, and a name
    right before one ("Kutak Rock LLP", "Kirkland & Ellis LLP") is dropped;
-11. ``addresses``: a name before a comma, a US state and a ZIP code is a city's
+13. ``addresses``: a name before a comma, a US state and a ZIP code is a city's
    ("Charlotte, NC 28262");
-12. ``places_and_groups``: a name that is a country, a US state or a large city no person is
+14. ``places_and_groups``: a name that is a country, a US state or a large city no person is
    named (``ner_rnn/places.txt``) is none, and so is one word for a people, a faith or a
    doctrine ("Albanians", "Judaism");
-13. ``handles``: an @-handle that may be a person's ("@AngelaMerkel", not "@NASA", nor
+15. ``handles``: an @-handle that may be a person's ("@AngelaMerkel", not "@NASA", nor
    "@Reuters" or "@AmericanAir", words of the language) is a name of its own, unless ``Batch.handles`` is
    False (:func:`ner_rnn.conventions.is_person_handle`, ``Batch.common_words``).
 
@@ -64,6 +71,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from operator import itemgetter
 from dataclasses import dataclass, fields
 from typing import Callable, Sequence
 
@@ -86,6 +94,9 @@ from .conventions import (
     PARTICLES,
     PLACE_NAME_WORDS,
     PLACE_PREFIXES,
+    INNINGS_MARKS,
+    MAY_SCORE,
+    RESULT_RANK,
     SCORECARD_WORDS,
     SHIP_PREFIXES,
     SPLIT_ARTICLES,
@@ -117,6 +128,7 @@ from .conventions import (
     is_vietnamese_syllable,
     names_in_own_script,
     scorecard_names,
+    team_names,
 )
 
 
@@ -128,10 +140,11 @@ class Decoding:
     caseless: float | None = None  # in a sentence without case, a token is a name at P(name) >= this
     caseless_join: float | None = None  # ... and a neighbour joins at this instead of ``join``
     alone: float | None = None  # in a sentence with case that is a text of its own, a token is a name at this
+    surname: float | None = None  # a lone word that ends a full name found before it is a name at this (``surnames``)
 
     # their keys in the model file's metadata, as earlier releases wrote them
     KEYS = {"join": "extend", "caseless": "caseless_threshold", "caseless_join": "caseless_extend",
-            "alone": "alone_threshold"}  # fmt: skip
+            "alone": "alone_threshold", "surname": "surname_threshold"}  # fmt: skip
 
     def to_json(self) -> dict:
         return {self.KEYS[f.name]: getattr(self, f.name) for f in fields(self)}
@@ -151,6 +164,11 @@ class Decoding:
             )
         if self.caseless is not None:
             where.append(f"in a sentence all in lower case or in capitals: P(name) >= {self.caseless}")
+        if self.surname is not None:
+            where.append(
+                "for a capitalised word on its own that ends a full name found before it in its document:"
+                f" P(name) >= {self.surname}, unless it is a word of the language that is no name"
+            )
         if where:
             rule += f" ({'; '.join(where)})"
         if self.join is not None:
@@ -175,12 +193,14 @@ class Decoding:
             f" other than particles leave it (a name all in lower case stays at P(name) >= {LOWER_SURE}),"
             " regnal numbers and epithets join it,"
             " and the words after a ship's or a place's prefix are no person's (ner_rnn.conventions);"
+            " nor are the team or car of a row of race results, a side before its cricket score or the teams"
+            " of a line of match results;"
             " a one-word name that is part of a company's name nearby is dropped, and a name"
             " loses its words up to a company designator, or is dropped right before one (ner_rnn.context),"
             " and so for the last word of a place's, a prize's, a law's or a company's name"
             " (Dam, Airport, Prize, Act, Bank, Financial), and a name before a US state and a ZIP code is a city's;"
             " the capitalised words after 'loop in' are a name, and so are the batsman, fielder and bowler"
-            " of a line of a cricket scorecard;"
+            " of a line of a cricket scorecard, and the names of its lines of batsmen to bat and of bowlers;"
             " a country, a US state or a large city that no person is named is no name (ner_rnn/places.txt),"
             " and nor is a word for a people, a faith or a doctrine (Albanians, Judaism, Maoists);"
             " an @-handle that may be a person's is a name of its own (unless --no-handles)"
@@ -910,7 +930,8 @@ def looped_in(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
 
 def scorecards(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     """The batsman, the fielder and the bowler of a line of a cricket scorecard are names
-    ("D. Lehmann st [Kaluwitharana] b Chandana 2"; :func:`ner_rnn.conventions.scorecard_names`).
+    ("D. Lehmann st [Kaluwitharana] b Chandana 2"; :func:`ner_rnn.conventions.scorecard_names`),
+    and so are those of its lines of batsmen to bat and of bowlers ("Did not bat : [Vaas]").
     A line alone has no other mention of a fielder to go by (P(name) 0.12 there)."""
     if b.sentences is None:
         return name
@@ -918,6 +939,37 @@ def scorecards(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
         at = int(b.offsets[s])
         for start, end in scorecard_names(b.sentences[s]):
             name[at + start : at + end] = True
+    return name
+
+
+def _results_lines(b: Batch) -> list[int]:
+    """The sentences that may be lines of sports results, by index: those that open with a
+    list's number or end with a score, and those with a score before brackets or "and"
+    (:data:`ner_rnn.conventions.MAY_SCORE`); each test in C, over all the sentences at once."""
+    sentences = b.sentences
+    if not all(sentences):
+        return list(range(len(sentences)))
+    n = len(sentences)
+    ranked = np.fromiter(map(bool, map(RESULT_RANK.fullmatch, map(itemgetter(0), sentences))), dtype=bool, count=n)
+    scored = np.fromiter(map(str.isdigit, map(itemgetter(-1), sentences)), dtype=bool, count=n)
+    marked = np.flatnonzero(_sentences_with(INNINGS_MARKS, b) & ~ranked & ~scored)
+    joined = map(" ".join, map(sentences.__getitem__, marked.tolist()))
+    may = np.fromiter(map(bool, map(MAY_SCORE.search, joined)), dtype=bool, count=len(marked))
+    return sorted(np.flatnonzero(ranked | scored).tolist() + marked[may].tolist())
+
+
+def teams(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
+    """The team or the car of a row of a race's results ("1. Alex Zanardi ( Italy ) , Reynard
+    Honda , 53.980"), a side before its cricket score ("Durham 114 ( S. Watkin 4-28 )") and the
+    teams of a line of match results ("Boroughmuir 20 Hawick 23") are no names
+    (:func:`ner_rnn.conventions.team_names`): beside a driver's name or before a score, the
+    network reads them as surnames."""
+    if b.sentences is None or not name.any():
+        return name
+    for s in _results_lines(b):
+        at = int(b.offsets[s])
+        for start, end in team_names(b.sentences[s]):
+            name[at + start : at + end] = False
     return name
 
 
@@ -1048,10 +1100,67 @@ def places_and_groups(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     return name
 
 
+def _lone(words: Sequence[str], k: int) -> bool:
+    """Is words[k] a capitalised word with no capitalised word beside it ("The Jordan river" has one)?"""
+    return (capitalised(words[k]) and not words[k].isupper() and (k == 0 or not capitalised(words[k - 1]))
+            and (k + 1 == len(words) or not capitalised(words[k + 1])))  # fmt: skip
+
+
+def surnames(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
+    """A capitalised word on its own that is the last word of a full name found before it in
+    its document (at most ``b.window`` sentences before, or earlier in its own) is that
+    person's surname, at P(name) >= ``d.surname``: "MaliVai Washington" and then "said [Washington]", "Neil
+    Jordan" and then "[Jordan] said". The network has the evidence (:mod:`ner_rnn.context`)
+    but weighs it against what the word usually is (a place, a country). In eng.train 1,448
+    of the 1,458 such words are people, and the other ten mostly annotation slips. Not a
+    word of the language that is no name (``b.common_words``), so that a defined term of a
+    contract taken for a full name cannot spread to every mention of its last word.
+
+    A threshold, chosen on dev after training, and not a rule that is always on: the epochs
+    of the networks are chosen by their dev F1 with the default decoding, where the rule is
+    off, so that it does not move them."""
+    if d.surname is None or b.sentences is None or b.documents is None or not name.any():
+        return name
+    tokens = np.flatnonzero(name)
+    _, starts = _runs(tokens, b.first)
+    ends = np.append(starts[1:], len(tokens))
+    full = np.flatnonzero(ends - starts >= 2)
+    if not len(full):
+        return name
+    lasts = tokens[ends[full] - 1]
+    last_words, which = _words_at(lasts, b.offsets, b.sentences)
+    found: dict[str, list[tuple[int, int]]] = {}  # word -> (token, sentence) of each full name it ends, in order
+    for w, t, s in zip(last_words, lasts.tolist(), which.tolist()):
+        if capitalised(w) and not w.isupper():
+            found.setdefault(w, []).append((t, s))
+    candidates = np.flatnonzero(~name & (b.p >= d.surname))
+    words, which = _words_at(candidates, b.offsets, b.sentences)
+    surname: dict[int, str] = {}
+    for token, w, s in zip(candidates.tolist(), words, which.tolist()):
+        if w not in found or not _lone(b.sentences[s], token - int(b.offsets[s])):
+            continue
+        before = bisect_left(found[w], (token, -1))  # the full names before the word; the last of them is the nearest
+        if before and found[w][before - 1][1] >= s - b.window and b.documents[found[w][before - 1][1]] == b.documents[s]:
+            surname[token] = w
+    if b.common_words is not None and surname:
+        kinds = sorted(set(surname.values()))
+        common = {w for w, c in zip(kinds, b.common_words(kinds).tolist()) if c}
+        surname = {token: w for token, w in surname.items() if w not in common}
+    name[list(surname)] = True
+    return name
+
+
 Rule = Callable[[np.ndarray, Batch, Decoding], np.ndarray]
-RULES: list[Rule] = [
+# the rules by which training chooses each network's epoch (its dev F1 decoded with them): all
+# but those added after the shipped networks were trained, which would move epochs that are
+# near ties (docs/accuracy.md)
+EPOCH_RULES: list[Rule] = [
     caseless_threshold, alone_threshold, join_neighbours, bridges, east_asian, own_scripts, coordinated, rulers,
     looped_in, scorecards, conventions, not_companies, addresses, places_and_groups, handles,
+]
+RULES: list[Rule] = [
+    caseless_threshold, alone_threshold, join_neighbours, bridges, east_asian, own_scripts, coordinated, rulers,
+    looped_in, scorecards, conventions, teams, surnames, not_companies, addresses, places_and_groups, handles,
 ]
 
 

@@ -13,13 +13,13 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import islice
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
 from . import context, rnn
 from .decode import Batch as Decodable
-from .decode import Decoding
+from .decode import RULES, Decoding, Rule
 from .decode import decode as decode_tokens
 from .decode import p_name as p_name_of
 from .features import Features
@@ -141,6 +141,7 @@ class Tagger:
         decoding: Decoding | None = None,
         label: str = DEFAULT_LABEL,
         handles: bool = True,
+        rules: Sequence[Rule] = RULES,
     ):
         self.params = params
         self.features = features
@@ -155,6 +156,7 @@ class Tagger:
         self.decoding = decoding or Decoding()
         self.label = label  # the entity type the model was trained for, written on its names
         self.handles = handles  # an @-handle that may be a person's is a name (ner_rnn.conventions)
+        self.rules = rules  # the decoding's rules, in order (ner_rnn.decode.RULES)
         self._iob2 = np.array(["O", f"B-{label}", f"I-{label}"], dtype=object)
         self._bi = rnn.is_bidirectional(params)
         self._n_a = params["Waa"].shape[0]
@@ -311,7 +313,7 @@ class Tagger:
         0 = O, 1 = B-PER, 2 = I-PER (see :func:`ner_rnn.decode.decode`)."""
         batch = Decodable(flat, offsets, self.scheme, sentences, documents, self.context_window, self.handles,
                           common_words=self.features.common_words)  # fmt: skip
-        return decode_tokens(batch, self.decoding)
+        return decode_tokens(batch, self.decoding, self.rules)
 
     def name_spans(self, sentences: list[list[str]], documents: list[int] | None = None) -> list[tuple[list[Span], np.ndarray]]:
         """Person spans per sentence and each token's probability of being in a name."""

@@ -20,7 +20,7 @@ import numpy as np
 
 from . import context, rnn
 from .corpus import Sentence, casual_case
-from .decode import Decoding
+from .decode import RULES, EPOCH_RULES, Decoding, Rule
 from .errors import ConfigError, TrainingError
 from .evaluate import Scores, evaluate, score
 from .features import (
@@ -696,10 +696,10 @@ def _fit_network(
         if not config.average:
             st.avg = st.params
 
-    def tagger_of(params: rnn.Params) -> Tagger:
+    def tagger_of(params: rnn.Params, rules: Sequence[Rule] = RULES) -> Tagger:
         return Tagger(params, features, config.scheme, doc_context=config.doc_context, labels=classes,
                       context_window=config.context_window, label=label_of(config.entity),
-                      decoding=replace(start.decoding) if start else None)  # fmt: skip
+                      decoding=replace(start.decoding) if start else None, rules=rules)  # fmt: skip
 
     def stage(epoch: int) -> str:
         if helper:
@@ -708,7 +708,7 @@ def _fit_network(
 
     if start is not None and resume is None and dev_sents:
         # epoch 0 is the start model itself, decoded as it was: training must beat it on dev
-        dev = evaluate(tagger_of(st.avg), dev_sents, types).scores
+        dev = evaluate(tagger_of(st.avg, EPOCH_RULES), dev_sents, types).scores
         report = EpochReport(0, math.nan, dev, 0.0, 0.0, True, stops_after(0, 0, config), helper=helper)
         st.history.append(report)
         st.best_f1, st.best_params = dev.f1, {k: v.copy(order="K") for k, v in st.avg.items()}
@@ -754,7 +754,8 @@ def _fit_network(
                     update_average(st.avg, st.params, config.average**AVERAGE_EVERY)
                 yield Step(int(batch.mask.sum()))
             seconds = time.perf_counter() - t0
-            dev = evaluate(tagger_of(st.avg), dev_sents, types).scores if dev_sents else None
+            # decoded with the rules that choose epochs (EPOCH_RULES: not those added since the shipped build)
+            dev = evaluate(tagger_of(st.avg, EPOCH_RULES), dev_sents, types).scores if dev_sents else None
             f1 = dev.f1 if dev else float(epoch)  # no dev set: the last epoch is the best
             best = f1 > st.best_f1
             last = stops_after(epoch, epoch if best else st.best_epoch, config)
@@ -785,12 +786,14 @@ EXTEND_GRID = (0.4, 0.3, 0.2, 0.1, 0.07, 0.05, 0.03)
 CASELESS_GRID = (0.4, 0.3, 0.2, 0.15, 0.1)
 CASELESS_EXTEND_GRID = (0.4, 0.3, 0.2, 0.1)
 ALONE_GRID = (0.45, 0.4, 0.35, 0.3)
+SURNAME_GRID = (0.1, 0.01, 0.001)
 
 
 def choose_decoding(
     tagger: Tagger, dev_sents: Sequence[Sentence], types: frozenset[str], incumbent: Decoding | None = None
 ) -> Decoding:
-    """The :class:`~ner_rnn.decode.Decoding` of the best F1: ``join`` on dev, then ``alone``
+    """The :class:`~ner_rnn.decode.Decoding` of the best F1: ``join`` on dev, then ``surname``
+    on dev, then ``alone``
     on a copy of dev with each sentence a document of its own (as ``ner-rnn tag`` reads a
     line), then ``caseless`` and ``caseless_join`` together on lower- and upper-cased copies
     of dev and a copy in casual case with each sentence alone (as chat comes, a line at a time).
@@ -801,7 +804,7 @@ def choose_decoding(
     more data than a small dev set), then None (argmax alone; ``join`` in caseless text
     too) before a threshold.
     """
-    tagger.decoding = replace(tagger.decoding, caseless=None, caseless_join=None, alone=None)
+    tagger.decoding = replace(tagger.decoding, caseless=None, caseless_join=None, alone=None, surname=None)
 
     def best_of(sents: Sequence[Sentence], grid: list[Decoding]) -> Decoding:
         words = [s.words for s in sents]
@@ -823,6 +826,8 @@ def choose_decoding(
 
     joins = first(incumbent and incumbent.join, [None, *EXTEND_GRID])
     chosen = best_of(dev_sents, [replace(tagger.decoding, join=e) for e in joins])
+    surnames = first(incumbent and incumbent.surname, [None, *SURNAME_GRID])
+    chosen = best_of(dev_sents, [replace(chosen, surname=t) for t in surnames])
     singles = [Sentence(s.words, s.tags, s.line, i) for i, s in enumerate(dev_sents)]
     alones = first(incumbent and incumbent.alone, [None, *ALONE_GRID])
     chosen = best_of(singles, [replace(chosen, alone=a) for a in alones])
