@@ -405,7 +405,7 @@ def _innings_sides(words: list[str]) -> list[tuple[int, int]]:
     return sides
 
 
-_TEAM_JOINS = frozenset(["'s", "(", ")", "&", "-"])  # "Heriot 's F.P.", "Zeleznik ( B )"
+_TEAM_JOINS = frozenset(["'s", "\u2019s", "(", ")", "&", "-"])  # "Heriot 's F.P.", "Zeleznik ( B )"
 
 
 def _match_teams(words: list[str]) -> list[tuple[int, int]]:

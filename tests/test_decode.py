@@ -763,6 +763,7 @@ def _capitals_are_names(words):
         # nor the teams of a line of match results
         ("Boroughmuir 20 Hawick 23", [0] * 4),
         ("Currie 45 Heriot 's F.P. 5", [0] * 6),
+        ("Currie 45 Heriot \u2019s F.P. 5", [0] * 6),  # as a word processor writes it
         # but a golfer after the brackets, a player before a tie-break, a horse before its odds are names
         ("71 Ernie Els ( South Africa ) , Scott Hoch", [0, 1, 2, 0, 0, 0, 0, 0, 1, 2]),
         ("Mark Woodforde 6-7 ( 6-8 ) 6-3", [1, 2, 0, 0, 0, 0, 0]),
