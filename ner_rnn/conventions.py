@@ -343,8 +343,8 @@ def scorecard_names(words: list[str]) -> list[tuple[int, int]]:
     return names if all(_is_name_run(words, start, stop) for start, stop in names) else []
 
 
-# Two lines of sports results that name a team where the network, which reads a capitalised
-# word beside a person's name or a score as a surname, sees a person:
+# Three kinds of line of sports results name a team where the network, which reads a
+# capitalised word beside a person's name or a score as a surname, sees a person:
 # - a row of a race's results: the rank, the driver or rider, the country in brackets, then the
 #   team or the car and the time: "1. Gerhard Berger ( Austria ) Benetton 1:53.706",
 #   "1. Alex Zanardi ( Italy ) , Reynard Honda , 53.980", "Wim Omloop ( Belgium ) Collstrop
@@ -420,15 +420,12 @@ def _match_teams(words: list[str]) -> list[tuple[int, int]]:
     return teams
 
 
-
-
-
 def team_names(words: list[str]) -> list[tuple[int, int]]:
     """The teams, cars and sides a line of sports results names where a person's name would
     stand, as (start, end) word ranges: none of them is a person."""
     if not words:
         return []
-    team = _results_team(words) if RESULT_RANK.fullmatch(words[0]) else None
+    team = _results_team(words)
     if team:
         return [team]
     return [*(_match_teams(words) if words[-1].isdigit() else ()), *_innings_sides(words)]

@@ -46,9 +46,9 @@ boolean "is in a name" of every token:
    Reynard Honda, 53.980"), a side before its cricket score ("Durham 114 (S. Watkin 4-28)")
    and the teams of a line of match results ("Boroughmuir 20 Hawick 23") are no names;
 11. ``surnames``: a capitalised word on its own that is the last word of a full name found
-   before it in its document, at most ``Batch.window`` sentences before, is a name at P(name) >= ``Decoding.surname`` ("MaliVai Washington"
-   ... "said [Washington]"), unless it is a word of the language that is no name
-   (``Batch.common_words``);
+   before it in its document, at most ``Batch.window`` sentences before, is a name at
+   P(name) >= ``Decoding.surname`` ("MaliVai Washington" ... "said [Washington]"), unless it
+   is a word of the language that is no name (``Batch.common_words``);
 12. ``not_companies``: a one-word name that is part of a company's name nearby in its
    document is dropped, a name loses its words up to a company designator, and a name
    right before one ("Kutak Rock LLP", "Kirkland & Ellis LLP") is dropped;
@@ -1109,16 +1109,16 @@ def _lone(words: Sequence[str], k: int) -> bool:
 def surnames(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     """A capitalised word on its own that is the last word of a full name found before it in
     its document (at most ``b.window`` sentences before, or earlier in its own) is that
-    person's surname, at P(name) >= ``d.surname``: "MaliVai Washington" and then "said [Washington]", "Neil
-    Jordan" and then "[Jordan] said". The network has the evidence (:mod:`ner_rnn.context`)
-    but weighs it against what the word usually is (a place, a country). In eng.train 1,448
+    person's surname, at P(name) >= ``d.surname``: "MaliVai Washington" and then "said
+    [Washington]", "Neil Jordan" and then "[Jordan] said". The network has the evidence
+    (:mod:`ner_rnn.context`) but weighs it against what the word usually is (a place, a
+    country). In eng.train 1,448
     of the 1,458 such words are people, and the other ten mostly annotation slips. Not a
     word of the language that is no name (``b.common_words``), so that a defined term of a
     contract taken for a full name cannot spread to every mention of its last word.
 
-    A threshold, chosen on dev after training, and not a rule that is always on: the epochs
-    of the networks are chosen by their dev F1 with the default decoding, where the rule is
-    off, so that it does not move them."""
+    A threshold chosen on dev after training (None, the default, leaves the rule out), and
+    not in :data:`EPOCH_RULES`, so that it does not move the epochs training chooses."""
     if d.surname is None or b.sentences is None or b.documents is None or not name.any():
         return name
     tokens = np.flatnonzero(name)
@@ -1139,8 +1139,11 @@ def surnames(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     for token, w, s in zip(candidates.tolist(), words, which.tolist()):
         if w not in found or not _lone(b.sentences[s], token - int(b.offsets[s])):
             continue
-        before = bisect_left(found[w], (token, -1))  # the full names before the word; the last of them is the nearest
-        if before and found[w][before - 1][1] >= s - b.window and b.documents[found[w][before - 1][1]] == b.documents[s]:
+        before = bisect_left(found[w], (token, -1))  # the full names before the word
+        if not before:
+            continue
+        nearest = found[w][before - 1][1]  # its sentence; a document's sentences are consecutive
+        if nearest >= s - b.window and b.documents[nearest] == b.documents[s]:
             surname[token] = w
     if b.common_words is not None and surname:
         kinds = sorted(set(surname.values()))

@@ -20,7 +20,7 @@ import numpy as np
 
 from . import context, rnn
 from .corpus import Sentence, casual_case
-from .decode import RULES, EPOCH_RULES, Decoding, Rule
+from .decode import EPOCH_RULES, RULES, Decoding, Rule
 from .errors import ConfigError, TrainingError
 from .evaluate import Scores, evaluate, score
 from .features import (
