@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,13 @@ from ner_rnn.cli import app
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 CONLL = Path(os.environ.get("NER_RNN_CONLL_DIR", ROOT.parent / "shared" / "data" / "conll2003"))
+
+# Run in the background of a shell script ("pytest &", nohup), the tests inherit SIGINT
+# ignored, and so would every program they start: then the tests of Ctrl-C would see it
+# ignored, as a background job rightly does. A handler here is reset to the default in each
+# program started, as a terminal's foreground job has it.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")
