@@ -26,7 +26,7 @@ def frames() -> list[str]:
 def dev_lines(blind: bool = True) -> list[str]:
     """The lines of the dev set, and of the blind sets unless not ``blind``, brackets removed."""
     blinds = ["styles-blind.txt", "styles-blind-2.txt", "styles-blind-3.txt", "styles-blind-4.txt",
-              "styles-blind-5.txt"]
+              "styles-blind-5.txt", "styles-blind-6.txt"]
     names = ["styles-dev.txt"] + (blinds if blind else [])
     lines = [line for name in names for line in (DATA / name).read_text(encoding="utf-8").splitlines()]
     return [re.sub(r"\[([^\[\]]+)\]", r"\1", line) for line in lines if line and line[0] != "#"]
