@@ -10,7 +10,7 @@ import pytest
 import ner_rnn
 
 from ner_rnn.conventions import handle_parts, is_titled_handle
-from ner_rnn.decode import Batch, Decoding, decode
+from ner_rnn.decode import Batch, Decoding, decode, surnames
 
 
 class _Decoder:
@@ -258,6 +258,24 @@ def test_the_rules_that_choose_epochs_are_the_decodings_but_the_newest_in_its_or
 
     assert [r for r in RULES if r in EPOCH_RULES] == EPOCH_RULES
     assert set(RULES) - set(EPOCH_RULES) == {teams, surnames}
+
+
+def test_in_the_training_set_a_surname_after_its_full_name_is_a_person_but_ten_times(conll_dir):
+    """The rule on eng.train with its full names as annotated, whatever the network says."""
+    from ner_rnn.corpus import read_conll
+    from ner_rnn.tags import entity_types, spans_from_tags
+
+    sentences = read_conll(conll_dir / "eng.train")
+    words = [s.words for s in sentences]
+    offsets = np.cumsum([0] + [len(w) for w in words])
+    person, full = np.zeros(offsets[-1], dtype=bool), np.zeros(offsets[-1], dtype=bool)
+    for i, s in enumerate(sentences):
+        for a, b in spans_from_tags(s.tags, entity_types(None)):
+            person[offsets[i] + a : offsets[i] + b] = True
+            full[offsets[i] + a : offsets[i] + b] = b - a >= 2
+    batch = Batch(np.full((offsets[-1], 2), 0.5), offsets, "io", words, [s.doc for s in sentences])
+    found = surnames(full.copy(), batch, Decoding(surname=0.5)) & ~full
+    assert (found.sum(), (found & person).sum()) == (1448, 1438)
 
 
 def test_a_defined_term_taken_for_a_full_name_does_not_spread():
