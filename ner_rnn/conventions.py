@@ -112,6 +112,17 @@ def is_greeting(word: str) -> bool:
     return word.lower() in GREETINGS
 
 
+# the sign-offs of e-mail and letters, after which the sender's name ends the record:
+# "Best, [Sofia]", "Kind regards, [Conor O'Sullivan] | Head of Operations". The network, trained
+# on news, has no sign-offs to go by, and a name that is also a place ("Sofia", P(name) 0.01
+# after "Best,") is left out; the last word before the comma, compared in lower case
+SIGN_OFFS = frozenset("best regards thanks cheers sincerely yours wishes love again".split())
+SIGN_OFF_PHRASE_WORDS = 3  # "Best", "Kind regards", "All the best" open the sentence, then the comma
+SIGN_OFF_WORDS = frozenset([*SIGN_OFFS, *(w.title() for w in SIGN_OFFS)])
+SIGNED_NAME_WORDS = 3  # at most this many capitalised words after the comma are the sender's name
+SIGNATURE_ENDS = frozenset([".", "|", ",", "!"])  # what may follow the name: the end, a role, a firm
+
+
 # the interjections and abbreviations of chat and posts, which a name typed in lower case may
 # stand beside ("omg rachel and ben broke up", "love you jess lol"): never a word of a name in
 # eng.train or the name lexicon, they leave the ends of one, compared in lower case

@@ -34,8 +34,9 @@ boolean "is in a name" of every token:
    and [Harris]");
 8. ``rulers``: a capitalised word that may be a name, "the" and an epithet are a name
    ("Catherine the Great", "Pliny the Elder"), and ``looped_in``: so are the capitalised
-   words after e-mail's "loop in" ("Looping in Hannah from legal"), and ``scorecards``: so are
-   the batsman, the fielder and the bowler of a line of a cricket scorecard ("D. Lehmann st
+   words after e-mail's "loop in" ("Looping in Hannah from legal"), and ``signatures``: so is
+   the sender's name after a sign-off ("Best, Sofia"), and ``scorecards``: so are the
+   batsman, the fielder and the bowler of a line of a cricket scorecard ("D. Lehmann st
    Kaluwitharana b Chandana 2");
 9. ``conventions``: what the annotation counts as a name (:mod:`ner_rnn.conventions`):
    regnal numbers join it, titles, greetings ("Hi Mark") and honorifics ("Dear Sir") leave its start, lower-case words other than particles
@@ -98,6 +99,11 @@ from .conventions import (
     MAY_SCORE,
     RESULT_RANK,
     SCORECARD_WORDS,
+    SIGN_OFF_PHRASE_WORDS,
+    SIGN_OFF_WORDS,
+    SIGN_OFFS,
+    SIGNATURE_ENDS,
+    SIGNED_NAME_WORDS,
     SHIP_PREFIXES,
     SPLIT_ARTICLES,
     STATES,
@@ -199,7 +205,8 @@ class Decoding:
             " loses its words up to a company designator, or is dropped right before one (ner_rnn.context),"
             " and so for the last word of a place's, a prize's, a law's or a company's name"
             " (Dam, Airport, Prize, Act, Bank, Financial), and a name before a US state and a ZIP code is a city's;"
-            " the capitalised words after 'loop in' are a name, and so are the batsman, fielder and bowler"
+            " the capitalised words after 'loop in' are a name, as is the sender's name after a sign-off"
+            " ('Best, Sofia'), and so are the batsman, fielder and bowler"
             " of a line of a cricket scorecard, and the names of its lines of batsmen to bat and of bowlers;"
             " a country, a US state or a large city that no person is named is no name (ner_rnn/places.txt),"
             " and nor is a word for a people, a faith or a doctrine (Albanians, Judaism, Maoists);"
@@ -928,6 +935,35 @@ def looped_in(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     return name
 
 
+def signatures(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
+    """The sender's name after a sign-off is a name: "Best, [Sofia]", "Kind regards, [Conor
+    O'Sullivan] | Head of Operations" (:data:`ner_rnn.conventions.SIGN_OFFS`): a sentence that
+    opens with a sign-off and a comma, then at most ``SIGNED_NAME_WORDS`` capitalised words
+    that end it or stand before a bar, a comma or a full stop. Not words in capitals, a team
+    ("Best, Legal"), "The ..." or words of the language that are no name ("Thanks, Apple")."""
+    if b.sentences is None:
+        return name
+    for s in np.flatnonzero(_sentences_with(SIGN_OFF_WORDS, b)).tolist():
+        words, at = b.sentences[s], int(b.offsets[s])
+        if "," not in words[: SIGN_OFF_PHRASE_WORDS + 1]:
+            continue
+        comma = words.index(",")
+        if not comma or words[comma - 1].lower() not in SIGN_OFFS:
+            continue
+        end = comma + 1
+        while end < len(words) and end - comma <= SIGNED_NAME_WORDS and capitalised(words[end]):
+            end += 1
+        run = words[comma + 1 : end]
+        if not run or (end < len(words) and words[end] not in SIGNATURE_ENDS) or words[comma + 1] == "The":
+            continue
+        if any(w.isupper() or w.lower() in DEPARTMENTS for w in run) or is_place(run):
+            continue
+        if b.common_words is not None and b.common_words(run).any():
+            continue
+        name[at + comma + 1 : at + end] = True
+    return name
+
+
 def scorecards(name: np.ndarray, b: Batch, d: Decoding) -> np.ndarray:
     """The batsman, the fielder and the bowler of a line of a cricket scorecard are names
     ("D. Lehmann st [Kaluwitharana] b Chandana 2"; :func:`ner_rnn.conventions.scorecard_names`),
@@ -1163,7 +1199,8 @@ EPOCH_RULES: list[Rule] = [
 ]
 RULES: list[Rule] = [
     caseless_threshold, alone_threshold, join_neighbours, bridges, east_asian, own_scripts, coordinated, rulers,
-    looped_in, scorecards, conventions, teams, surnames, not_companies, addresses, places_and_groups, handles,
+    looped_in, signatures, scorecards, conventions, teams, surnames, not_companies, addresses, places_and_groups,
+    handles,
 ]
 
 

@@ -254,10 +254,10 @@ def test_the_surname_of_a_full_name_found_nearby_in_its_document_is_a_name():
 
 
 def test_the_rules_that_choose_epochs_are_the_decodings_but_the_newest_in_its_order():
-    from ner_rnn.decode import EPOCH_RULES, RULES, surnames, teams
+    from ner_rnn.decode import EPOCH_RULES, RULES, signatures, surnames, teams
 
     assert [r for r in RULES if r in EPOCH_RULES] == EPOCH_RULES
-    assert set(RULES) - set(EPOCH_RULES) == {teams, surnames}
+    assert set(RULES) - set(EPOCH_RULES) == {signatures, teams, surnames}
 
 
 def test_in_the_training_set_a_surname_after_its_full_name_is_a_person_but_ten_times(conll_dir):
@@ -744,6 +744,25 @@ def test_the_words_after_loop_in_are_a_name(words, codes):
     ],
 )
 def test_the_names_of_a_cricket_scorecard_line_are_names(words, codes):
+    assert _decode([words], [0.0] * len(words), extend=0.5) == codes
+
+
+@pytest.mark.parametrize(
+    ("words", "codes"),
+    [
+        # the sender's name after a sign-off, whatever the network says
+        ("Best , Sofia".split(), [0, 0, 1]),
+        ("Kind regards , Sofia Lund | Sales".split(), [0, 0, 0, 1, 2, 0, 0]),
+        ("Thanks again , Priya .".split(), [0, 0, 0, 1, 0]),
+        # not a team, "The ...", words in capitals, nor a name that goes on into the sentence
+        ("Regards , Legal".split(), [0, 0, 0]),
+        ("Best , The Marketing Team".split(), [0, 0, 0, 0, 0]),
+        ("Thanks , NASA".split(), [0, 0, 0]),
+        ("I did my best , Tom said".split(), [0] * 7),
+        ("Sofia said thanks".split(), [0, 0, 0]),
+    ],
+)
+def test_the_name_after_a_sign_off_is_a_name(words, codes):
     assert _decode([words], [0.0] * len(words), extend=0.5) == codes
 
 
