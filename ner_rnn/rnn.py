@@ -190,6 +190,30 @@ def rnn_forward(Waa, ba, xw, mask, reverse: bool = False) -> np.ndarray:
     return a
 
 
+def rnn_forward_sorted(Waa, ba, xw, lengths, reverse: bool = False) -> np.ndarray:
+    """:func:`rnn_forward` as tagging runs it: a row per sentence, the longest first.
+
+    ``xw`` (T, m, n_a) holds ``(Wax · x<t>)ᵀ`` for each sentence, a row each (a view of the
+    tagger's cache of them is enough), and each step is the recurrence transposed,
+    ``a<t>ᵀ = tanh(a<t-1>ᵀ · Waaᵀ + (Wax · x<t>)ᵀ + baᵀ)``. ``lengths`` (m,) is
+    non-increasing, so the sentences still running at step t are the first k<t> rows, and
+    step t computes those rows only: padding costs no work, where :func:`rnn_forward`
+    computes every step of every sentence and masks it. Returns a<1..T>ᵀ, (T, m, n_a), with
+    padded steps zero, as there. Right to left, a sentence's first step (its last word)
+    reads a row of a<t+1> that no step has written: the zero start state.
+    """
+    T, m, n_a = xw.shape
+    a = np.zeros((T, m, n_a), dtype=xw.dtype)
+    running = (lengths[None, :] > np.arange(T)[:, None]).sum(axis=1)  # k<t> for every step
+    WaaT, baT = Waa.T, ba.T
+    a_prev = a[0]  # all zeros before any step writes: a<0> = 0 (and the reverse pass's start)
+    for t in range(T - 1, -1, -1) if reverse else range(T):  # the only loop: over time
+        k = running[t]
+        a[t, :k] = np.tanh(a_prev[:k] @ WaaT + xw[t, :k] + baT)
+        a_prev = a[t]
+    return a
+
+
 def rnn_backward(da, a, Waa, mask, reverse: bool = False):
     """Back-propagation through time for :func:`rnn_forward`.
 

@@ -214,23 +214,26 @@ class Tagger:
     # -- the network over batches of sentences ---------------------------------------------
 
     def _forward(self, batch: list[list[str]], evidence: list[np.ndarray] | None = None) -> np.ndarray:
-        """ŷ for one batch of word lists: (T, n_y, m)."""
+        """ŷ for one batch of word lists, a row per sentence: (T, m, n_y)."""
         lengths = np.array([len(s) for s in batch])
-        T, m = int(lengths.max()), len(batch)
+        if (np.diff(lengths) > 0).any():  # the recurrence wants the longest first (as _predict_read gives them)
+            order = np.argsort(-lengths, kind="stable")
+            y_hat = self._forward([batch[j] for j in order], None if evidence is None else [evidence[j] for j in order])
+            return y_hat[:, np.argsort(order)]
+        T, m = int(lengths[0]), len(batch)
         flat = [w for s in batch for w in s]
         rows = self._rows(flat, None if evidence is None else np.concatenate(evidence).tolist())
         steps = np.arange(T)[:, None] < lengths[None, :]  # (T, m): real tokens
         pos = np.zeros((T, m), dtype=np.intp)
         pos.T[steps.T] = rows  # the words of sentence j fill column j
-        xw = self._proj[pos].transpose(0, 2, 1)  # (T, n_h, m): Wax · x<t> for every step
-        mask = steps.astype(self._proj.dtype)
+        xw = self._proj[pos]  # (T, m, n_h): [Wax · x<t>; Wax_b · x<t>]ᵀ of every step of every sentence
         p = self.params
         n_a = self._n_a
-        h = rnn.rnn_forward(p["Waa"], p["ba"], np.ascontiguousarray(xw[:, :n_a]), mask)
+        h = rnn.rnn_forward_sorted(p["Waa"], p["ba"], xw[:, :, :n_a], lengths)
         if self._bi:
-            a_b = rnn.rnn_forward(p["Waa_b"], p["ba_b"], np.ascontiguousarray(xw[:, n_a:]), mask, reverse=True)
-            h = np.concatenate([h, a_b], axis=1)
-        return rnn.softmax(p["Wya"] @ h + p["by"], axis=1)
+            a_b = rnn.rnn_forward_sorted(p["Waa_b"], p["ba_b"], xw[:, :, n_a:], lengths, reverse=True)
+            h = np.concatenate([h, a_b], axis=2)
+        return rnn.softmax(h @ p["Wya"].T + p["by"].T, axis=2)
 
     def predict_flat(
         self, sentences: list[list[str]], evidence: list[np.ndarray] | None = None, batch_size: int = BATCH_SIZE
@@ -261,13 +264,13 @@ class Tagger:
             m = min(batch_size, len(order) - b)
             while m > 1 and lengths[order[b + m - 1]] * m > BATCH_SLOTS:
                 m = max(1, min(m // 2, BATCH_SLOTS // int(lengths[order[b + m - 1]])))
-            ids = order[b : b + m]
+            ids = order[b : b + m][::-1]  # longest first, as the recurrence wants them
             b += m
             y_hat = self._forward([sentences[i] for i in ids], None if evidence is None else [evidence[i] for i in ids])
             T = y_hat.shape[0]
             steps = np.arange(T)[:, None] < lengths[ids][None, :]
             dest = offsets[ids][None, :] + np.arange(T)[:, None]  # (T, m) rows of flat
-            flat[dest[steps]] = y_hat.transpose(0, 2, 1)[steps]
+            flat[dest[steps]] = y_hat[steps]
         return flat, offsets
 
     def predict_flat_in_context(

@@ -35,8 +35,10 @@ def test_the_tagger_forward_pass_is_trainings_forward_pass(shipped):
     training, _ = rnn.forward(shipped.params, rnn.Batch(idx, val, words, mask))
     tagging = shipped._forward(sentences)
     for j, s in enumerate(sentences):  # padded steps differ in what they hold, real ones not
-        np.testing.assert_allclose(tagging[: len(s), :, j], training[: len(s), :, j], rtol=1e-5, atol=1e-6)
-    assert (tagging[: len(sentences[0]), :, 0].argmax(axis=1) == training[:7, :, 0].argmax(axis=1)).all()
+        np.testing.assert_allclose(tagging[: len(s), j, :], training[: len(s), :, j], rtol=1e-5, atol=1e-6)
+    assert (tagging[: len(sentences[0]), 0, :].argmax(axis=1) == training[:7, :, 0].argmax(axis=1)).all()
+    shuffled = shipped._forward(sentences[::-1])  # a batch in any order: each sentence in its place
+    np.testing.assert_allclose(shuffled[:, ::-1], tagging, rtol=1e-5, atol=1e-6)
 
 
 def test_lazy_adam_equals_dense_adam_on_the_used_columns_and_leaves_the_others():

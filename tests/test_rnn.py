@@ -157,6 +157,22 @@ def test_padding_changes_nothing(bidirectional):
     np.testing.assert_allclose(alone, batched, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("reverse", [False, True], ids=["left-to-right", "right-to-left"])
+def test_taggings_recurrence_is_the_masked_one(reverse):
+    """rnn_forward_sorted (a row per sentence, longest first, no work on padding) computes
+    what rnn_forward computes with its mask, padded steps zero in both."""
+    rng = np.random.default_rng(3)
+    n_a, lengths = 5, np.array([6, 6, 4, 1])
+    T, m = 6, 4
+    Waa, ba = rng.normal(size=(n_a, n_a)), rng.normal(size=(n_a, 1))
+    xw = rng.normal(size=(T, n_a, m))
+    mask = (np.arange(T)[:, None] < lengths[None, :]).astype(float)
+    expected = rnn.rnn_forward(Waa, ba, xw, mask, reverse)
+    got = rnn.rnn_forward_sorted(Waa, ba, xw.transpose(0, 2, 1), lengths, reverse)
+    np.testing.assert_allclose(got.transpose(0, 2, 1), expected, rtol=1e-12, atol=1e-12)
+    assert not got[4:, 2:].any() and not got[1:, 3].any()  # padding
+
+
 def test_tiny_model_overfits_three_sentences():
     sentences = [
         Sentence("Anna Berg met Tom Ode in Oslo .".split(), "B-PER I-PER O B-PER I-PER O B-LOC O".split(), 1),
