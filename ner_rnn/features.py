@@ -167,8 +167,9 @@ class Features:
         Fixed slots first: word (so word dropout can set it to <UNK>, column 0), shape,
         lexicon, evidence (``EVIDENCE_SLOT``); the word classes, if any; then the word's n-grams.
         """
-        word = plain(word)
-        return self._columns(word, evidence, self._class_codes([word])[0])
+        idx, val = self.encode([word], [evidence])
+        n = int(np.count_nonzero(val[0]))  # every entry has a positive value; the padding none
+        return idx[0, :n].tolist(), val[0, :n].tolist()
 
     def common_words(self, words: list[str]) -> np.ndarray:
         """Which words the word-class table holds and the name lexicon does not: words of
@@ -189,11 +190,12 @@ class Features:
             return ()
         return (*self._class_columns[0], self.capitals_offset, self.frequency_offset)
 
-    def _class_codes(self, words: list[str]) -> np.ndarray:
+    def _class_codes(self, words: list[str], keys: list[str] | None = None) -> np.ndarray:
+        """Each word's (cluster, capitals, frequency) codes; ``keys``: the words normalized, if at hand."""
         if self.word_classes is None:
             return np.zeros((len(words), 0), dtype=np.uint16)
         table = self.word_classes
-        codes = table.lookup([normalize(w) for w in words])
+        codes = table.lookup(keys if keys is not None else [normalize(w) for w in words])
         if table.cased:  # a capitalised word as written first ("Major"), then as its word ("major")
             upper = [i for i, w in enumerate(words) if w[:1].isupper()]
             written = table.lookup([wordclass.as_written(words[i]) for i in upper])
@@ -201,37 +203,35 @@ class Features:
             codes[np.array(upper, dtype=np.int64)[found]] = written[found]
         return codes
 
-    def _columns(self, word: str, evidence: int, codes: np.ndarray) -> tuple[list[int], list[float]]:
-        key = normalize(word)
-        grams = [i for i in map(self._ngram.get, _ngrams(key, self.config.ngram_sizes)) if i is not None]
-        if not grams:
-            grams = [0]
-        cols = [
-            self._word.get(key, 0),
-            self.shape_offset + self._shape.get(word_shape(word), 0),
-            self.lexicon_offset + self.lexicon.get(key, 0),
-            self.evidence_offset + evidence,
-        ]
-        if len(codes):
-            c, capitals, frequency = codes.tolist()
-            cols += self._class_columns[c] + [self.capitals_offset + capitals, self.frequency_offset + frequency]
-        vals = [1.0] * len(cols)
-        weight = 1.0 / len(grams)
-        cols += [self.ngram_offset + g for g in grams]
-        vals += [weight] * len(grams)
-        return cols, vals
-
     def encode(self, words: list[str], evidence: list[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Distinct words -> ``idx, val`` of shape (len(words), K), padded with (0, 0.0)."""
+        """Distinct words -> ``idx, val`` of shape (len(words), K), padded with (0, 0.0): row u
+        lists the non-zero entries of x for word u (:meth:`columns`), the fixed slots first,
+        then its known n-grams (or the n-gram <UNK>), each 1/k."""
         words = [plain(w) for w in words]
-        codes = self._class_codes(words)
-        rows = [self._columns(w, e, c) for w, e, c in zip(words, evidence or [0] * len(words), codes)]
-        k = max((len(c) for c, _ in rows), default=1)
-        idx = np.zeros((len(rows), k), dtype=np.int32)
-        val = np.zeros((len(rows), k), dtype=np.float32)
-        for r, (c, v) in enumerate(rows):
-            idx[r, : len(c)] = c
-            val[r, : len(v)] = v
+        keys = [normalize(w) for w in words]
+        fixed = [
+            [self._word.get(k, 0) for k in keys],
+            [self.shape_offset + self._shape.get(word_shape(w), 0) for w in words],
+            [self.lexicon_offset + self.lexicon.get(k, 0) for k in keys],
+            [self.evidence_offset + e for e in evidence] if evidence else [self.evidence_offset] * len(words),
+        ]
+        cols = np.array(fixed, dtype=np.int32).T.reshape(len(words), len(fixed))
+        if self.word_classes is not None:
+            codes = self._class_codes(words, keys)
+            classes = np.array(self._class_columns, dtype=np.int32)[codes[:, 0]]
+            cols = np.hstack([cols, classes, self.capitals_offset + codes[:, 1:2], self.frequency_offset + codes[:, 2:3]])
+        get, sizes = self._ngram.get, self.config.ngram_sizes
+        grams = [[i for i in map(get, _ngrams(k, sizes)) if i is not None] or [0] for k in keys]
+        counts = np.array([len(g) for g in grams], dtype=np.intp)
+        f = cols.shape[1]
+        idx = np.zeros((len(words), f + int(counts.max(initial=0))), dtype=np.int32)
+        val = np.zeros(idx.shape, dtype=np.float32)
+        idx[:, :f] = cols
+        val[:, :f] = 1.0
+        row = np.repeat(np.arange(len(words)), counts)  # each n-gram's word, and its place in the row
+        place = f + np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)
+        idx[row, place] = self.ngram_offset + np.fromiter((g for gs in grams for g in gs), np.int32, len(row))
+        val[row, place] = np.repeat(1.0 / np.maximum(counts, 1), counts)
         return idx, val
 
     def with_words(self, words: Iterable[str]) -> tuple["Features", np.ndarray]:
