@@ -467,18 +467,19 @@ def tag_lines_parallel(
 ) -> Iterator[Tagged]:
     """:func:`tag_lines` on up to ``workers`` processes, output in input order.
 
-    Chunks are tagged here until a full one has been, and the next one is read: only then
-    do worker processes start (as many as there are chunks ready, at most ``workers``), so
-    a short input, or one that arrives a line at a time, never pays for starting them. At
-    most two chunks per worker are in flight, so memory stays bounded however long the
-    input is (``Executor.map`` would read all of it ahead). When the input pauses, every
+    Chunks are tagged here until a full one comes and another after it: only then do worker
+    processes start (as many as there are chunks ready after the full one, at most
+    ``workers``), so a short input, or one that arrives a line at a time, never pays for
+    starting them. The full chunk is tagged here while they start and tag the chunks after
+    it. At most two chunks per worker are in flight, so memory stays bounded however long
+    the input is (``Executor.map`` would read all of it ahead). When the input pauses, every
     chunk in flight is finished and written before more is read.
     """
     batches = chunks(lines, paragraphs)
-    for chunk in batches:
-        yield Tagged(*tag_chunk(tagger, chunk, out, paragraphs), chunk.flush)
-        if not chunk.flush and workers > 1:
+    for full in batches:
+        if not full.flush and workers > 1:
             break  # a full chunk, with more to come perhaps
+        yield Tagged(*tag_chunk(tagger, full, out, paragraphs), full.flush)
     else:
         return
     ready: list[Chunk] = []
@@ -487,9 +488,26 @@ def tag_lines_parallel(
         if chunk.flush or len(ready) >= workers:
             break
     if not ready:
+        yield Tagged(*tag_chunk(tagger, full, out, paragraphs), full.flush)
         return
     with _pool(min(workers, len(ready)), model_path, out, paragraphs, tagger.handles) as submit:
-        yield from _in_order(itertools.chain(ready, batches), lambda chunk: submit(_tag_chunk, chunk), len(ready))
+
+        def here_or_there(chunk: Chunk):
+            if chunk is full:  # tagged here when its result is wanted, after the chunks ready are submitted
+                return _Later(lambda: tag_chunk(tagger, full, out, paragraphs))
+            return submit(_tag_chunk, chunk)
+
+        yield from _in_order(itertools.chain([full], ready, batches), here_or_there, len(ready))
+
+
+class _Later:
+    """A result computed here when it is asked for, in the place of a worker's future."""
+
+    def __init__(self, compute):
+        self._compute = compute
+
+    def result(self):
+        return self._compute()
 
 
 def pipe_parallel(tagger: Tagger, batches: Iterable[list[str]], workers: int) -> Iterator[Doc]:
