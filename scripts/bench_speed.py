@@ -53,10 +53,13 @@ def build_input(path: Path, tokens: int) -> int:
     return count
 
 
-def run(args: list[str], stdin=None, stdout=subprocess.DEVNULL, env=None) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MB (the process, or its largest worker), exit code."""
+def run(args: list[str], stdin=None, stdout=subprocess.DEVNULL, env=None, cwd=None) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS in MB (the process, or its largest worker), exit code.
+
+    Run in ``cwd``, never in a checkout: `python -m` puts its working folder first on
+    sys.path, ahead of PYTHONPATH, so run from this checkout both releases would be this one."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(args, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(args, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, env=env, cwd=cwd)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -65,7 +68,7 @@ def run(args: list[str], stdin=None, stdout=subprocess.DEVNULL, env=None) -> tup
     return seconds, usage.ru_maxrss / 1024, proc.returncode
 
 
-def tag_speed(model_args, infile: Path, outfile: Path, fmt: str, workers: int, repeat: int, envs):
+def tag_speed(model_args, infile: Path, outfile: Path, fmt: str, workers: int, repeat: int, envs, cwd: Path):
     """Median seconds and the largest peak RSS of `ner-rnn tag -f FMT -w WORKERS < infile`,
     for each environment of ``envs`` (releases), run in turn."""
     times: list[list[float]] = [[] for _ in envs]
@@ -75,7 +78,7 @@ def tag_speed(model_args, infile: Path, outfile: Path, fmt: str, workers: int, r
             # `redact` is timed against the earlier release's `tag -f jsonl`, which it must keep up with
             command = ["redact"] if fmt == "redact" and k == 0 else ["tag", "-f", "jsonl" if fmt == "redact" else fmt]
             with open(infile, "rb") as fin, open(outfile, "wb") as fout:
-                seconds, peak, _ = run([*NER_RNN, *command, *model_args, "-w", str(workers)], fin, fout, env)
+                seconds, peak, _ = run([*NER_RNN, *command, *model_args, "-w", str(workers)], fin, fout, env, cwd)
             times[k].append(seconds)
             rss[k].append(peak)
     return [(statistics.median(t), max(r)) for t, r in zip(times, rss)]
@@ -121,6 +124,14 @@ def main() -> None:
     try:
         infile, outfile = tmp / "in.txt", tmp / "out"
         words = build_input(infile, args.tokens)
+        packages = [
+            subprocess.run([sys.executable, "-c", "import ner_rnn; print(ner_rnn.__file__)"], env=env, cwd=tmp,
+                           capture_output=True, text=True, check=True).stdout.strip()
+            for env in envs
+        ]  # fmt: skip
+        print("package: " + " against ".join(packages))
+        if len(set(packages)) < len(envs):
+            sys.exit(f"--against {args.against} imports this checkout's package too; nothing to compare")
         print(f"input: {infile.stat().st_size / 1e6:.1f} MB, {words:,} whitespace-separated words\n")
         against = f"  {'earlier s':>9} {'ratio':>6} {'earlier MB':>10}" if args.against else ""
         print(
@@ -128,7 +139,7 @@ def main() -> None:
         )
         n = 0
         for fmt, workers in (("conll", 1), ("conll", 2), ("jsonl", 1), ("jsonl", 2), ("text", 2), ("redact", 1), ("redact", 2)):
-            results = tag_speed(model_args, infile, outfile, fmt, workers, args.repeat, envs)
+            results = tag_speed(model_args, infile, outfile, fmt, workers, args.repeat, envs, tmp)
             (seconds, rss), n = results[0], n or count_tokens(outfile)  # the first run is conll
             row = f"{fmt:<7} {workers:>7} {n:>10,} {seconds:>9.2f} {n / seconds:>10,.0f} {rss:>12.0f}"
             if args.against:
@@ -142,7 +153,7 @@ def main() -> None:
         for _ in range(9):
             for k, env in enumerate(envs):
                 cold[k].append(
-                    run([*command, "tag", *model_args, "Teddy Roosevelt was a great President."], env=env)[0]
+                    run([*command, "tag", *model_args, "Teddy Roosevelt was a great President."], env=env, cwd=tmp)[0]
                 )
         print(f"\ncold start, `ner-rnn tag \"Teddy Roosevelt was a great President.\"`: "
               f"median {statistics.median(cold[0]):.3f} s of 9 ({', '.join(f'{c:.3f}' for c in cold[0])})")  # fmt: skip
