@@ -30,6 +30,7 @@ BATCH_SIZE = 512  # at most this many sentences per forward pass when tagging ..
 BATCH_SLOTS = 16_384  # ... and at most this many padded steps (T · m), so memory stays bounded
 CACHE_WORDS = 30_000  # distinct words whose Wax · x is kept; the cache is emptied when full
 NEW_WORDS = 1024  # new words are looked up this many at a time (bounds the gather's memory)
+PROJECT_BLOCK = 128  # ... and their Wax · x summed in blocks of about this many, by their number of entries
 PIPE_BATCH = 1000  # texts tagged together by Tagger.pipe
 
 
@@ -206,10 +207,19 @@ class Tagger:
         idx, val = self.features.encode(
             [k if isinstance(k, str) else k[0] for k in keys], [0 if isinstance(k, str) else k[1] for k in keys]
         )
-        parts = [rnn.input_projection(self.params["Wax"], idx, val)]
-        if self._bi:
-            parts.append(rnn.input_projection(self.params["Wax_b"], idx, val))
-        return np.concatenate(parts).T
+        # in blocks of words with about as many entries, so that a block's gather is as wide as
+        # its widest word, not as the widest of all (a long word has 60 entries, most 20 to 40)
+        counts = np.count_nonzero(val, axis=1)
+        order = np.argsort(counts, kind="stable")
+        out = np.empty((len(keys), self._proj.shape[1]), dtype=self._proj.dtype)
+        for block in np.array_split(order, max(1, len(order) // PROJECT_BLOCK)):
+            k = int(counts[block[-1]])
+            i, v = idx[block, :k], val[block, :k]
+            parts = [rnn.input_projection(self.params["Wax"], i, v)]
+            if self._bi:
+                parts.append(rnn.input_projection(self.params["Wax_b"], i, v))
+            out[block] = np.concatenate(parts).T
+        return out
 
     # -- the network over batches of sentences ---------------------------------------------
 
