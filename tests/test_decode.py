@@ -900,3 +900,22 @@ def test_titles_joined_by_hyphens_leave_the_start_of_a_name(title):
 def test_a_hyphenated_word_that_is_not_all_titles_stays_in_a_name():
     assert _decode([["Jean-Pierre", "Papin", "scored"]], [0.9, 0.9, 0.0]) == [1, 2, 0]
     assert _decode([["Exa-Maria", "Papin", "scored"]], [0.9, 0.9, 0.0]) == [1, 2, 0]  # "ex-" is a prefix only
+
+
+def test_the_sentences_with_a_rules_words_are_those_a_set_test_finds():
+    """decode._sentences_with reads all its word sets in one look-up per token; for each set,
+    the sentences it gives are those that hold one of its words, empty sentences included."""
+    from ner_rnn import decode as D
+
+    sets = list(D._trigger_sets()[1])
+    words = sorted({w for s in sets for w in s})
+    rng = np.random.default_rng(0)
+    vocabulary = words + ["the", "said", "Smith", "(", ")", "and", ""]
+    sentences = [[] if n % 7 == 0 else list(rng.choice(vocabulary, size=rng.integers(1, 12))) for n in range(300)]
+    sentences[-1] = []  # an empty sentence last too
+    offsets = np.concatenate([[0], np.cumsum([len(s) for s in sentences])])
+    batch = Batch(np.full((offsets[-1], 2), 0.5), offsets, "io", sentences, list(range(len(sentences))))
+    for words_of_rule in sets + [frozenset(["Smith"])]:  # the last not among them: looked at directly
+        expected = np.array([not words_of_rule.isdisjoint(s) for s in sentences])
+        assert expected.any() and not expected.all()
+        np.testing.assert_array_equal(D._sentences_with(words_of_rule, batch), expected)
