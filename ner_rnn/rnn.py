@@ -209,7 +209,10 @@ def rnn_forward_sorted(Waa, ba, xw, lengths, reverse: bool = False) -> np.ndarra
     a_prev = a[0]  # all zeros before any step writes: a<0> = 0 (and the reverse pass's start)
     for t in range(T - 1, -1, -1) if reverse else range(T):  # the only loop: over time
         k = running[t]
-        a[t, :k] = np.tanh(a_prev[:k] @ WaaT + xw[t, :k] + baT)
+        z = a_prev[:k] @ WaaT  # a<t>ᵀ = tanh(a<t-1>ᵀ · Waaᵀ + (Wax · x<t>)ᵀ + baᵀ), in place
+        z += xw[t, :k]
+        z += baT
+        np.tanh(z, out=a[t, :k])
         a_prev = a[t]
     return a
 
