@@ -190,30 +190,29 @@ def rnn_forward(Waa, ba, xw, mask, reverse: bool = False) -> np.ndarray:
     return a
 
 
-def rnn_forward_sorted(Waa, ba, xw, lengths, reverse: bool = False) -> np.ndarray:
-    """:func:`rnn_forward` as tagging runs it: a row per sentence, the longest first.
+def rnn_forward_packed(Waa, ba, xw, steps, reverse: bool = False) -> np.ndarray:
+    """:func:`rnn_forward` as tagging runs it: real steps only, packed step by step.
 
-    ``xw`` (T, m, n_a) holds ``(Wax · x<t>)ᵀ`` for each sentence, a row each (a view of the
-    tagger's cache of them is enough), and each step is the recurrence transposed,
-    ``a<t>ᵀ = tanh(a<t-1>ᵀ · Waaᵀ + (Wax · x<t>)ᵀ + baᵀ)``. ``lengths`` (m,) is
-    non-increasing, so the sentences still running at step t are the first k<t> rows, and
-    step t computes those rows only: padding costs no work, where :func:`rnn_forward`
-    computes every step of every sentence and masks it. Returns a<1..T>ᵀ, (T, m, n_a), with
-    padded steps zero, as there. Right to left, a sentence's first step (its last word)
-    reads a row of a<t+1> that no step has written: the zero start state.
+    The batch is sorted longest sentence first, so the sentences still running at step t are
+    its first k<t>, and ``xw`` (N, n_a) holds ``(Wax · x<t>)ᵀ`` of every real token, a row
+    each: those of step t at rows ``steps[t]:steps[t + 1]``, in the batch's order (N is the
+    number of tokens; padding is neither stored nor computed). Each step is the recurrence
+    transposed, ``a<t>ᵀ = tanh(a<t-1>ᵀ · Waaᵀ + (Wax · x<t>)ᵀ + baᵀ)``, and a<1..T> comes
+    back packed the same way, (N, n_a). Right to left, a sentence's first step (its last
+    word) reads a row of the state that no step has written: the zero start state.
     """
-    T, m, n_a = xw.shape
-    a = np.zeros((T, m, n_a), dtype=xw.dtype)
-    running = (lengths[None, :] > np.arange(T)[:, None]).sum(axis=1)  # k<t> for every step
+    n_a = Waa.shape[0]
+    a = np.empty((len(xw), n_a), dtype=xw.dtype)
+    state = np.zeros((steps[1] - steps[0] if len(steps) > 1 else 0, n_a), dtype=xw.dtype)  # a<0> = 0
     WaaT, baT = Waa.T, ba.T
-    a_prev = a[0]  # all zeros before any step writes: a<0> = 0 (and the reverse pass's start)
-    for t in range(T - 1, -1, -1) if reverse else range(T):  # the only loop: over time
-        k = running[t]
-        z = a_prev[:k] @ WaaT  # a<t>ᵀ = tanh(a<t-1>ᵀ · Waaᵀ + (Wax · x<t>)ᵀ + baᵀ), in place
-        z += xw[t, :k]
+    bounds = list(zip(steps[:-1].tolist(), steps[1:].tolist()))
+    for lo, hi in reversed(bounds) if reverse else bounds:  # the only loop: over time
+        k = hi - lo
+        z = state[:k] @ WaaT  # in place: one product, two additions into it, tanh into a<t>
+        z += xw[lo:hi]
         z += baT
-        np.tanh(z, out=a[t, :k])
-        a_prev = a[t]
+        np.tanh(z, out=a[lo:hi])
+        state[:k] = a[lo:hi]
     return a
 
 

@@ -233,17 +233,22 @@ class Tagger:
         T, m = int(lengths[0]), len(batch)
         flat = [w for s in batch for w in s]
         rows = self._rows(flat, None if evidence is None else np.concatenate(evidence).tolist())
-        steps = np.arange(T)[:, None] < lengths[None, :]  # (T, m): real tokens
+        real = np.arange(T)[:, None] < lengths[None, :]  # (T, m): real tokens
         pos = np.zeros((T, m), dtype=np.intp)
-        pos.T[steps.T] = rows  # the words of sentence j fill column j
-        xw = self._proj[pos]  # (T, m, n_h): [Wax · x<t>; Wax_b · x<t>]ᵀ of every step of every sentence
+        pos.T[real.T] = rows  # the words of sentence j fill column j
+        # [Wax · x<t>; Wax_b · x<t>]ᵀ of the real tokens, step by step (the running sentences of
+        # step t are the first k<t> of the batch, rows steps[t]:steps[t + 1])
+        xw = self._proj[pos[real]]
+        steps = np.concatenate([[0], np.cumsum(real.sum(axis=1))])
         p = self.params
         n_a = self._n_a
-        h = rnn.rnn_forward_sorted(p["Waa"], p["ba"], xw[:, :, :n_a], lengths)
+        h = rnn.rnn_forward_packed(p["Waa"], p["ba"], xw[:, :n_a], steps)
         if self._bi:
-            a_b = rnn.rnn_forward_sorted(p["Waa_b"], p["ba_b"], xw[:, :, n_a:], lengths, reverse=True)
-            h = np.concatenate([h, a_b], axis=2)
-        return rnn.softmax(h @ p["Wya"].T + p["by"].T, axis=2)
+            a_b = rnn.rnn_forward_packed(p["Waa_b"], p["ba_b"], xw[:, n_a:], steps, reverse=True)
+            h = np.concatenate([h, a_b], axis=1)
+        y_hat = np.zeros((T, m, self._n_y), dtype=xw.dtype)
+        y_hat[real] = rnn.softmax(h @ p["Wya"].T + p["by"].T, axis=1)
+        return y_hat
 
     def predict_flat(
         self, sentences: list[list[str]], evidence: list[np.ndarray] | None = None, batch_size: int = BATCH_SIZE

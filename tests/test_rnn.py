@@ -159,18 +159,19 @@ def test_padding_changes_nothing(bidirectional):
 
 @pytest.mark.parametrize("reverse", [False, True], ids=["left-to-right", "right-to-left"])
 def test_taggings_recurrence_is_the_masked_one(reverse):
-    """rnn_forward_sorted (a row per sentence, longest first, no work on padding) computes
-    what rnn_forward computes with its mask, padded steps zero in both."""
+    """rnn_forward_packed (longest sentence first, real steps only, packed step by step)
+    computes what rnn_forward computes with its mask."""
     rng = np.random.default_rng(3)
     n_a, lengths = 5, np.array([6, 6, 4, 1])
     T, m = 6, 4
     Waa, ba = rng.normal(size=(n_a, n_a)), rng.normal(size=(n_a, 1))
     xw = rng.normal(size=(T, n_a, m))
-    mask = (np.arange(T)[:, None] < lengths[None, :]).astype(float)
-    expected = rnn.rnn_forward(Waa, ba, xw, mask, reverse)
-    got = rnn.rnn_forward_sorted(Waa, ba, xw.transpose(0, 2, 1), lengths, reverse)
-    np.testing.assert_allclose(got.transpose(0, 2, 1), expected, rtol=1e-12, atol=1e-12)
-    assert not got[4:, 2:].any() and not got[1:, 3].any()  # padding
+    mask = np.arange(T)[:, None] < lengths[None, :]
+    expected = rnn.rnn_forward(Waa, ba, xw, mask.astype(float), reverse)
+    steps = np.concatenate([[0], np.cumsum(mask.sum(axis=1))])
+    got = rnn.rnn_forward_packed(Waa, ba, xw.transpose(0, 2, 1)[mask], steps, reverse)
+    np.testing.assert_allclose(got, expected.transpose(0, 2, 1)[mask], rtol=1e-12, atol=1e-12)
+    assert not expected.transpose(0, 2, 1)[~mask].any()  # what packing leaves out is padding
 
 
 def test_tiny_model_overfits_three_sentences():
