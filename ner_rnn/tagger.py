@@ -208,7 +208,7 @@ class Tagger:
             [k if isinstance(k, str) else k[0] for k in keys], [0 if isinstance(k, str) else k[1] for k in keys]
         )
         # in blocks of words with about as many entries, so that a block's gather is as wide as
-        # its widest word, not as the widest of all (a long word has 60 entries, most 20 to 40)
+        # its widest word, not as the widest of all (up to 70 entries; 30 on average in news)
         counts = np.count_nonzero(val, axis=1)
         order = np.argsort(counts, kind="stable")
         out = np.empty((len(keys), self._proj.shape[1]), dtype=self._proj.dtype)
