@@ -72,7 +72,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from functools import cache
+from functools import cached_property
 from itertools import chain, repeat
 from operator import itemgetter
 from dataclasses import dataclass, fields
@@ -243,21 +243,18 @@ class Batch:
         self.ids = self.flat.argmax(axis=1)
         self.p = p_name(self.flat, self.scheme)
         self.first = _sentence_starts(len(self.flat), self.offsets)  # no name runs across a sentence start
-        self._trigger_bits: np.ndarray | None = None  # see _sentences_with
 
+    @cached_property
     def trigger_bits(self) -> np.ndarray:
-        """For each sentence, which of the word sets of :func:`_trigger_sets` it has a word of
-        (bit n for set n): one look-up per token for all of them."""
-        if self._trigger_bits is None:
-            bits = _trigger_sets()[0]
-            lengths = np.fromiter(map(len, self.sentences), np.intp, len(self.sentences))
-            token_bits = np.fromiter(map(bits.get, chain.from_iterable(self.sentences), repeat(0)), np.int64)
-            out = np.zeros(len(lengths), dtype=np.int64)
-            full = np.flatnonzero(lengths)
-            if len(full):
-                out[full] = np.bitwise_or.reduceat(token_bits, (np.cumsum(lengths) - lengths)[full])
-            self._trigger_bits = out
-        return self._trigger_bits
+        """For each sentence, which of the word sets of :data:`TRIGGER_SETS` it has a word of
+        (bit n for set n): one look-up per token for all of them (:func:`_sentences_with`)."""
+        lengths = np.fromiter(map(len, self.sentences), np.intp, len(self.sentences))
+        token_bits = np.fromiter(map(_TRIGGERS_OF_WORD.get, chain.from_iterable(self.sentences), repeat(0)), np.int64)
+        out = np.zeros(len(lengths), dtype=np.int64)
+        full = np.flatnonzero(lengths)
+        if len(full):
+            out[full] = np.bitwise_or.reduceat(token_bits, (np.cumsum(lengths) - lengths)[full])
+        return out
 
 
 # ---- helpers ------------------------------------------------------------------------------
@@ -290,26 +287,23 @@ def _named_sentences(name: np.ndarray, b: Batch) -> np.ndarray:
     return named
 
 
-@cache
-def _trigger_sets() -> tuple[dict[str, int], dict[frozenset[str], int]]:
-    """The word sets that rules look for in sentences (:func:`_sentences_with`): each word's
-    bits (bit n: it is in set n), and each set's bit."""
-    sets = (EAST_ASIAN_SURNAMES, OPENING_BRACKETS, EPITHETS, LOOP_WORDS, SIGN_OFF_WORDS, SCORECARD_WORDS,
-            INNINGS_MARKS, STATES)  # fmt: skip
-    bits: dict[str, int] = {}
-    for n, words in enumerate(sets):
-        for w in words:
-            bits[w] = bits.get(w, 0) | 1 << n
-    return bits, {words: 1 << n for n, words in enumerate(sets)}
+# the word sets that rules look for in sentences (_sentences_with); bit n of a word's
+# triggers says it is in set n
+TRIGGER_SETS = (EAST_ASIAN_SURNAMES, OPENING_BRACKETS, EPITHETS, LOOP_WORDS, SIGN_OFF_WORDS, SCORECARD_WORDS,
+                INNINGS_MARKS, STATES)  # fmt: skip
+_TRIGGER_BIT = {words: 1 << n for n, words in enumerate(TRIGGER_SETS)}
+_TRIGGERS_OF_WORD = {
+    w: sum(bit for words, bit in _TRIGGER_BIT.items() if w in words) for w in frozenset().union(*TRIGGER_SETS)
+}
 
 
 def _sentences_with(words: frozenset[str], b: Batch) -> np.ndarray:
-    """Which sentences of ``b`` hold one of ``words``: for the sets of :func:`_trigger_sets`,
+    """Which sentences of ``b`` hold one of ``words``: for the sets of :data:`TRIGGER_SETS`,
     from one look-up per token for all of them; for another set, decided in C."""
-    bit = _trigger_sets()[1].get(words)
+    bit = _TRIGGER_BIT.get(words)
     if bit is None:
         return ~np.fromiter(map(words.isdisjoint, b.sentences), dtype=bool, count=len(b.sentences))
-    return (b.trigger_bits() & bit) != 0
+    return (b.trigger_bits & bit) != 0
 
 
 def _of_sentence(test, which: np.ndarray, sentences: list[list[str]]) -> np.ndarray:

@@ -215,7 +215,7 @@ class Features:
             [self.lexicon_offset + self.lexicon.get(k, 0) for k in keys],
             [self.evidence_offset + e for e in evidence] if evidence else [self.evidence_offset] * len(words),
         ]
-        cols = np.array(fixed, dtype=np.int32).T.reshape(len(words), len(fixed))
+        cols = np.array(fixed, dtype=np.int32).T  # (len(words), 4)
         if self.word_classes is not None:
             codes = self._class_codes(words, keys)
             classes = np.array(self._class_columns, dtype=np.int32)[codes[:, 0]]

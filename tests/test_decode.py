@@ -907,7 +907,7 @@ def test_the_sentences_with_a_rules_words_are_those_a_set_test_finds():
     the sentences it gives are those that hold one of its words, empty sentences included."""
     from ner_rnn import decode as D
 
-    sets = list(D._trigger_sets()[1])
+    sets = list(D.TRIGGER_SETS)
     words = sorted({w for s in sets for w in s})
     rng = np.random.default_rng(0)
     vocabulary = words + ["the", "said", "Smith", "(", ")", "and", ""]
