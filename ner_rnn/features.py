@@ -219,7 +219,8 @@ class Features:
         if self.word_classes is not None:
             codes = self._class_codes(words, keys)
             classes = np.array(self._class_columns, dtype=np.int32)[codes[:, 0]]
-            cols = np.hstack([cols, classes, self.capitals_offset + codes[:, 1:2], self.frequency_offset + codes[:, 2:3]])
+            capitals, frequency = self.capitals_offset + codes[:, 1:2], self.frequency_offset + codes[:, 2:3]
+            cols = np.hstack([cols, classes, capitals, frequency])
         get, sizes = self._ngram.get, self.config.ngram_sizes
         grams = [[i for i in map(get, _ngrams(k, sizes)) if i is not None] or [0] for k in keys]
         counts = np.array([len(g) for g in grams], dtype=np.intp)
